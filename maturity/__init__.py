@@ -1,0 +1,27 @@
+"""Connect the Dots: a rules-engine maturity model and recommender for social recruitment
+marketing. The command line (`dots`) uses only what is listed in `__all__`."""
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from .assess import Assessment, ElementResult, Evidence, assess
+from .errors import DataError, EngineError, MaturityError, OutputError, Problem
+from .model import Model
+from .organisation import Organisation, load_organisation
+from .pack import builtin_packs, load_pack
+from .recommend import Step, next_dot, roadmap
+from .render import check_output_path, output_format, render, render_bytes, to_dot, write_atomic
+from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
+                     roadmap_text, to_json)
+
+try:
+    __version__ = _version("connect-the-dots")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "Assessment", "DataError", "ElementResult", "EngineError", "Evidence", "MaturityError",
+    "Model", "Organisation", "OutputError", "Problem", "Step", "__version__", "assess",
+    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "load_organisation", "load_pack",
+    "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
+    "roadmap_text", "to_dot", "to_json", "write_atomic",
+]

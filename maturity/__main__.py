@@ -1,0 +1,5 @@
+"""`python -m maturity` runs the `dots` command line."""
+
+from maturity.cli.main import main
+
+main()

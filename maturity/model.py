@@ -1,0 +1,209 @@
+"""The maturity model as plain types: elements and their dependency graph, status levels,
+stages, facts and rules. Built by `pack.load_pack`; read by every other module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import networkx as nx
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where something was written: file, line and column (1-based)."""
+
+    file: str = ""
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    id: str
+    label: str
+    description: str
+    done: bool
+    color: str
+    rank: int
+    loc: Loc = Loc()
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    label: str
+    description: str
+    index: int
+    loc: Loc = Loc()
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    because: str
+    loc: Loc = Loc()
+
+
+@dataclass(frozen=True)
+class Stage:
+    id: str
+    label: str
+    description: str
+    rank: int
+    loc: Loc = Loc()
+
+
+FACT_TYPES = ("boolean", "integer", "number", "choice", "choices")
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    element: str | None
+    type: str
+    question: str
+    help: str
+    values: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    loc: Loc = Loc()
+
+
+# Conditions -------------------------------------------------------------------------------
+
+SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage")
+OPERATORS = ("equals", "not_equals", "lt", "lte", "gt", "gte", "one_of", "contains", "present")
+
+
+@dataclass(frozen=True)
+class Test:
+    """One test: a subject (`fact: purpose.goals_written`) and one operator (`equals: true`)."""
+
+    subject: str
+    ref: str
+    op: str
+    value: Any
+    loc: Loc = Loc()
+
+
+@dataclass(frozen=True)
+class All:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    items: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: "Condition"
+
+
+Condition = Union[Test, All, Any_, Not]
+
+
+def tests_in(condition: Condition) -> list[Test]:
+    """Every test in a condition, in the order written."""
+    if isinstance(condition, Test):
+        return [condition]
+    if isinstance(condition, Not):
+        return tests_in(condition.item)
+    return [t for item in condition.items for t in tests_in(item)]
+
+
+# Conclusions and rules --------------------------------------------------------------------
+
+SEVERITIES = ("high", "medium", "low", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    severity: str
+    element: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    id: str
+    element: str | None
+    action: str
+
+
+# Strata: rules are run in three rounds so that a rule can rely on every conclusion it reads
+# being final (durable-rules has no truth maintenance; see docs/engine.md).
+FACTS, STATUSES, STAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    because: str
+    when: Condition
+    status: tuple[tuple[str, str], ...] = ()  # (element, level) pairs
+    stage: str | None = None
+    findings: tuple[Finding, ...] = ()
+    advice: tuple[Advice, ...] = ()
+    loc: Loc = Loc()
+
+    @property
+    def stratum(self) -> int:
+        """The round the rule runs in: the latest kind of conclusion it reads."""
+        reads = {t.subject for t in tests_in(self.when)}
+        if "stage" in reads:
+            return STAGE
+        if reads & {"status", "done", "disconnected"}:
+            return STATUSES
+        return FACTS
+
+
+@dataclass(frozen=True)
+class TestCase:
+    id: str
+    description: str
+    facts: dict
+    expect: dict
+    loc: Loc = Loc()
+
+
+@dataclass
+class Model:
+    """A loaded, validated maturity model and rule pack."""
+
+    id: str
+    label: str
+    description: str
+    version: str
+    statuses: list[Status]
+    elements: list[Element]
+    edges: list[Edge]
+    stages: list[Stage]
+    facts: list[Fact]
+    rules: list[Rule]
+    tests: list[TestCase] = field(default_factory=list)
+    source: str = ""
+    files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.status_by_id = {s.id: s for s in self.statuses}
+        self.element_by_id = {e.id: e for e in self.elements}
+        self.stage_by_id = {s.id: s for s in self.stages}
+        self.fact_by_id = {f.id: f for f in self.facts}
+        self.rule_by_id = {r.id: r for r in self.rules}
+        self.graph = nx.DiGraph()
+        for element in self.elements:
+            self.graph.add_node(element.id)
+        for edge in self.edges:
+            self.graph.add_edge(edge.source, edge.target)
+
+    def prerequisites(self, element: str) -> list[str]:
+        """The elements `element` builds on directly, in model order."""
+        return self.in_model_order(self.graph.predecessors(element))
+
+    def in_model_order(self, ids) -> list[str]:
+        return sorted(ids, key=lambda i: self.element_by_id[i].index)

@@ -1,0 +1,557 @@
+"""Loading a rule pack: YAML files, schema validation, layering over a base pack, and the
+checks that make a pack safe to compile. The result is a `Model`.
+
+A pack is a folder of YAML files (or a single file). One file has the `pack:` section; a pack
+whose `pack.extends` names another pack changes that one: new ids are added, `override: true`
+items replace fields of the item with the same id, and `remove:` takes items out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import schema, yamlio
+from .compiler import check_limits
+from .errors import DataError, Problem, did_you_mean
+from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
+                    Loc, Model, Not, Rule, Stage, Status, Test, TestCase, FACTS, STAGE, tests_in)
+
+SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests")
+DEFAULT_PACK = "default"
+_MAX_EXTENDS_DEPTH = 8
+
+
+@dataclass
+class Item:
+    """One raw list item from a pack file, with where it came from."""
+
+    doc: yamlio.Document
+    path: tuple
+    data: dict
+
+    def problem(self, message: str, hint: str = "", key: str | None = None,
+                severity: str = "error") -> Problem:
+        path = self.path + ((key,) if key else ())
+        return self.doc.problem(path, message, hint, key=bool(key), severity=severity)
+
+    def loc(self, key: str | None = None) -> Loc:
+        line, column = self.doc.where(self.path + ((key,) if key else ()))
+        return Loc(self.doc.file, line, column)
+
+
+@dataclass
+class Layer:
+    """A pack's sections after layering, still as raw items."""
+
+    manifest: Item | None = None
+    sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    edges: list[Item] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+def builtin_packs() -> list[str]:
+    """Names of the packs shipped inside the package."""
+    root = resources.files("maturity.rules")
+    return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / "pack.yaml").is_file())
+
+
+def resolve(spec: str | Path | None) -> Path:
+    """The folder or file of a pack given by name (built-in) or path."""
+    if spec is None or str(spec) == "":
+        spec = DEFAULT_PACK
+    path = Path(spec)
+    if path.exists():
+        return path
+    if str(spec) in builtin_packs():
+        return Path(str(resources.files("maturity.rules") / str(spec)))
+    hint = did_you_mean(str(spec), builtin_packs()) or \
+        f"give a pack folder or file, or a built-in pack: {', '.join(builtin_packs())}"
+    raise DataError([Problem(yamlio.display_path(path), 0, 0, "no such rule pack", hint)])
+
+
+def load_pack(spec: str | Path | None = None) -> Model:
+    """Load, layer and validate a pack. Raises DataError listing every problem found."""
+    path = resolve(spec)
+    layer = _load_layer(path, [])
+    model = _build_model(layer, path)
+    problems = check_limits(model)
+    if problems:
+        raise DataError(problems)
+    return model
+
+
+# Reading files ---------------------------------------------------------------------------
+
+def pack_files(path: Path) -> list[Path]:
+    """The YAML files that make up the pack at `path`, in a fixed order."""
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0, "no .yaml files in this folder",
+                                 "a rule pack is a folder of YAML files, or one YAML file")])
+    return files
+
+
+def _read_docs(path: Path) -> list[yamlio.Document]:
+    docs, problems = [], []
+    for file in pack_files(path):
+        try:
+            doc = yamlio.load(file)
+        except DataError as exc:
+            problems += exc.problems()
+            continue
+        found = schema.validate(doc, "pack")
+        problems += found
+        if not found:
+            docs.append(doc)
+    if problems:
+        raise DataError(problems)
+    return docs
+
+
+def _load_layer(path: Path, chain: list[Path]) -> Layer:
+    docs = _read_docs(path)
+    problems: list[Problem] = []
+    manifests = [Item(d, ("pack",), d.data["pack"]) for d in docs if "pack" in d.data]
+    if not manifests:
+        where = yamlio.display_path(path / "pack.yaml" if path.is_dir() else path)
+        raise DataError([Problem(where, 0, 0, "the pack has no 'pack:' section",
+                                 "add 'pack: {id: my_pack, label: My pack}' to one file")])
+    for extra in manifests[1:]:
+        problems.append(extra.problem("a second 'pack:' section",
+                                      f"the pack is already named in {manifests[0].doc.file}"))
+    manifest = manifests[0]
+    base = Layer()
+    extends = manifest.data.get("extends")
+    if extends:
+        base_path = _resolve_base(extends, path, manifest)
+        resolved = [p.resolve() for p in chain + [path]]
+        if base_path.resolve() in resolved:
+            raise DataError([manifest.problem(f"pack extends itself through '{extends}'",
+                                              "remove the loop in 'extends'", key="extends")])
+        if len(chain) >= _MAX_EXTENDS_DEPTH:
+            raise DataError([manifest.problem("packs extend each other too deeply", key="extends")])
+        base = _load_layer(base_path, chain + [path])
+    layer = Layer(manifest=manifest, files=base.files + [d.file for d in docs])
+    for section in SECTIONS:
+        items = [Item(d, (section, i), raw) for d in docs for i, raw in enumerate(d.data.get(section) or [])]
+        layer.sections[section] = _merge_section(section, base.sections[section], items, problems,
+                                                 bool(extends))
+    edges = [Item(d, ("edges", i), raw) for d in docs for i, raw in enumerate(d.data.get("edges") or [])]
+    layer.edges = _merge_edges(base.edges, edges, problems)
+    for doc in docs:
+        _apply_removes(doc, layer, problems)
+    if problems:
+        raise DataError(problems)
+    return layer
+
+
+def _resolve_base(extends: str, path: Path, manifest: Item) -> Path:
+    here = path if path.is_dir() else path.parent
+    candidate = here / extends
+    if candidate.exists():
+        return candidate
+    if extends in builtin_packs():
+        return Path(str(resources.files("maturity.rules") / extends))
+    raise DataError([manifest.problem(f"extends unknown pack '{extends}'",
+                                      did_you_mean(extends, builtin_packs())
+                                      or "give a built-in pack name or a folder relative to this file",
+                                      key="extends")])
+
+
+# Layering --------------------------------------------------------------------------------
+
+def _merge_section(section: str, base: list[Item], items: list[Item], problems: list[Problem],
+                   extending: bool) -> list[Item]:
+    merged = list(base)
+    base_ids = {i.data["id"] for i in base}
+    seen: dict[str, Item] = {}
+    for item in items:
+        ident = item.data["id"]
+        if ident in seen:
+            first = seen[ident]
+            problems.append(item.problem(f"duplicate {_singular(section)} id '{ident}'",
+                                         f"first defined at {first.doc.file}:{first.loc().line}",
+                                         key="id"))
+            continue
+        seen[ident] = item
+        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None)
+        if item.data.get("override"):
+            if index is None:
+                problems.append(item.problem(
+                    f"override of unknown {_singular(section)} '{ident}'",
+                    did_you_mean(ident, base_ids) or
+                    ("there is nothing to override: this pack extends no pack" if not extending
+                     else "remove 'override: true' to add a new one"), key="id"))
+                continue
+            data = {k: v for k, v in merged[index].data.items()}
+            data.update({k: v for k, v in item.data.items() if k != "override"})
+            merged[index] = Item(item.doc, item.path, data)
+            continue
+        if index is not None:
+            where = merged[index]
+            problems.append(item.problem(
+                f"duplicate {_singular(section)} id '{ident}'",
+                f"already defined at {where.doc.file}:{where.loc().line}"
+                + ("; add 'override: true' to change it" if extending and ident in base_ids else ""),
+                key="id"))
+            continue
+        after = item.data.get("after")
+        if after is not None:
+            spot = next((n for n, b in enumerate(merged) if b.data["id"] == after), None)
+            if spot is None:
+                problems.append(item.problem(f"'after' names unknown {_singular(section)} '{after}'",
+                                             did_you_mean(after, [b.data["id"] for b in merged]),
+                                             key="after"))
+                merged.append(item)
+            else:
+                merged.insert(spot + 1, item)
+        else:
+            merged.append(item)
+    return merged
+
+
+def _merge_edges(base: list[Item], items: list[Item], problems: list[Problem]) -> list[Item]:
+    merged = list(base)
+    keys = {(e.data["from"], e.data["to"]): e for e in base}
+    for item in items:
+        key = (item.data["from"], item.data["to"])
+        if key in keys:
+            first = keys[key]
+            problems.append(item.problem(f"duplicate edge {key[0]} -> {key[1]}",
+                                         f"already defined at {first.doc.file}:{first.loc().line}"))
+            continue
+        keys[key] = item
+        merged.append(item)
+    return merged
+
+
+def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem]) -> None:
+    remove = doc.data.get("remove") or {}
+    for section, ids in remove.items():
+        for n, ident in enumerate(ids):
+            path = ("remove", section, n)
+            if section == "edges":
+                key = (ident["from"], ident["to"])
+                keep = [e for e in layer.edges if (e.data["from"], e.data["to"]) != key]
+                if len(keep) == len(layer.edges):
+                    problems.append(doc.problem(path, f"cannot remove edge {key[0]} -> {key[1]}: "
+                                                      "no such edge"))
+                layer.edges = keep
+                continue
+            items = layer.sections[section]
+            keep = [i for i in items if i.data["id"] != ident]
+            if len(keep) == len(items):
+                problems.append(doc.problem(path, f"cannot remove {_singular(section)} '{ident}': "
+                                                  "no such id",
+                                            did_you_mean(ident, [i.data["id"] for i in items])))
+            layer.sections[section] = keep
+            if section == "elements":
+                layer.edges = [e for e in layer.edges if ident not in (e.data["from"], e.data["to"])]
+
+
+def _singular(section: str) -> str:
+    return {"statuses": "status", "elements": "element", "stages": "stage", "facts": "fact",
+            "rules": "rule", "tests": "test case"}.get(section, section)
+
+
+# Building and checking the model ---------------------------------------------------------
+
+def _build_model(layer: Layer, path: Path) -> Model:
+    problems: list[Problem] = []
+    s = layer.sections
+    statuses = [Status(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
+                       bool(i.data.get("done", False)), i.data.get("color", ""), n, i.loc())
+                for n, i in enumerate(s["statuses"])]
+    elements = [Element(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
+                        n, i.loc()) for n, i in enumerate(s["elements"])]
+    stages = [Stage(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""), n,
+                    i.loc()) for n, i in enumerate(s["stages"])]
+    manifest = layer.manifest
+    _check_lists(manifest, statuses, elements, stages, problems)
+    element_ids = {e.id for e in elements}
+    edges = []
+    for item in layer.edges:
+        ok = True
+        for key in ("from", "to"):
+            ref = item.data[key]
+            if ref not in element_ids:
+                problems.append(item.problem(f"edge names unknown element '{ref}'",
+                                             did_you_mean(ref, element_ids), key=key))
+                ok = False
+        if ok and item.data["from"] == item.data["to"]:
+            problems.append(item.problem(f"element '{item.data['from']}' cannot depend on itself"))
+            ok = False
+        if ok:
+            edges.append(Edge(item.data["from"], item.data["to"], item.data.get("because", ""), item.loc()))
+    problems += _cycle_problems(edges)
+    facts = [_build_fact(i, element_ids, problems) for i in s["facts"]]
+    facts = [f for f in facts if f is not None]
+    context = _Context({f.id: f for f in facts}, element_ids, {st.id: st for st in statuses},
+                       {st.id: st for st in stages})
+    rules, conclusion_ids = [], {}
+    for item in s["rules"]:
+        rule = _build_rule(item, context, conclusion_ids, problems)
+        if rule is not None and item.data.get("enabled", True):
+            rules.append(rule)
+    tests = [TestCase(i.data["id"], i.data.get("description", ""), i.data.get("facts") or {},
+                      i.data.get("expect") or {}, i.loc()) for i in s["tests"]]
+    if problems:
+        raise DataError(problems)
+    data = manifest.data
+    return Model(id=data["id"], label=data["label"], description=data.get("description", ""),
+                 version=str(data.get("version", "")), statuses=statuses, elements=elements,
+                 edges=edges, stages=stages, facts=facts, rules=rules, tests=tests,
+                 source=yamlio.display_path(path), files=layer.files)
+
+
+def _check_lists(manifest: Item, statuses, elements, stages, problems) -> None:
+    if len(statuses) < 2:
+        problems.append(manifest.problem("a pack needs at least two statuses (such as missing and done)",
+                                         "add a 'statuses:' list, lowest first"))
+    elif not any(s.done for s in statuses):
+        problems.append(manifest.problem("no status is marked 'done: true'",
+                                         "mark the levels at which an element counts as connected"))
+    else:
+        first_done = next(n for n, s in enumerate(statuses) if s.done)
+        if statuses[0].done:
+            problems.append(Problem(statuses[0].loc.file, statuses[0].loc.line, statuses[0].loc.column,
+                                    f"the lowest status '{statuses[0].id}' cannot be done",
+                                    "it is what an element has when no rule sets one"))
+        for s in statuses[first_done:]:
+            if not s.done:
+                problems.append(Problem(s.loc.file, s.loc.line, s.loc.column,
+                                        f"status '{s.id}' is above a done status but not done",
+                                        "done statuses must be the highest ones; add 'done: true'"))
+    if not elements:
+        problems.append(manifest.problem("a pack needs at least one element", "add an 'elements:' list"))
+    if not stages:
+        problems.append(manifest.problem("a pack needs at least one stage", "add a 'stages:' list"))
+
+
+def _cycle_problems(edges: list[Edge]) -> list[Problem]:
+    graph = nx.DiGraph()
+    loc = {}
+    for e in edges:
+        graph.add_edge(e.source, e.target)
+        loc[(e.source, e.target)] = e.loc
+    problems = []
+    for cycle_nodes in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), c))[:5]:
+        start = min(range(len(cycle_nodes)), key=lambda n: loc[(cycle_nodes[n],
+                                                                  cycle_nodes[(n + 1) % len(cycle_nodes)])].line)
+        ring = cycle_nodes[start:] + cycle_nodes[:start]
+        first = loc[(ring[0], ring[1 % len(ring)])]
+        problems.append(Problem(first.file, first.line, first.column,
+                                f"dependency cycle: {' -> '.join(ring + [ring[0]])}",
+                                "the elements must form an order; remove or turn round one edge"))
+    return problems
+
+
+def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> Fact | None:
+    d = item.data
+    ok = True
+    element = d.get("element")
+    if element is not None and element not in element_ids:
+        problems.append(item.problem(f"fact names unknown element '{element}'",
+                                     did_you_mean(element, element_ids), key="element"))
+        ok = False
+    kind = d.get("type")
+    if kind is None:
+        problems.append(item.problem(f"fact '{d['id']}' has no type",
+                                     f"add 'type:' ({', '.join(FACT_TYPES)})"))
+        return None
+    values = tuple(d.get("values") or ())
+    if kind in ("choice", "choices") and not values:
+        problems.append(item.problem(f"a '{kind}' fact needs 'values'", "list the allowed answers"))
+        ok = False
+    if kind not in ("choice", "choices") and values:
+        problems.append(item.problem(f"'values' is only for choice and choices facts, not '{kind}'",
+                                     key="values"))
+        ok = False
+    if len(set(values)) != len(values):
+        problems.append(item.problem("'values' lists a value twice", key="values"))
+        ok = False
+    if kind not in ("integer", "number") and ("min" in d or "max" in d):
+        problems.append(item.problem(f"'min' and 'max' are only for number facts, not '{kind}'",
+                                     key="min" if "min" in d else "max"))
+        ok = False
+    if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
+        problems.append(item.problem("'min' is greater than 'max'", key="min"))
+        ok = False
+    if not ok:
+        return None
+    return Fact(d["id"], element, kind, d.get("question", ""), d.get("help", ""), values,
+                d.get("min"), d.get("max"), item.loc())
+
+
+@dataclass
+class _Context:
+    facts: dict[str, Fact]
+    elements: set[str]
+    statuses: dict[str, Status]
+    stages: dict[str, Stage]
+
+
+def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[Problem]) -> Rule | None:
+    d = item.data
+    before = len(problems)
+    for key in ("when", "then"):
+        if key not in d:
+            problems.append(item.problem(f"rule '{d['id']}' has no '{key}'",
+                                         "a rule needs 'when' (conditions) and 'then' (conclusions)"))
+    if len(problems) > before:
+        return None
+    when = _build_condition(d["when"], item.doc, item.path + ("when",), ctx, problems)
+    then = d["then"]
+    status = []
+    for element, level in (then.get("status") or {}).items():
+        path = item.path + ("then", "status", element)
+        if element not in ctx.elements:
+            problems.append(item.doc.problem(path, f"unknown element '{element}'",
+                                             did_you_mean(element, ctx.elements), key=True))
+        if level not in ctx.statuses:
+            problems.append(item.doc.problem(path, f"unknown status '{level}'",
+                                             did_you_mean(level, ctx.statuses)))
+        status.append((element, level))
+    stage = then.get("stage")
+    if stage is not None and stage not in ctx.stages:
+        problems.append(item.doc.problem(item.path + ("then", "stage"), f"unknown stage '{stage}'",
+                                         did_you_mean(stage, ctx.stages)))
+    findings, advice = [], []
+    for kind, out in (("findings", findings), ("advice", advice)):
+        for n, raw in enumerate(then.get(kind) or []):
+            path = item.path + ("then", kind, n)
+            element = raw.get("element")
+            if element is not None and element not in ctx.elements:
+                problems.append(item.doc.problem(path + ("element",), f"unknown element '{element}'",
+                                                 did_you_mean(element, ctx.elements)))
+            key = (kind, raw["id"])
+            if key in conclusion_ids:
+                problems.append(item.doc.problem(path + ("id",), f"duplicate {kind[:-1] if kind == 'findings' else kind} "
+                                                 f"id '{raw['id']}'",
+                                                 f"also given by rule '{conclusion_ids[key]}'"))
+            conclusion_ids[key] = d["id"]
+            if kind == "findings":
+                out.append(Finding(raw["id"], raw["severity"], element, raw["message"]))
+            else:
+                out.append(Advice(raw["id"], element, raw["action"]))
+    if when is None or len(problems) > before:
+        return None
+    rule = Rule(d["id"], d.get("because", ""), when, tuple(status), stage, tuple(findings),
+                tuple(advice), item.loc())
+    if status and rule.stratum != FACTS:
+        problems.append(item.problem(f"rule '{rule.id}' sets a status but tests "
+                                     "status, done, disconnected or stage",
+                                     "a rule that sets a status may test only facts and counts; "
+                                     "split it in two rules", key="then"))
+    if stage and rule.stratum == STAGE:
+        problems.append(item.problem(f"rule '{rule.id}' sets the stage but tests the stage",
+                                     "a stage rule may test facts, counts, status, done and "
+                                     "disconnected", key="then"))
+    return rule
+
+
+_NUMERIC_OPS = {"lt", "lte", "gt", "gte"}
+
+
+def _build_condition(raw: dict, doc, path, ctx: _Context, problems: list[Problem]) -> Condition | None:
+    if "all" in raw or "any" in raw:
+        key = "all" if "all" in raw else "any"
+        items = [_build_condition(r, doc, path + (key, n), ctx, problems) for n, r in enumerate(raw[key])]
+        if any(i is None for i in items):
+            return None
+        return All(tuple(items)) if key == "all" else Any_(tuple(items))
+    if "not" in raw:
+        item = _build_condition(raw["not"], doc, path + ("not",), ctx, problems)
+        return None if item is None else Not(item)
+    subject = next(k for k in raw if k in ("fact", "count", "status", "done", "disconnected", "stage"))
+    op = next(k for k in raw if k != subject)
+    ref, value = raw[subject], raw[op]
+    line, column = doc.where(path)
+    test = Test(subject, ref, op, value, Loc(doc.file, line, column))
+    error = _check_test(test, ctx)
+    if error:
+        message, hint, at_ref = error
+        problems.append(doc.problem(path + ((subject,) if at_ref else (op,)), message, hint))
+        return None
+    return test
+
+
+def _check_test(t: Test, ctx: _Context) -> tuple[str, str, bool] | None:
+    """What is wrong with one test, as (message, hint, points at the subject), or None."""
+    op, value = t.op, t.value
+    values = value if op == "one_of" else [value]
+    if t.subject in ("fact", "count"):
+        fact = ctx.facts.get(t.ref)
+        if fact is None:
+            return f"unknown fact '{t.ref}'", did_you_mean(t.ref, ctx.facts), True
+        if t.subject == "count":
+            if fact.type != "choices":
+                return (f"'count' needs a choices fact; '{t.ref}' is {fact.type}",
+                        "use 'fact:' to compare its value", True)
+            return _check_numbers(op, values, f"count of '{t.ref}'", integer=True)
+        if op == "present":
+            return None
+        if fact.type == "choices":
+            if op != "contains":
+                return (f"'{op}' does not apply to the choices fact '{t.ref}'",
+                        "use 'contains' for one value, or 'count' for how many", False)
+            return _check_choice(value, fact)
+        if op == "contains":
+            return f"'contains' needs a choices fact; '{t.ref}' is {fact.type}", "use 'equals'", False
+        if fact.type == "boolean":
+            if op not in ("equals", "not_equals"):
+                return f"'{op}' does not apply to the yes/no fact '{t.ref}'", "use 'equals: true'", False
+            if not isinstance(value, bool):
+                return f"'{t.ref}' is yes/no; compare it with true or false, not {value!r}", "", False
+            return None
+        if fact.type == "choice":
+            if op in _NUMERIC_OPS:
+                return f"'{op}' does not apply to the choice fact '{t.ref}'", "use 'equals' or 'one_of'", False
+            for v in values:
+                problem = _check_choice(v, fact)
+                if problem:
+                    return problem
+            return None
+        return _check_numbers(op, values, f"'{t.ref}'", integer=False)
+    if t.subject in ("status", "done", "disconnected"):
+        if t.ref not in ctx.elements:
+            return f"unknown element '{t.ref}'", did_you_mean(t.ref, ctx.elements), True
+        if t.subject != "status":
+            if op not in ("equals", "not_equals") or not isinstance(value, bool):
+                return f"'{t.subject}' is yes/no: use 'equals: true' or 'equals: false'", "", False
+            return None
+        return _check_ranked(op, values, ctx.statuses, "status")
+    # stage: current
+    return _check_ranked(op, values, ctx.stages, "stage")
+
+
+def _check_numbers(op: str, values, what: str, integer: bool) -> tuple[str, str, bool] | None:
+    if op in ("contains", "present"):
+        return f"'{op}' does not apply to {what}", "compare it with a number", False
+    for v in values:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
+            return f"{what} is a number; {v!r} is not", "write a number without quotes", False
+    return None
+
+
+def _check_choice(value, fact: Fact) -> tuple[str, str, bool] | None:
+    if value not in fact.values:
+        return (f"'{value}' is not an allowed value of '{fact.id}'",
+                did_you_mean(str(value), fact.values) or f"allowed: {', '.join(fact.values)}", False)
+    return None
+
+
+def _check_ranked(op: str, values, known: dict, what: str) -> tuple[str, str, bool] | None:
+    if op in ("contains", "present"):
+        return f"'{op}' does not apply to a {what}", "use equals, lt, lte, gt, gte or one_of", False
+    for v in values:
+        if v not in known:
+            return f"unknown {what} '{v}'", did_you_mean(str(v), known), False
+    return None

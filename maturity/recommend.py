@@ -1,0 +1,71 @@
+"""The next dot to connect, and a roadmap of the rest, from an assessment and the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .assess import AdviceResult, Assessment, ElementResult
+
+
+@dataclass(frozen=True)
+class Step:
+    """One element still to connect: where it stands, what it waits for, why, and what to do."""
+
+    result: ElementResult
+    waits_for: tuple[str, ...]        # prerequisites not yet done (empty for the next dot)
+    prerequisites_done: tuple[str, ...]
+    reasons: tuple[str, ...]          # plain sentences saying why this step is here
+    actions: tuple[AdviceResult, ...]
+
+
+def remaining(assessment: Assessment) -> list[str]:
+    """Elements not done (disconnected ones included), in model order."""
+    return [e.element.id for e in assessment.elements if not e.done]
+
+
+def next_dot(assessment: Assessment) -> Step | None:
+    """The element to connect next: not done, every prerequisite done; ties by model order.
+    None when every element is done."""
+    for element_id in remaining(assessment):
+        result = assessment.element(element_id)
+        if not result.missing_prerequisites:
+            return _step(assessment, result)
+    return None
+
+
+def roadmap(assessment: Assessment) -> list[list[Step]]:
+    """The remaining elements in phases: each phase's elements can be worked on side by side
+    once the phases before it are done (topological generations of what is left)."""
+    model = assessment.model
+    left = remaining(assessment)
+    graph = model.graph.subgraph(left)
+    return [[_step(assessment, assessment.element(e)) for e in model.in_model_order(generation)]
+            for generation in nx.topological_generations(graph)]
+
+
+def _step(assessment: Assessment, result: ElementResult) -> Step:
+    model = assessment.model
+    element = result.element
+    prereqs = model.prerequisites(element.id)
+    done = tuple(p for p in prereqs if assessment.element(p).done)
+    waits = tuple(p for p in prereqs if not assessment.element(p).done)
+    label = model.element_by_id
+    reasons = [f"{element.label} is {result.status.label.lower()}"
+               + (", below the level at which it counts as done" if not result.status.done else
+                  " but its foundations are not connected")]
+    if result.evidence:
+        top = result.evidence[0]
+        reasons.append(f"rule {top.rule}: {top.because}" if top.because else f"rule {top.rule}")
+    else:
+        reasons.append(f"no rule found evidence of work on {element.label}")
+    if done:
+        reasons.append("builds on " + ", ".join(label[p].label for p in done) + " (done)")
+    elif not prereqs:
+        reasons.append("has no prerequisites")
+    if waits:
+        reasons.append("waits for " + ", ".join(label[p].label for p in waits))
+    if result.disconnected:
+        reasons.append("work on it has started before its foundations: a disconnected dot")
+    return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)))

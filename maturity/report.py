@@ -1,0 +1,199 @@
+"""Assessments as text for people and JSON for machines. Both are deterministic: the same
+inputs give byte-identical output."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from .assess import Assessment, Evidence
+from .recommend import Step, next_dot, roadmap
+
+JSON_FORMAT = 1
+
+
+# JSON ------------------------------------------------------------------------------------
+
+def _evidence(e: Evidence) -> dict:
+    return {"rule": e.rule, "because": e.because, "facts": {k: v for k, v in e.facts}}
+
+
+def _head(a: Assessment) -> dict:
+    org = a.organisation
+    return {
+        "format": JSON_FORMAT,
+        "organisation": {"id": org.id, "name": org.name, **dict(sorted(org.meta.items()))},
+        "pack": {"id": a.model.id, "label": a.model.label, "version": a.model.version},
+        "stage": {"id": a.stage.id, "label": a.stage.label, "rank": a.stage.rank + 1,
+                  "of": len(a.model.stages), "because": [_evidence(e) for e in a.stage_evidence]},
+    }
+
+
+def _step(step: Step) -> dict:
+    r = step.result
+    return {
+        "id": r.element.id, "label": r.element.label, "status": r.status.id,
+        "disconnected": r.disconnected, "prerequisites_done": list(step.prerequisites_done),
+        "waits_for": list(step.waits_for), "why": list(step.reasons),
+        "evidence": [_evidence(e) for e in r.evidence],
+        "actions": [{"id": x.advice.id, "action": x.advice.action, "rule": x.evidence.rule}
+                    for x in step.actions],
+    }
+
+
+def assessment_data(a: Assessment) -> dict:
+    nxt = next_dot(a)
+    return {
+        **_head(a),
+        "elements": [{"id": e.element.id, "label": e.element.label, "status": e.status.id,
+                      "status_label": e.status.label, "done": e.done, "disconnected": e.disconnected,
+                      "missing_prerequisites": list(e.missing_prerequisites),
+                      "because": [_evidence(x) for x in e.evidence]} for e in a.elements],
+        "disconnected": [e.element.id for e in a.disconnected],
+        "findings": [{"id": f.finding.id, "severity": f.finding.severity, "element": f.finding.element,
+                      "message": f.finding.message, **_evidence(f.evidence)} for f in a.findings],
+        "advice": [{"id": x.advice.id, "element": x.advice.element, "action": x.advice.action,
+                    **_evidence(x.evidence)} for x in a.advice],
+        "next": _step(nxt) if nxt else None,
+        "complete": nxt is None,
+    }
+
+
+def next_data(a: Assessment) -> dict:
+    nxt = next_dot(a)
+    return {**_head(a), "next": _step(nxt) if nxt else None, "complete": nxt is None}
+
+
+def roadmap_data(a: Assessment) -> dict:
+    phases = roadmap(a)
+    return {**_head(a), "phases": [{"phase": n, "elements": [_step(s) for s in phase]}
+                                   for n, phase in enumerate(phases, 1)],
+            "complete": not phases}
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+# Text ------------------------------------------------------------------------------------
+
+WIDTH = 88
+
+
+def _wrap(text: str, indent: str, first: str | None = None) -> list[str]:
+    return textwrap.wrap(text, WIDTH, initial_indent=first if first is not None else indent,
+                         subsequent_indent=indent, break_on_hyphens=False) or [first or indent]
+
+
+def _title(a: Assessment) -> list[str]:
+    org = a.organisation
+    lines = [f"{org.name}: {a.model.label}"]
+    extra = [f"{k.replace('_', ' ')} {v}" for k, v in sorted(org.meta.items()) if k in ("assessed_on", "consultant")]
+    lines.append(f"pack {a.model.id}" + (f" {a.model.version}" if a.model.version else "")
+                 + (", " + ", ".join(extra) if extra else ""))
+    return lines
+
+
+def _stage_lines(a: Assessment) -> list[str]:
+    lines = [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})"]
+    if a.stage.description:
+        lines += _wrap(a.stage.description, "  ")
+    if a.stage_evidence:
+        for e in a.stage_evidence:
+            lines += _wrap(f"because {e.because} [rule {e.rule}]" if e.because else f"rule {e.rule}", "    ", "  ")
+    else:
+        lines.append("  because no stage rule fired: the first stage applies")
+    return lines
+
+
+def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
+    r = step.result
+    lines = [f"{heading}{r.element.label} ({r.element.id}), now {r.status.label.lower()}"]
+    for reason in step.reasons:
+        lines += _wrap(reason, "      ", "  why: " if reason == step.reasons[0] else "       ")
+    facts = [f"{k} = {_value(v)}" for e in r.evidence[:1] for k, v in e.facts]
+    if facts:
+        lines += _wrap("; ".join(facts), "         ", "  facts: ")
+    if step.actions:
+        lines.append("  do:")
+        for x in step.actions:
+            lines += _wrap(x.advice.action, "      ", "    - ")
+    else:
+        lines.append("  do: no advice rule fired for it; see the element's description")
+    return lines
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "(unanswered)"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, list):
+        return "[" + ", ".join(map(str, v)) + "]" if v else "(none)"
+    return str(v)
+
+
+def assessment_text(a: Assessment) -> str:
+    lines = _title(a) + [""] + _stage_lines(a) + ["", "Elements"]
+    nxt = next_dot(a)
+    width = max(len(e.element.label) for e in a.elements)
+    for e in a.elements:
+        marks = []
+        if e.done:
+            marks.append("done")
+        if e.disconnected:
+            marks.append("DISCONNECTED")
+        if nxt and nxt.result.element.id == e.element.id:
+            marks.append("NEXT")
+        lines.append(f"  {e.element.label:<{width}}  {e.status.label:<10}  {', '.join(marks)}".rstrip())
+    if a.disconnected:
+        lines += ["", "Disconnected dots"]
+        labels = a.model.element_by_id
+        for e in a.disconnected:
+            waits = ", ".join(labels[p].label for p in e.missing_prerequisites)
+            lines += _wrap(f"{e.element.label} is {e.status.label.lower()} while {waits} "
+                           f"{'is' if len(e.missing_prerequisites) == 1 else 'are'} not done", "    ", "  - ")
+    if a.findings:
+        lines += ["", "Findings"]
+        for f in a.findings:
+            lines += _wrap(f"[{f.finding.severity}] {f.finding.message} (rule {f.evidence.rule})", "    ", "  - ")
+    if a.advice:
+        lines += ["", "Advice"]
+        labels = a.model.element_by_id
+        for x in a.advice:
+            where = labels[x.advice.element].label if x.advice.element in labels else "General"
+            lines += _wrap(f"{where}: {x.advice.action} (rule {x.evidence.rule})", "    ", "  - ")
+    lines.append("")
+    if nxt:
+        lines += _step_lines(a, nxt, "Next dot: ")
+    else:
+        lines.append("Next dot: none, every dot is connected")
+    return "\n".join(lines) + "\n"
+
+
+def next_text(a: Assessment) -> str:
+    nxt = next_dot(a)
+    lines = _title(a) + [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    if nxt:
+        lines += _step_lines(a, nxt, "Next dot: ")
+    else:
+        lines.append("Next dot: none, every dot is connected")
+    return "\n".join(lines) + "\n"
+
+
+def roadmap_text(a: Assessment) -> str:
+    phases = roadmap(a)
+    lines = _title(a) + [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    if not phases:
+        lines.append("Roadmap: nothing left, every dot is connected")
+        return "\n".join(lines) + "\n"
+    total = sum(len(p) for p in phases)
+    lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(phases)} "
+                 f"phase{'s' if len(phases) != 1 else ''}")
+    for n, phase in enumerate(phases, 1):
+        side = " (side by side)" if len(phase) > 1 else ""
+        lines += ["", f"Phase {n}{side}"]
+        for step in phase:
+            lines += ["  " + l if l else l for l in _step_lines(a, step, "")]
+    return "\n".join(lines) + "\n"
