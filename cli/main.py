@@ -136,6 +136,24 @@ def demo(example: str, out_dir: str) -> None:
     _run(work)
 
 
+@cli.command()
+@_rules_option
+@click.option("--template", is_flag=True,
+              help="Print a facts file to fill in: every fact unanswered, its question as a comment.")
+@click.option("-o", "--output", metavar="FILE", default=None,
+              help="Write the template to FILE; refuses to replace an existing file.")
+def facts(rules: str | None, template: bool, output: str | None) -> None:
+    """List the facts a consultant collects, or (--template) start a facts file for a client."""
+    def work() -> None:
+        if output is not None and Path(output).exists():
+            raise maturity.OutputError("the file exists already", "choose a new name; "
+                                       "dots never replaces a facts file", output)
+        model = maturity.load_pack(rules)
+        text = maturity.facts_template(model) if template or output else maturity.facts_table(model)
+        _emit(text, output)
+    _run(work)
+
+
 def main() -> None:
     """Entry point of `dots` and `python -m maturity`."""
     try:

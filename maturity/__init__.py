@@ -8,6 +8,7 @@ from .errors import DataError, EngineError, MaturityError, OutputError, Problem
 from .model import Model
 from .organisation import Organisation, load_organisation
 from .pack import builtin_packs, load_pack
+from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
 from .render import check_output_path, output_format, render, render_bytes, to_dot, write_atomic
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
@@ -21,7 +22,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "Assessment", "DataError", "ElementResult", "EngineError", "Evidence", "MaturityError",
     "Model", "Organisation", "OutputError", "Problem", "Step", "__version__", "assess",
-    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "load_organisation", "load_pack",
+    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_organisation", "load_pack",
     "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
     "roadmap_text", "to_dot", "to_json", "write_atomic",
 ]
