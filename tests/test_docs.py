@@ -1,0 +1,56 @@
+"""The docs say what the code does: the CLI reference is generated from --help and must be
+current, and the YAML reference names every key of the shipped schemas."""
+
+import json
+import re
+from pathlib import Path
+
+from maturity.cli import docs
+from maturity.schema import schema_text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_cli_reference_is_current():
+    written = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    assert written == docs.markdown(), \
+        "docs/cli.md is out of date: run python -m maturity.cli.docs > docs/cli.md"
+
+
+def test_cli_reference_names_every_command():
+    written = (ROOT / "docs" / "cli.md").read_text("utf-8")
+    headings = set(re.findall(r"^## (dots.*)$", written, flags=re.M))
+    assert headings == {"dots"} | set(docs.command_names())
+
+
+def _keys(schema: dict) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in (node.get("properties") or {}).items():
+                found.add(key)
+                walk(value)
+            for key, value in node.items():
+                if key != "properties":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(schema)
+    return found
+
+
+def test_yaml_reference_names_every_schema_key():
+    text = (ROOT / "docs" / "yaml-format.md").read_text("utf-8")
+    for kind in ("pack", "organisation"):
+        keys = _keys(json.loads(schema_text(kind)))
+        missing = sorted(k for k in keys if f"`{k}`" not in text)
+        assert not missing, f"docs/yaml-format.md does not mention {kind} keys: {missing}"
+
+
+def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "make demo" in readme and "make test" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
