@@ -111,7 +111,7 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
     r = step.result
     lines = [f"{heading}{r.element.label} ({r.element.id}), now {r.status.label.lower()}"]
     for reason in step.reasons:
-        lines += _wrap(reason, "      ", "  why: " if reason == step.reasons[0] else "       ")
+        lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
     facts = [f"{k} = {_value(v)}" for e in r.evidence[:1] for k, v in e.facts]
     if facts:
         lines += _wrap("; ".join(facts), "         ", "  facts: ")
