@@ -54,3 +54,33 @@ def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make demo" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def _doc_commands(name: str) -> list[str]:
+    text = (ROOT / "docs" / name).read_text("utf-8")
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
+        for line in block.splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("dots "):
+                commands.append(line)
+    return commands
+
+
+def test_tutorial_commands_run(tmp_path, monkeypatch):
+    import shlex
+    import shutil
+
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    monkeypatch.chdir(tmp_path)
+    commands = _doc_commands("tutorial.md")
+    assert len(commands) >= 8
+    for command in commands:
+        result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
+        assert result.exit_code == 0, f"{command}\n{result.output}"
+    assert (tmp_path / "mid-size.svg").read_text("utf-8").count("<svg") == 1
+    assert (tmp_path / "mid-size.png").read_bytes()[:4] == b"\x89PNG"
