@@ -112,7 +112,8 @@ def render(facts: str, rules: str | None, output: str | None) -> None:
               help="Which bundled example organisation to assess.")
 @click.option("--out-dir", default="out", show_default=True, metavar="DIR",
               help="Folder for the picture (made if missing).")
-def demo(example: str, out_dir: str) -> None:
+@_rules_option
+def demo(example: str, out_dir: str, rules: str | None) -> None:
     """Assess a bundled example organisation, print the result and draw its picture."""
     def work() -> None:
         examples = resources.files("maturity.examples")
@@ -121,7 +122,7 @@ def demo(example: str, out_dir: str) -> None:
             raise maturity.OutputError(f"no bundled example '{example}'",
                                        f"choose one of: {', '.join(names)}")
         with resources.as_file(examples / f"{example}.yaml") as facts:
-            a = _load(str(facts), None)
+            a = _load(str(facts), rules)
         click.echo(maturity.assessment_text(a), nl=False)
         folder = Path(out_dir)
         folder.mkdir(parents=True, exist_ok=True)
