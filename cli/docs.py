@@ -29,12 +29,14 @@ def _commands(group: click.Group, prefix: list[str]):
 
 
 def _help(path: list[str], command: click.Command) -> str:
-    parent = None
-    for depth in range(1, len(path)):
-        parent = click.Context(cli if depth == 1 else command, info_name=" ".join(path[:depth]),
-                               parent=parent)
-    ctx = click.Context(command, info_name=path[-1], parent=parent, terminal_width=88,
-                        max_content_width=88)
+    # One context per level, each for its own group, so that a subcommand's usage line reads
+    # `dots rules test ...` and settings such as -h are inherited as they are when run.
+    ctx = click.Context(cli, info_name=path[0], terminal_width=88, max_content_width=88)
+    current: click.Command = cli
+    for name in path[1:]:
+        current = current.get_command(ctx, name)  # type: ignore[attr-defined]
+        ctx = click.Context(current, info_name=name, parent=ctx, terminal_width=88,
+                            max_content_width=88)
     return command.get_help(ctx)
 
 

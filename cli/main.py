@@ -3,6 +3,7 @@ library become one message per problem on stderr, in one place (`_run`)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -21,6 +22,13 @@ def _run(work: Callable[[], None]) -> None:
         work()
     except maturity.MaturityError as exc:
         click.echo(exc.format(), err=True)
+        sys.exit(1)
+    except Exception as exc:  # a bug of ours: one line, not a traceback (DOTS_DEBUG=1 shows it)
+        if os.environ.get("DOTS_DEBUG"):
+            raise
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("  hint: this is a bug in dots; run again with DOTS_DEBUG=1 and report the "
+                   "traceback", err=True)
         sys.exit(1)
 
 
@@ -153,6 +161,14 @@ def facts(rules: str | None, template: bool, output: str | None) -> None:
         text = maturity.facts_template(model) if template or output else maturity.facts_table(model)
         _emit(text, output)
     _run(work)
+
+
+# `dots rules ...`, `dots schema` and `dots init` live in their own module; imported here, after what it uses from this one.
+from .pack_commands import init_command, rules_group, schema_command  # noqa: E402
+
+cli.add_command(rules_group)
+cli.add_command(schema_command)
+cli.add_command(init_command)
 
 
 def main() -> None:

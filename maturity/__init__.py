@@ -4,6 +4,7 @@ marketing. The command line (`dots`) uses only what is listed in `__all__`."""
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from .assess import Assessment, ElementResult, Evidence, assess
+from .checks import check_pack, pack_warnings
 from .errors import DataError, EngineError, MaturityError, OutputError, Problem
 from .model import Model
 from .organisation import Organisation, load_organisation
@@ -11,8 +12,12 @@ from .pack import builtin_packs, load_pack
 from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
 from .render import check_output_path, output_format, render, render_bytes, to_dot, write_atomic
+from .scaffold import init_pack
+from .schema import SCHEMAS, schema_text
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
                      roadmap_text, to_json)
+from .testing import (CaseResult, Difference, SuiteResult, check_tests, results_data,
+                      results_text, run_tests)
 
 try:
     __version__ = _version("connect-the-dots")
@@ -25,4 +30,9 @@ __all__ = [
     "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_organisation", "load_pack",
     "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
     "roadmap_text", "to_dot", "to_json", "write_atomic",
+    # pack test cases (dots rules test)
+    "CaseResult", "Difference", "SuiteResult", "check_tests", "results_data", "results_text",
+    "run_tests",
+    # checking and starting packs (dots rules check, dots schema, dots init)
+    "SCHEMAS", "check_pack", "init_pack", "pack_warnings", "schema_text",
 ]

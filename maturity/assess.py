@@ -76,61 +76,104 @@ class Assessment:
         return [a for a in self.advice if a.advice.element == element_id]
 
 
-_compiled: dict[int, CompiledPack] = {}
+@dataclass
+class _Plan:
+    """What assessing needs from a model that does not depend on the organisation, worked out
+    once per model: the compiled pack, the dependency order, and the rules, findings and advice
+    already in the order results list them (an assessment keeps those whose rule fired)."""
+
+    model: Model
+    compiled: CompiledPack
+    order: list[tuple[str, tuple[str, ...]]]          # element and its prerequisites, dependency order
+    setters: dict[str, list[Rule]]                    # element -> rules setting its status, highest level first
+    stage_rules: list[Rule]                           # rules setting the stage, highest stage first
+    findings: list[tuple[Rule, Finding]]              # in report order
+    advice: list[tuple[Rule, Advice]]                 # in report order
+    evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
+
+
+_plans: dict[int, _Plan] = {}
+
+
+def _plan_for(model: Model) -> _Plan:
+    key = id(model)
+    hit = _plans.get(key)
+    if hit is None or hit.model is not model:
+        hit = _plans[key] = _make_plan(model)
+    return hit
+
+
+def _make_plan(model: Model) -> _Plan:
+    rules = sorted(model.rule_by_id.values(), key=lambda r: r.id)
+    order = nx.lexicographical_topological_sort(model.graph, key=lambda n: model.element_by_id[n].index)
+    setters = {e.id: sorted((r for r in rules if any(x == e.id for x, _ in r.status)),
+                            key=lambda r, e=e.id: (-_level(model, r, e), r.id))
+               for e in model.elements}
+    severity = {s: n for n, s in enumerate(("high", "medium", "low", "info"))}
+    evidence_facts = {}
+    for rule in rules:
+        refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
+        evidence_facts[rule.id] = tuple(sorted(refs))
+    return _Plan(
+        model, compile_pack(model),
+        [(e, tuple(model.prerequisites(e))) for e in order],
+        setters,
+        sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),
+        sorted(((r, f) for r in rules for f in r.findings),
+               key=lambda x: (severity[x[1].severity], _element_index(model, x[1].element), x[1].id)),
+        sorted(((r, a) for r in rules for a in r.advice),
+               key=lambda x: (_element_index(model, x[1].element), x[1].id)),
+        evidence_facts)
 
 
 def compiled_for(model: Model) -> CompiledPack:
     """The compiled form of a model, made once per model object."""
-    key = id(model)
-    hit = _compiled.get(key)
-    if hit is None or hit.model is not model:
-        hit = _compiled[key] = compile_pack(model)
-    return hit
+    return _plan_for(model).compiled
 
 
 def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
     """Run the model's rules on an organisation's facts and resolve what they conclude."""
-    compiled = compiled_for(model)
+    plan = _plan_for(model)
+    compiled = plan.compiled
     engine = engine or default_engine()
     first = _round0_fact(compiled, organisation.facts)
     statuses: dict[str, Status] = {}
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
+    fired_before: list[str] = []  # every round's fired rules so far
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
+        fired_before.extend(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(model, [model.rule_by_id[r] for r in fired]))
-            connection.update(_connect(model, statuses))
+            connection.update(_connect(plan, statuses))
             fact = dict(fact)
             for element_id, (rank, done, disconnected) in compiled.element_props.items():
                 fact[rank] = statuses[element_id].rank
                 fact[done] = connection[element_id][0]
                 fact[disconnected] = connection[element_id][1]
             return fact
-        stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired])
+        # A stage rule that tests only facts fired in round 0: it counts as much as round 1's.
+        stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired_before])
         return {**fact, "st": stage.rank}
 
     rounds = engine.run(compiled, first, next_round)
     fired = sorted({r for ids in rounds for r in ids})
     rules = [model.rule_by_id[r] for r in fired]
     facts = organisation.facts
+    # One Evidence per fired rule, shared by everything that cites the rule.
+    why = {r.id: Evidence(r.id, r.because, tuple([(ref, facts.get(ref)) for ref in plan.evidence_facts[r.id]]))
+           for r in rules}
 
     elements = []
     for element in model.elements:
         done, disconnected, missing = connection[element.id]
-        setters = sorted((r for r in rules if any(e == element.id for e, _ in r.status)),
-                         key=lambda r: (-_level(model, r, element.id), r.id))
         elements.append(ElementResult(element, statuses[element.id], done, disconnected, missing,
-                                      tuple(_evidence(r, facts) for r in setters)))
+                                      tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
     stage = _resolve_stage(model, rules)
-    stage_rules = sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id))
-    severity = {s: n for n, s in enumerate(("high", "medium", "low", "info"))}
-    findings = sorted((FindingResult(f, _evidence(r, facts)) for r in rules for f in r.findings),
-                      key=lambda x: (severity[x.finding.severity], _element_index(model, x.finding.element),
-                                     x.finding.id))
-    advice = sorted((AdviceResult(a, _evidence(r, facts)) for r in rules for a in r.advice),
-                    key=lambda x: (_element_index(model, x.advice.element), x.advice.id))
+    findings = [FindingResult(f, why[r.id]) for r, f in plan.findings if r.id in why]
+    advice = [AdviceResult(a, why[r.id]) for r, a in plan.advice if r.id in why]
     return Assessment(model, organisation, elements, stage,
-                      [_evidence(r, facts) for r in stage_rules if r.stage == stage.id],
+                      [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, fired)
 
 
@@ -163,25 +206,16 @@ def _resolve_stage(model: Model, fired: list[Rule]) -> Stage:
     return model.stages[max(ranks, default=0)]
 
 
-def _connect(model: Model, statuses: dict[str, Status]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
+def _connect(plan: _Plan, statuses: dict[str, Status]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
     """(done, disconnected, prerequisites not done) for each element, in dependency order."""
     result: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
-    order = nx.lexicographical_topological_sort(model.graph, key=lambda n: model.element_by_id[n].index)
-    for element_id in order:
-        missing = tuple(p for p in model.prerequisites(element_id) if not result[p][0])
+    for element_id, prerequisites in plan.order:
+        missing = tuple(p for p in prerequisites if not result[p][0])
         status = statuses[element_id]
         done = status.done and not missing
         disconnected = status.rank > 0 and bool(missing)
         result[element_id] = (done, disconnected, missing)
     return result
-
-
-def _evidence(rule: Rule, facts: dict[str, Any]) -> Evidence:
-    seen: dict[str, Any] = {}
-    for test in tests_in(rule.when):
-        if test.subject in ("fact", "count") and test.ref not in seen:
-            seen[test.ref] = facts.get(test.ref)
-    return Evidence(rule.id, rule.because, tuple(sorted(seen.items())))
 
 
 def _element_index(model: Model, element_id: str | None) -> int:

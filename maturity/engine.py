@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import threading
 from typing import Callable
 
@@ -91,13 +92,20 @@ class Engine:
         started = False
         try:
             fact = first
-            batch = [{"k": "__begin", "sid": sid}]
+            sid_json = f'"{sid}"'  # sids are decimal numbers
+            batch = [f'{{"k":"__begin","sid":{sid_json}}}']
             for stratum in ROUNDS:
                 if stratum > 0:
                     fact = next_round(stratum - 1, fired_rounds[-1], fact)
-                batch += [{**fact, "k": stratum, "g": b, "sid": sid}
-                          for b in compiled.buckets.get(stratum, [])]
-                fired = self._assert_and_run(handle, batch, sid)
+                buckets = compiled.buckets.get(stratum, [])
+                if buckets:
+                    # One copy of the round's fact per bucket, tagged with round, bucket and
+                    # session: the fact is encoded once and the tags appended to each copy
+                    # (its property names never collide with k, g or sid).
+                    body = _encode(fact)[:-1]
+                    body += "," if len(body) > 1 else ""
+                    batch += [f'{body}"k":{stratum},"g":{b},"sid":{sid_json}}}' for b in buckets]
+                fired = self._assert_and_run(handle, batch)
                 started = True
                 batch = []
                 fired_rounds.append(sorted({names[f] for f in fired if f in names}))
@@ -116,10 +124,11 @@ class Engine:
                 _dre.delete_state(handle, sid)
 
     @staticmethod
-    def _assert_and_run(handle: int, batch: list[dict], sid: str) -> list[str]:
+    def _assert_and_run(handle: int, batch: list[str]) -> list[str]:
+        """Assert facts (each already JSON text) and drain the actions they start."""
         if not batch:
             return []
-        code, state = _dre.assert_facts(handle, json.dumps(batch, separators=(",", ":")))
+        code, state = _dre.assert_facts(handle, "[" + ",".join(batch) + "]")
         if code not in (_OK, _NOT_HANDLED):
             raise EngineError(f"durable-rules returned code {code}")
         fired: list[str] = []
@@ -130,6 +139,40 @@ class Engine:
             fired.append(message[2:message.index('"', 2)])
             message = _dre.complete_and_start_action(handle, state)
         return fired
+
+
+def _encode(fact: dict) -> str:
+    """`fact` as JSON text for durable-rules. Its parser crashes the process on a number with
+    an exponent but no decimal point, which json.dumps writes for small and large floats
+    (1e-05, 1e+16); written with one (1.0e-05) it reads them correctly."""
+    for value in fact.values():
+        if type(value) not in _SIMPLE and not _plain(value):
+            return "{" + ",".join(f"{json.dumps(k)}:{_encode_value(v)}" for k, v in fact.items()) + "}"
+    # The common case, in one call to the C encoder; it writes the same text as the line above.
+    return json.dumps(fact, separators=(",", ":"))
+
+
+_SIMPLE = frozenset({str, int, bool, type(None)})
+
+
+def _plain(value) -> bool:
+    """Whether json.dumps writes `value` as `_encode_value` does: no float with an exponent."""
+    if type(value) is float:
+        return math.isfinite(value) and "e" not in repr(value)
+    if type(value) is list:
+        return all(type(v) in _SIMPLE or _plain(v) for v in value)
+    return False
+
+
+def _encode_value(value) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):  # the parser crashes on Infinity too
+            raise EngineError(f"the number {value} cannot be passed to the rule engine")
+        mantissa, e, exponent = repr(value).partition("e")
+        return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else repr(value)
+    if isinstance(value, list):
+        return "[" + ",".join(_encode_value(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def _never_called(c) -> None:  # pragma: no cover - actions are drained by Engine itself

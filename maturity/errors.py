@@ -46,7 +46,7 @@ class DataError(MaturityError):
     """Bad input: one or more problems in files the user gave us."""
 
     def __init__(self, problems: list[Problem]):
-        self._problems = sorted(set(problems), key=_problem_key)
+        self._problems = sorted_problems(problems)
         super().__init__(self.format())
 
     def problems(self) -> list[Problem]:
@@ -80,6 +80,11 @@ class EngineError(MaturityError):
 
 def _problem_key(p: Problem) -> tuple:
     return (p.file, p.line, p.column, p.severity != "error", p.message, p.hint)
+
+
+def sorted_problems(problems) -> list[Problem]:
+    """Problems without repeats, in the order they are shown: by file, line and column."""
+    return sorted(set(problems), key=_problem_key)
 
 
 def did_you_mean(word: str, choices) -> str:

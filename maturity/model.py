@@ -164,11 +164,19 @@ class Rule:
 
 @dataclass(frozen=True)
 class TestCase:
+    """A pack's test case: facts in, expected assessment out (run by `testing.run_tests`)."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
     id: str
     description: str
     facts: dict
     expect: dict
     loc: Loc = Loc()
+    # The YAML document and the path of the case in it, so that a bad fact or expected id in
+    # a case is reported at its own line and column.
+    doc: Any = field(default=None, compare=False, repr=False)
+    path: tuple = ()
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,10 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return f"'{fact.id}' is a number, got {value!r}", "write a number without quotes"
-        if kind == "integer" and not float(value).is_integer():
+        # .nan passes any min/max check, .inf one without a max; the rule engine takes neither.
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"'{fact.id}' is a number, got {value}", "write a finite number"
+        if kind == "integer" and isinstance(value, float) and not value.is_integer():
             return f"'{fact.id}' is a whole number, got {value!r}", ""
         if fact.min is not None and value < fact.min:
             return f"'{fact.id}' is {value}, below its minimum {fact.min:g}", ""

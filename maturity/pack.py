@@ -8,7 +8,8 @@ items replace fields of the item with the same id, and `remove:` takes items out
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -81,7 +82,10 @@ def load_pack(spec: str | Path | None = None) -> Model:
     model = _build_model(layer, path)
     problems = check_limits(model)
     if problems:
-        raise DataError(problems)
+        # A limit of the whole pack has no line of its own: show it at the pack's 'pack:' key.
+        line, column = layer.manifest.doc.where(("pack",), key=True)
+        raise DataError([p if p.line else replace(p, file=layer.manifest.doc.file, line=line,
+                                                  column=column) for p in problems])
     return model
 
 
@@ -301,7 +305,7 @@ def _build_model(layer: Layer, path: Path) -> Model:
         if rule is not None and item.data.get("enabled", True):
             rules.append(rule)
     tests = [TestCase(i.data["id"], i.data.get("description", ""), i.data.get("facts") or {},
-                      i.data.get("expect") or {}, i.loc()) for i in s["tests"]]
+                      i.data.get("expect") or {}, i.loc(), i.doc, i.path) for i in s["tests"]]
     if problems:
         raise DataError(problems)
     data = manifest.data
@@ -538,6 +542,10 @@ def _check_numbers(op: str, values, what: str, integer: bool) -> tuple[str, str,
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
             return f"{what} is a number; {v!r} is not", "write a number without quotes", False
+        if isinstance(v, float) and (not math.isfinite(v) or "e" in repr(v)):
+            # durable-rules cannot read such a number in a rule (error 204 when compiling)
+            return (f"the rule engine cannot compare with {v!r}",
+                    "use a threshold between 0.0001 and 10000000000000000", False)
     return None
 
 

@@ -1,8 +1,9 @@
 """The picture: the dependency graph drawn with Graphviz, left to right, each dot coloured by
 status, the next dot emphasised, disconnected dots marked, with a legend and a title.
 
-Only this module imports graphviz. DOT text is built deterministically; other formats are made
-by the Graphviz program `dot`, and every output is written whole or not at all.
+Only this module imports graphviz, and only when a picture is drawn (assessing does not need
+it, and importing it costs start-up time). DOT text is built deterministically; other formats
+are made by the Graphviz program `dot`, and every output is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import html
 import os
 import tempfile
 from pathlib import Path
-
-import graphviz
 
 from .assess import Assessment
 from .errors import OutputError
@@ -37,6 +36,7 @@ def to_dot(assessment: Assessment) -> str:
     nxt = next_dot(a)
     next_id = nxt.result.element.id if nxt else None
     title = f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})"
+    import graphviz
     g = graphviz.Digraph("dots", graph_attr={
         "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica",
         "fontsize": "18", "nodesep": "0.4", "ranksep": "0.7", "newrank": "true"},
@@ -97,6 +97,7 @@ def render_bytes(assessment: Assessment, fmt: str) -> bytes:
     source = to_dot(assessment)
     if fmt == "dot":
         return source.encode("utf-8")
+    import graphviz
     try:
         return graphviz.Source(source).pipe(format=fmt)
     except graphviz.ExecutableNotFound:

@@ -138,6 +138,8 @@ def assessment_text(a: Assessment) -> str:
     lines = _title(a) + [""] + _stage_lines(a) + ["", "Elements"]
     nxt = next_dot(a)
     width = max(len(e.element.label) for e in a.elements)
+    # At least 10 wide, so that packs with short labels keep their layout.
+    status_width = max([10] + [len(s.label) for s in a.model.statuses])
     for e in a.elements:
         marks = []
         if e.done:
@@ -146,7 +148,7 @@ def assessment_text(a: Assessment) -> str:
             marks.append("DISCONNECTED")
         if nxt and nxt.result.element.id == e.element.id:
             marks.append("NEXT")
-        lines.append(f"  {e.element.label:<{width}}  {e.status.label:<10}  {', '.join(marks)}".rstrip())
+        lines.append(f"  {e.element.label:<{width}}  {e.status.label:<{status_width}}  {', '.join(marks)}".rstrip())
     if a.disconnected:
         lines += ["", "Disconnected dots"]
         labels = a.model.element_by_id

@@ -7,15 +7,17 @@ use them through the ``# yaml-language-server: $schema=`` line, and the loader u
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import Problem, did_you_mean
 from .yamlio import Document
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 SCHEMAS = {"pack": "pack.schema.json", "organisation": "organisation.schema.json"}
 
@@ -29,33 +31,84 @@ def schema_text(kind: str) -> str:
 
 
 @lru_cache(maxsize=None)
+def _schema(kind: str) -> dict:
+    return json.loads(schema_text(kind))
+
+
+@lru_cache(maxsize=None)
 def _validator(kind: str) -> jsonschema.protocols.Validator:
-    schema = json.loads(schema_text(kind))
+    import jsonschema
+    schema = _schema(kind)
     cls = jsonschema.validators.validator_for(schema)
     return cls(schema)
 
 
 def validate(doc: Document, kind: str) -> list[Problem]:
     """Every schema violation in `doc`, one problem each, located in the file."""
+    if conforms(doc.data, kind):
+        return []
     errors = sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
-    return [_to_problem(doc, _deepest(e)) for e in errors]
+    return [_to_problem(doc, _deepest(e, _schema(kind))) for e in errors]
 
 
-def _deepest(error: ValidationError) -> ValidationError:
+def _deepest(error: ValidationError, root: dict) -> ValidationError:
     """For 'oneOf'/'anyOf' failures, the alternative that came closest explains the problem best."""
+    from jsonschema.exceptions import best_match
     while error.context:
+        if _only_types(error):
+            break  # "expected one of these types": said by _to_problem from the whole error
+        pool = list(error.context)
+        # Alternatives for another type of value do not explain it: [1, 2] given where text or
+        # a list of text is wanted is a list with a bad item, not a wrong boolean.
+        wrong_type = {e.relative_schema_path[0] for e in pool if list(e.relative_schema_path)[1:] == ["type"]}
+        pool = [e for e in pool if e.relative_schema_path[0] not in wrong_type] or pool
+        # A mapping is explained by the one alternative that knows most of its keys, if there
+        # is one: {fact: x, equal: 1} is a test with a misspelt operator, not a bad 'all:'.
+        branch = _branch_by_keys(error, root)
+        if branch is not None:
+            pool = [e for e in pool if e.relative_schema_path[0] == branch] or pool
         # Prefer a branch that got past the shape checks on the keys this value actually has.
-        candidates = [e for e in error.context if e.validator not in ("oneOf", "anyOf") or e.context]
-        best = best_match(candidates or error.context)
+        candidates = [e for e in pool if e.validator not in ("oneOf", "anyOf") or e.context]
+        best = best_match(candidates or pool)
         if best is None or best is error:
             break
         error = best
     return error
 
 
+def _only_types(error: ValidationError) -> bool:
+    return error.validator in ("oneOf", "anyOf") and bool(error.context) and all(
+        e.validator == "type" and len(e.relative_schema_path) == 2 for e in error.context)
+
+
+def _branch_by_keys(error: ValidationError, root: dict) -> int | None:
+    """The alternative of a oneOf/anyOf whose properties name most of the mapping's keys,
+    when exactly one does best and it names at least one."""
+    if error.validator not in ("oneOf", "anyOf") or not isinstance(error.instance, dict):
+        return None
+    scores = []
+    for branch in error.validator_value:
+        while isinstance(branch, dict) and isinstance(branch.get("$ref"), str) \
+                and branch["$ref"].startswith("#/"):
+            target: Any = root
+            for part in branch["$ref"][2:].split("/"):
+                target = target.get(part, {}) if isinstance(target, dict) else {}
+            branch = target
+        known = branch.get("properties", {}) if isinstance(branch, dict) else {}
+        scores.append(sum(1 for k in error.instance if k in known))
+    top = max(scores, default=0)
+    return scores.index(top) if top and scores.count(top) == 1 else None
+
+
 def _to_problem(doc: Document, error: ValidationError) -> Problem:
     path = tuple(error.absolute_path)
     schema, instance = error.schema, error.instance
+    if _only_types(error):
+        wants = [w for e in error.context
+                 for w in ([e.validator_value] if isinstance(e.validator_value, str) else e.validator_value)]
+        names = [_TYPE_NAMES.get(w, w) for w in wants]
+        either = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+        return doc.problem(path, f"expected {either}, got {_describe(instance)}")
     if error.validator == "additionalProperties" and isinstance(instance, dict):
         allowed = set(schema.get("properties", {}))
         extra = sorted(k for k in instance if k not in allowed)
@@ -79,10 +132,11 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
     if error.validator == "const":
         return doc.problem(path, f"{_short(instance)} is not allowed here",
                            f"use {_short(error.validator_value)}")
+    if error.validator == "maxLength" and isinstance(instance, str):
+        return doc.problem(path, f"{_short(instance)} is longer than {error.validator_value} characters")
     if error.validator == "pattern":
-        return doc.problem(path, f"{_short(instance)} is not a valid id",
-                           "use lower-case letters, digits and '_' (and '.' between parts of a fact id), "
-                           "starting with a letter")
+        what, hint = _PATTERNS.get(error.validator_value, _ID_PATTERN)
+        return doc.problem(path, f"{_short(instance)} is not {what}", hint)
     if error.validator in ("minProperties", "maxProperties") and path and isinstance(instance, dict):
         return doc.problem(path, f"expected one subject and one operator, got {len(instance)} key(s)"
                            if error.validator == "maxProperties" or len(instance) == 1
@@ -92,6 +146,15 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
                            "a condition is all:, any:, not:, or one subject (fact, count, status, "
                            "done, disconnected, stage) with one operator")
     return doc.problem(path, error.message)
+
+
+_ID_PATTERN = ("a valid id", "use lower-case letters, digits and '_' (and '.' between parts of a "
+                             "fact id), starting with a letter")
+_PATTERNS = {  # patterns of the shipped schemas that are not pack ids
+    "^#[0-9a-fA-F]{6}$": ("a colour", "write a colour as #rrggbb, such as #6aa84f"),
+    "^[a-z0-9][a-z0-9_-]*$": ("a valid id", "use lower-case letters, digits, '_' and '-', starting "
+                                            "with a letter or digit"),
+}
 
 
 def _describe(value: Any) -> str:
@@ -107,3 +170,207 @@ def _describe(value: Any) -> str:
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f"'{value}'"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+# A quick "is it valid?" -------------------------------------------------------------------
+# jsonschema takes ~70 ms to import and ~100 ms to check the default pack, and nearly every
+# file read is valid. So a document is first checked by the small checker below: each schema is
+# turned once into plain Python tests. It knows the keywords our schemas use and applies each
+# exactly as jsonschema does (draft 2020-12); on any other keyword or value it gives up. Only a
+# document it finds valid skips jsonschema; every other one goes to jsonschema, which finds and
+# words the errors, so messages never come from this checker. tests/test_schema_quick.py
+# holds it to jsonschema's verdict.
+
+class _Unsure(Exception):
+    pass
+
+
+_ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description",
+                          "default", "examples", "deprecated", "readOnly", "writeOnly"})
+
+Check = Callable[[Any], bool]
+
+
+def conforms(instance: Any, kind: str) -> bool:
+    """True when `instance` is certainly valid against the schema `kind` (False: not sure)."""
+    try:
+        return _checker(kind)(instance)
+    except (_Unsure, RecursionError):
+        return False
+
+
+@lru_cache(maxsize=None)
+def _checker(kind: str) -> Check:
+    schema = _schema(kind)
+    return _Checks(schema).build(schema)
+
+
+def _is_number(i: Any) -> bool:
+    return isinstance(i, (int, float)) and not isinstance(i, bool)
+
+
+_TYPES: dict[str, Check] = {  # as jsonschema's type checker: true is not a number; 1.0 is an integer
+    "string": lambda i: isinstance(i, str),
+    "object": lambda i: isinstance(i, dict),
+    "array": lambda i: isinstance(i, list),
+    "boolean": lambda i: isinstance(i, bool),
+    "null": lambda i: i is None,
+    "number": _is_number,
+    "integer": lambda i: (isinstance(i, int) and not isinstance(i, bool))
+    or (isinstance(i, float) and i.is_integer()),
+}
+
+
+def _equal(a: Any, b: Any) -> bool:
+    # As jsonschema's equality: true is not 1; a list or mapping is not equal to a plain value.
+    plain = [v is None or isinstance(v, (str, int, float)) for v in (a, b)]
+    if not all(plain):
+        if any(plain) and all(v is None or isinstance(v, (str, int, float, list, dict)) for v in (a, b)):
+            return False
+        raise _Unsure(a)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return a == b
+
+
+class _Checks:
+    """Turns one schema (and what it refers to) into a test of an instance."""
+
+    def __init__(self, root: dict) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def build(self, schema: Any) -> Check:
+        if schema is True or schema is False:
+            return lambda i, valid=schema: valid
+        if not isinstance(schema, dict):
+            raise _Unsure(schema)
+        checks = []
+        for key, want in schema.items():
+            if key in _ANNOTATIONS:
+                continue
+            make = getattr(self, "k_" + ("ref" if key == "$ref" else key), None)
+            if make is None or key.startswith("$") and key != "$ref":
+                raise _Unsure(key)
+            checks.append(make(want, schema))
+        if len(checks) == 1:
+            return checks[0]
+
+        def every(i: Any, checks: tuple = tuple(checks)) -> bool:
+            for check in checks:
+                if not check(i):
+                    return False
+            return True
+        return every
+
+    def k_ref(self, ref: str, schema: dict) -> Check:
+        if ref not in self.refs:
+            if not ref.startswith("#/"):
+                raise _Unsure(ref)
+            target: Any = self.root
+            for part in ref[2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or part not in target:
+                    raise _Unsure(ref)
+                target = target[part]
+            self.refs[ref] = _pending
+            self.refs[ref] = self.build(target)
+        refs = self.refs
+        return lambda i: refs[ref](i)  # looked up when used: a schema may refer to itself
+
+    def k_type(self, want: Any, schema: dict) -> Check:
+        names = [want] if isinstance(want, str) else list(want)
+        if not all(n in _TYPES for n in names):
+            raise _Unsure(want)
+        tests = tuple(_TYPES[n] for n in names)
+        return tests[0] if len(tests) == 1 else (lambda i: any(t(i) for t in tests))
+
+    def k_enum(self, want: list, schema: dict) -> Check:
+        return lambda i: any(_equal(i, v) for v in want)
+
+    def k_const(self, want: Any, schema: dict) -> Check:
+        return lambda i: _equal(i, want)
+
+    def k_properties(self, want: dict, schema: dict) -> Check:
+        props = tuple((k, self.build(sub)) for k, sub in want.items())
+
+        def properties(i: Any) -> bool:
+            if isinstance(i, dict):
+                for key, check in props:
+                    if key in i and not check(i[key]):
+                        return False
+            return True
+        return properties
+
+    def k_additionalProperties(self, want: Any, schema: dict) -> Check:
+        if "patternProperties" in schema:
+            raise _Unsure("patternProperties")
+        known = frozenset(schema.get("properties", {}))
+        if want is False:
+            return lambda i: not isinstance(i, dict) or known.issuperset(i)
+        check = self.build(want)
+        return lambda i: not isinstance(i, dict) or all(check(v) for k, v in i.items() if k not in known)
+
+    def k_propertyNames(self, want: Any, schema: dict) -> Check:
+        check = self.build(want)
+        return lambda i: not isinstance(i, dict) or all(check(k) for k in i)
+
+    def k_required(self, want: list, schema: dict) -> Check:
+        return lambda i: not isinstance(i, dict) or all(k in i for k in want)
+
+    def k_minProperties(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, dict) or len(i) >= want
+
+    def k_maxProperties(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, dict) or len(i) <= want
+
+    def k_items(self, want: Any, schema: dict) -> Check:
+        if "prefixItems" in schema or isinstance(want, list):
+            raise _Unsure("prefixItems")
+        check = self.build(want)
+        return lambda i: not isinstance(i, list) or all(check(x) for x in i)
+
+    def k_minItems(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, list) or len(i) >= want
+
+    def k_maxItems(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, list) or len(i) <= want
+
+    def k_pattern(self, want: str, schema: dict) -> Check:
+        search = re.compile(want).search  # jsonschema also uses re.search
+        return lambda i: not isinstance(i, str) or search(i) is not None
+
+    def k_minLength(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, str) or len(i) >= want
+
+    def k_maxLength(self, want: int, schema: dict) -> Check:
+        return lambda i: not isinstance(i, str) or len(i) <= want
+
+    def k_oneOf(self, want: list, schema: dict) -> Check:
+        checks = tuple(self.build(sub) for sub in want)
+
+        def one_of(i: Any) -> bool:
+            passed = 0
+            for check in checks:
+                if check(i):
+                    passed += 1
+                    if passed > 1:
+                        return False
+            return passed == 1
+        return one_of
+
+    def k_anyOf(self, want: list, schema: dict) -> Check:
+        checks = tuple(self.build(sub) for sub in want)
+        return lambda i: any(check(i) for check in checks)
+
+    def k_allOf(self, want: list, schema: dict) -> Check:
+        checks = tuple(self.build(sub) for sub in want)
+        return lambda i: all(check(i) for check in checks)
+
+    def k_not(self, want: Any, schema: dict) -> Check:
+        check = self.build(want)
+        return lambda i: not check(i)
+
+
+def _pending(i: Any) -> bool:  # pragma: no cover - replaced before any check runs
+    raise _Unsure("unresolved reference")

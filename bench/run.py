@@ -1,0 +1,374 @@
+"""Benchmarks for `make bench`: cold start of `dots assess` and assessments per second.
+
+Standard library and the project only. Prints the figures; docs/performance.md records them.
+
+  cold start   N alternating runs (new processes) of
+                 <venv>/bin/dots assess examples/mid-size.yaml
+                 <python> -c "import durable.lang, networkx, yaml, click"
+               median wall time of each and their ratio (goal: at most 1.3).
+  throughput   the default pack loaded once; `maturity.assess` in a loop in this process over
+               the example organisations and fact sets generated from the pack's facts (fixed
+               seed); median assessments per second over repeats (goal: at least 2,000).
+
+Both parts run pinned to one CPU (the engine is single-threaded). The goals are informational:
+the exit status is 0 unless --check is given and a goal is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE_IMPORTS = "import durable.lang, networkx, yaml, click"
+GOAL_RATIO = 1.3
+GOAL_RATE = 2000.0
+
+
+# Machine ---------------------------------------------------------------------------------
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def version_of(dist: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def pin_to_one_cpu() -> str:
+    if not hasattr(os, "sched_setaffinity"):
+        return "not pinned (no sched_setaffinity)"
+    cpus = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cpus[-1]})
+    return f"pinned to CPU {cpus[-1]} (of {len(cpus)} available)"
+
+
+def machine(pinned: str) -> list[str]:
+    return [
+        f"cpu:            {cpu_model()}",
+        f"cores:          {os.cpu_count()} ({pinned})",
+        f"os:             {platform.platform()}",
+        f"python:         {platform.python_version()} ({sys.executable})",
+        f"durable-rules:  {version_of('durable_rules')}",
+        f"networkx {version_of('networkx')}, PyYAML {version_of('PyYAML')}, "
+        f"click {version_of('click')}, jsonschema {version_of('jsonschema')}",
+    ]
+
+
+# Cold start ------------------------------------------------------------------------------
+
+def dots_command() -> list[str]:
+    """The `dots` installed next to this interpreter, else `python -m maturity`."""
+    script = Path(sys.executable).parent / "dots"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "maturity"]
+
+
+def wall(cmd: list[str], env: dict) -> tuple[float, float]:
+    """Wall time of one run of `cmd`, and the CPU time (user + system) it used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(f"bench: {' '.join(cmd)} failed ({done.returncode}):\n"
+                 f"{done.stderr.decode(errors='replace')}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, cpu
+
+
+def cold_start(example: Path, rules: str | None, repeat: int, with_version: bool) -> float:
+    try:
+        example = example.resolve().relative_to(ROOT)  # as a user in the project folder types it
+    except ValueError:
+        pass
+    assess = dots_command() + ["assess", str(example)] + (["--rules", rules] if rules else [])
+    commands = {"baseline": [sys.executable, "-c", BASELINE_IMPORTS], "dots assess": assess}
+    if with_version:
+        commands["dots --version"] = dots_command() + ["--version"]
+    # Byte code is cached as a user's installation caches it, even where the environment says
+    # not to (PYTHONDONTWRITEBYTECODE), in a folder of our own; the warm-up runs fill it.
+    cache = tempfile.TemporaryDirectory(prefix="dots-bench-pycache-")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache.name
+    print(f"cold start: {repeat} alternating runs of each, after one warm-up run each "
+          "(byte code cached)")
+    for name, cmd in commands.items():
+        print(f"  {name:15} {' '.join(cmd)}")
+    for cmd in commands.values():  # warm the file cache and the byte-code cache
+        wall(cmd, env)
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for n in range(repeat):
+        order = names if n % 2 == 0 else names[::-1]
+        for name in order:
+            elapsed, used = wall(commands[name], env)
+            times[name].append(elapsed)
+            cpu[name].append(used)
+    cache.cleanup()
+    for name in names:
+        t = times[name]
+        print(f"  {name:15} median {statistics.median(t) * 1000:6.1f} ms   "
+              f"min {min(t) * 1000:6.1f}   max {max(t) * 1000:6.1f}   "
+              f"(CPU time: median {statistics.median(cpu[name]) * 1000:6.1f} ms)")
+    med = {name: statistics.median(times[name]) for name in names}
+    ratio = med["dots assess"] / med["baseline"]
+    print(f"  ratio dots assess / baseline, of median wall times: {ratio:.2f} "
+          f"({(med['dots assess'] - med['baseline']) * 1000:+.0f} ms)   "
+          f"goal <= {GOAL_RATIO}: {'PASS' if ratio <= GOAL_RATIO else 'MISS'}")
+    # Other work on the machine stretches wall times; these two are less disturbed by it.
+    print(f"  (the same ratio of the fastest runs: "
+          f"{min(times['dots assess']) / min(times['baseline']):.2f}; of median CPU times: "
+          f"{statistics.median(cpu['dots assess']) / statistics.median(cpu['baseline']):.2f})")
+    return ratio
+
+
+# Throughput ------------------------------------------------------------------------------
+
+def generated_facts(model, rng: random.Random) -> dict:
+    """One valid, random set of answers to the model's facts (some left unanswered)."""
+    facts = {}
+    for fact in model.facts:
+        if rng.random() < 0.15:
+            continue
+        if fact.type == "boolean":
+            value = rng.random() < 0.5
+        elif fact.type in ("integer", "number"):
+            lo = fact.min if fact.min is not None else 0
+            hi = fact.max if fact.max is not None else lo + 20
+            value = rng.randint(int(lo), int(hi)) if fact.type == "integer" else round(rng.uniform(lo, hi), 2)
+        elif fact.type == "choice":
+            value = rng.choice(fact.values)
+        else:
+            value = rng.sample(fact.values, rng.randint(0, len(fact.values)))
+        facts[fact.id] = value
+    return facts
+
+
+def examples_for(model, example_files: list[Path]) -> tuple[list, list[str]]:
+    """The example organisations that are written for `model`, and the names of the others
+    (examples for another pack, such as talent_community)."""
+    from maturity import DataError, load_organisation
+    orgs, skipped = [], []
+    for path in example_files:
+        try:
+            orgs.append(load_organisation(path, model))
+        except DataError:
+            skipped.append(path.name)
+    return orgs, skipped
+
+
+def organisations(model, example_files: list[Path], generated: int, seed: int):
+    from maturity.organisation import Organisation, value_problem
+    orgs, _ = examples_for(model, example_files)
+    rng = random.Random(seed)
+    for n in range(generated):
+        facts = generated_facts(model, rng)
+        bad = [(k, value_problem(model.fact_by_id[k], v)) for k, v in facts.items()
+               if value_problem(model.fact_by_id[k], v)]
+        if bad:
+            sys.exit(f"bench: generated an invalid fact set: {bad[:3]}")
+        orgs.append(Organisation(name=f"generated {n}", facts=facts, id=f"gen{n}"))
+    return orgs
+
+
+def throughput(rules: str | None, example_files: list[Path], count: int, repeat: int,
+               generated: int, seed: int) -> float:
+    import maturity
+    from maturity import compiler
+
+    start = time.perf_counter()
+    model = maturity.load_pack(rules)
+    load_s = time.perf_counter() - start
+    start = time.perf_counter()
+    compiler.compile_pack(model)
+    compile_s = time.perf_counter() - start
+    examples, skipped = examples_for(model, example_files)
+    if not examples:
+        sys.exit(f"bench: none of the examples is written for pack '{model.id}'")
+    orgs = organisations(model, example_files, generated, seed)
+    print(f"throughput: pack '{model.id}' ({len(model.elements)} elements, {len(model.facts)} facts, "
+          f"{len(model.rules)} rules); {len(examples)} examples + {generated} generated "
+          f"fact sets (seed {seed})")
+    if skipped:
+        print(f"  (examples for other packs left out: {', '.join(skipped)})")
+    print(f"  load pack {load_s * 1000:.1f} ms; compile {compile_s * 1000:.1f} ms (once)")
+    start = time.perf_counter()
+    maturity.assess(model, orgs[0])  # compiles, registers the ruleset with the engine
+    print(f"  first assessment (compile + register ruleset) {(time.perf_counter() - start) * 1000:.1f} ms")
+    for org in orgs:  # warm-up: every organisation once
+        maturity.assess(model, org)
+    rates, cpu_rates = [], []
+    for _ in range(repeat):
+        start, cpu = time.perf_counter(), time.process_time()
+        for n in range(count):
+            maturity.assess(model, orgs[n % len(orgs)])
+        rates.append(count / (time.perf_counter() - start))
+        cpu_rates.append(count / max(time.process_time() - cpu, 1e-9))
+    rate = statistics.median(rates)
+    print(f"  {repeat} x {count} assessments: median {rate:,.0f}/s   "
+          f"(min {min(rates):,.0f}, max {max(rates):,.0f}; {1e6 / rate:.0f} us each)   "
+          f"goal >= {GOAL_RATE:,.0f}: {'PASS' if rate >= GOAL_RATE else 'MISS'}")
+    print(f"  per second of CPU time (less disturbed by other work on the machine): "
+          f"median {statistics.median(cpu_rates):,.0f}/s")
+    breakdown(model, orgs, min(count, 3000))
+    return rate
+
+
+class _Timed:
+    """Stands in for the C module in maturity.engine, adding up the time spent in it."""
+
+    def __init__(self, real) -> None:
+        self._real = real
+        self.seconds = 0.0
+        self.calls = 0
+
+    def __getattr__(self, name):
+        fn = getattr(self._real, name)
+        if not callable(fn):
+            return fn
+
+        def timed(*args):
+            self.calls += 1
+            start = time.perf_counter()
+            try:
+                return fn(*args)
+            finally:
+                self.seconds += time.perf_counter() - start
+        return timed
+
+
+def breakdown(model, orgs, count: int) -> None:
+    """Where one assessment's time goes, from a separate, instrumented pass."""
+    import maturity
+    from maturity import engine as engine_mod
+
+    c_core = _Timed(engine_mod._dre)
+    spent = {"run": 0.0, "between": 0.0}
+
+    class TimedEngine(engine_mod.Engine):
+        def run(self, compiled, first, next_round):
+            def between(*args):
+                start = time.perf_counter()
+                try:
+                    return next_round(*args)
+                finally:
+                    spent["between"] += time.perf_counter() - start
+            start = time.perf_counter()
+            try:
+                return super().run(compiled, first, between)
+            finally:
+                spent["run"] += time.perf_counter() - start
+
+    eng = TimedEngine()
+    maturity.assess(model, orgs[0], eng)
+    engine_mod._dre = c_core
+    try:
+        start = time.perf_counter()
+        for n in range(count):
+            maturity.assess(model, orgs[n % len(orgs)], eng)
+        total = time.perf_counter() - start
+    finally:
+        engine_mod._dre = c_core._real
+    # The stand-in's own cost per call is counted outside the C core; measure it and take it
+    # off the glue so that the glue is not overstated.
+    c_s = c_core.seconds
+    probe = _Timed(time)
+    start = time.perf_counter()
+    for _ in range(10000):
+        probe.monotonic()
+    wrapped = time.perf_counter() - start - probe.seconds
+    start = time.perf_counter()
+    for _ in range(10000):
+        time.monotonic()
+    plain = time.perf_counter() - start
+    overhead = c_core.calls * max(wrapped - plain, 0.0) / 10000
+    total -= overhead
+    run = spent["run"] - overhead
+    glue = run - spent["between"] - c_s
+    rest = total - run
+    print(f"  per assessment (a separate, instrumented pass of {count}; "
+          f"{c_core.calls / count:.0f} calls into the C core each):")
+    for label, s in (("durable-rules C core (assert, actions, delete)", c_s),
+                     ("engine glue (facts per round, JSON, fired ids)", glue),
+                     ("resolution between rounds (status, graph, stage)", spent["between"]),
+                     ("results (evidence, findings, advice, sorting)", rest)):
+        print(f"    {label:50} {s / count * 1e6:7.1f} us  {s / total * 100:4.0f}%")
+
+
+# Main ------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--repeat", type=int, default=15, help="cold-start runs of each command (15)")
+    p.add_argument("--count", type=int, default=10000, help="assessments per throughput repeat (10000)")
+    p.add_argument("--rounds", type=int, default=5, help="throughput repeats (5)")
+    p.add_argument("--generated", type=int, default=200, help="generated fact sets (200)")
+    p.add_argument("--seed", type=int, default=20260101)
+    p.add_argument("--rules", default=None, help="rule pack (default: the built-in default pack)")
+    p.add_argument("--example", default=str(ROOT / "examples" / "mid-size.yaml"),
+                   help="facts file for the cold start (examples/mid-size.yaml)")
+    p.add_argument("--examples", nargs="*", default=None,
+                   help="facts files cycled through for throughput (examples/*.yaml)")
+    p.add_argument("--quick", action="store_true", help="a fast smoke run (few repeats)")
+    p.add_argument("--only", choices=("cold", "throughput"), help="run one part only")
+    p.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
+    p.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
+    args = p.parse_args(argv)
+    try:
+        return _bench(args)
+    except Exception as exc:  # a pack or example that does not load: say which, plainly
+        import maturity
+        if isinstance(exc, maturity.MaturityError):
+            sys.exit(f"bench: cannot load the pack or examples:\n{exc.format()}")
+        raise
+
+
+def _bench(args) -> int:
+    if args.quick:
+        args.repeat, args.count, args.rounds, args.generated = 3, 1000, 3, 50
+    examples = [Path(e) for e in args.examples] if args.examples is not None else \
+        sorted((ROOT / "examples").glob("*.yaml"))
+
+    pinned = "not pinned" if args.no_pin else pin_to_one_cpu()
+    print("machine")
+    for line in machine(pinned):
+        print(f"  {line}")
+    missed = []
+    if args.only in (None, "cold"):
+        print()
+        ratio = cold_start(Path(args.example), args.rules, args.repeat, with_version=not args.quick)
+        if ratio > GOAL_RATIO:
+            missed.append(f"cold-start ratio {ratio:.2f} > {GOAL_RATIO}")
+    if args.only in (None, "throughput"):
+        print()
+        rate = throughput(args.rules, examples, args.count, args.rounds, args.generated, args.seed)
+        if rate < GOAL_RATE:
+            missed.append(f"throughput {rate:,.0f}/s < {GOAL_RATE:,.0f}/s")
+    print()
+    print("goals: " + ("all met" if not missed else "missed: " + "; ".join(missed)))
+    return 1 if missed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,375 @@
+"""Checking a rule pack without running it (`dots rules check`).
+
+Errors are what stops a pack loading (`pack.load_pack`) and test cases that name facts, answers
+or ids the pack does not have (`testing.check_tests`). Warnings are about a pack that loads
+but cannot work as written: rules that can never fire, stages no organisation can reach, facts
+no rule reads, elements no rule gives a status.
+
+"Can never fire" is decided conservatively: a rule is flagged only when the model makes it
+certain, never on a guess. What is known for certain:
+
+- an answer is one of its fact's allowed values (a yes/no, a choice, whole numbers, min and
+  max; a choices fact has at most as many answers as values), or no answer at all, which fails
+  every test except ``present: false``;
+- an element's status is the lowest level or one set by a rule that can fire; it is done only
+  if such a level is done and each prerequisite can be done; it is disconnected only if it
+  builds on another element and can be above the lowest level;
+- the stage is the first one or one set by a rule that can fire.
+
+Tests are judged one by one, and the tests on one fact directly under the same ``all`` together;
+anything beyond that (a test under ``not`` combined with others, say) is taken as possible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from .errors import DataError, Problem, sorted_problems
+from .model import (All, Any_, Condition, Fact, Loc, Model, Not, Rule, Test, FACTS, STATUSES,
+                    STAGE, tests_in)
+
+_NUMERIC = ("lt", "lte", "gt", "gte")
+
+
+def check_pack(spec: str | Path | None = None) -> list[Problem]:
+    """Every problem of the pack `spec` (a folder, a file or a built-in name; default: the
+    default pack): errors first, then warnings, each group in file and line order. Warnings are
+    looked for only when the pack loads. Nothing is written and the rule engine is not used."""
+    from .pack import load_pack  # imported here: pack imports compiler, which this module need not
+    from .testing import check_tests
+
+    try:
+        model = load_pack(spec)
+    except DataError as exc:
+        return sorted_problems(exc.problems())
+    errors = check_tests(model)
+    return sorted_problems(errors) + pack_warnings(model)
+
+
+def pack_warnings(model: Model) -> list[Problem]:
+    """The warnings about a loaded model, in file and line order."""
+    reach = reachable(model)
+    found: list[Problem] = []
+    for rule in model.rules:
+        why = reach.impossible.get(rule.id)
+        if why:
+            found.append(_problem(why.loc, f"rule '{rule.id}' can never fire: {why.text}", why.hint))
+    found += _unreached_stages(model, reach)
+    found += _unused_facts(model)
+    found += _elements_without_status(model, reach)
+    return sorted_problems(found)
+
+
+# What can happen in a model ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Why:
+    """Why a condition can never hold: where, and what to say."""
+
+    loc: Loc
+    text: str
+    hint: str = ""
+
+
+@dataclass
+class Reach:
+    """What can happen in a model (a superset of what does happen for some organisation)."""
+
+    statuses: dict[str, set[int]]   # element -> status ranks it can have
+    done: dict[str, str]            # element -> "" when it can be done, else why not
+    stages: set[int]                # stage ranks the organisation can be at
+    impossible: dict[str, Why]      # rule id -> why it can never fire, in pack order
+
+
+def reachable(model: Model) -> Reach:
+    """Which rules can fire, and which statuses, done flags and stages can result. Rules are
+    judged round by round (facts, then statuses, then the stage), so that each round sees only
+    what rules that can fire in earlier rounds can conclude."""
+    reach = Reach({e.id: {0} for e in model.elements}, {}, {0}, {})
+    fired: list[Rule] = []
+    for stratum in (FACTS, STATUSES, STAGE):
+        if stratum == STATUSES:
+            for rule in fired:
+                for element, level in rule.status:
+                    reach.statuses[element].add(model.status_by_id[level].rank)
+            reach.done = _can_be_done(model, reach)
+        if stratum == STAGE:
+            reach.stages |= {model.stage_by_id[r.stage].rank for r in fired if r.stage}
+        for rule in model.rules:
+            if rule.stratum != stratum:
+                continue
+            why = _cannot(rule.when, True, model, reach)
+            if why:
+                reach.impossible[rule.id] = why
+            else:
+                fired.append(rule)
+    reach.impossible = {r.id: reach.impossible[r.id] for r in model.rules if r.id in reach.impossible}
+    return reach
+
+
+def _can_be_done(model: Model, reach: Reach) -> dict[str, str]:
+    done: dict[str, str] = {}
+    for element in _dependency_order(model):
+        if not any(model.statuses[r].done for r in reach.statuses[element]):
+            done[element] = f"no rule that can fire sets '{element}' to a done status"
+            continue
+        blocked = [p for p in model.prerequisites(element) if done[p]]
+        done[element] = (f"it builds on '{blocked[0]}', which can never be done" if blocked else "")
+    return done
+
+
+def _dependency_order(model: Model) -> list[str]:
+    import networkx as nx
+    return list(nx.lexicographical_topological_sort(
+        model.graph, key=lambda n: model.element_by_id[n].index))
+
+
+def _cannot(c: Condition, want: bool, model: Model, reach: Reach) -> Why | None:
+    """Why `c` can never be `want` (True or False), or None when it may be."""
+    if isinstance(c, Not):
+        return _cannot(c.item, not want, model, reach)
+    if isinstance(c, Test):
+        return _cannot_test(c, want, model, reach)
+    conjunction = isinstance(c, All) == want  # all true, or any false: every item must be `want`
+    reasons = [_cannot(item, want, model, reach) for item in c.items]
+    if conjunction:
+        first = next((r for r in reasons if r), None)
+        return first or (_conflict(c.items, model, reach) if isinstance(c, All) else None)
+    if all(reasons):
+        return Why(reasons[0].loc, "none of the alternatives can hold: "
+                   + "; ".join(r.text for r in reasons), reasons[0].hint)
+    return None
+
+
+def _cannot_test(t: Test, want: bool, model: Model, reach: Reach) -> Why | None:
+    if t.subject in ("fact", "count"):
+        if not want:
+            return None  # an unanswered fact fails every test (present: false passes if answered)
+        fact = model.fact_by_id[t.ref]
+        if _answers_exist(fact, [t]):
+            return None
+        return Why(t.loc, f"{_domain(fact, t.subject)}, so '{_show(t)}' never holds",
+                   _domain_hint(fact, t.subject))
+    if t.subject == "status":
+        ranks = reach.statuses[t.ref]
+        if any(_meets(r, t, model.status_by_id) == want for r in ranks):
+            return None
+        if not want:
+            return Why(t.loc, f"'{t.ref}' always has a status that meets '{_show(t)}', and the "
+                              "test is under 'not'", "remove the test")
+        return Why(t.loc, _no_setter(model, t, model.status_by_id,
+                                     [(r, lv) for r in model.rules for e, lv in r.status if e == t.ref],
+                                     f"sets '{t.ref}' to a status"),
+                   f"add a rule that sets '{t.ref}' to such a status, or change the test")
+    if t.subject == "stage":
+        if any(_meets(r, t, model.stage_by_id) == want for r in reach.stages):
+            return None
+        if not want:
+            return Why(t.loc, f"the stage always meets '{_show(t)}', and the test is under 'not'",
+                       "remove the test")
+        return Why(t.loc, _no_setter(model, t, model.stage_by_id,
+                                     [(r, r.stage) for r in model.rules if r.stage], "sets a stage"),
+                   "add a rule that sets such a stage, or change the test")
+    # done and disconnected are yes/no: only being true can be impossible.
+    flag_true = ((t.op == "equals") == bool(t.value)) == want
+    if not flag_true:
+        return None
+    if t.subject == "done":
+        if reach.done[t.ref]:
+            return Why(t.loc, f"'{t.ref}' can never be done: {reach.done[t.ref]}",
+                       "add or fix the rules that set its status, and those of what it builds on")
+        return None
+    if not model.prerequisites(t.ref):
+        return Why(t.loc, f"'{t.ref}' builds on no element, so it is never disconnected",
+                   "an element is disconnected when it has started before what it builds on")
+    if reach.statuses[t.ref] == {0}:
+        return Why(t.loc, f"no rule that can fire sets '{t.ref}' above "
+                          f"'{model.statuses[0].id}', so it is never disconnected",
+                   "an element is disconnected when it has started before what it builds on")
+    return None
+
+
+def _no_setter(model: Model, t: Test, known: dict, setters: list[tuple[Rule, str]], what: str) -> str:
+    meeting = sorted({r.id for r, level in setters if _meets(known[level].rank, t, known)})
+    if not meeting:
+        return f"no rule {what} that meets '{_show(t)}'"
+    return (f"no rule that can fire {what} that meets '{_show(t)}' "
+            f"({', '.join(meeting)} can never fire)")
+
+
+def _conflict(items: Iterable[Condition], model: Model, reach: Reach) -> Why | None:
+    """Why the tests directly under one 'all' cannot hold together, or None."""
+    groups: dict[tuple[str, str], list[Test]] = {}
+    for item in items:
+        if isinstance(item, Test):
+            key = ("fact", item.ref) if item.subject in ("fact", "count") else (item.subject, item.ref)
+            groups.setdefault(key, []).append(item)
+    for (subject, ref), tests in groups.items():
+        for n in range(2, len(tests) + 1):
+            if not _together(subject, ref, tests[:n], model, reach):
+                shown = [f"'{'count ' if t.subject == 'count' else ''}{_show(t)}'" for t in tests[:n]]
+                joined = " and ".join(shown) if n == 2 else ", ".join(shown[:-1]) + " and " + shown[-1]
+                what = "no answer to" if subject == "fact" else \
+                    "no status of" if subject == "status" else "no stage" if subject == "stage" else ""
+                target = f" '{ref}'" if subject != "stage" else ""
+                return Why(tests[n - 1].loc, f"{what}{target} meets {'both' if n == 2 else 'all of'} "
+                                             f"{joined}",
+                           "these tests in one 'all' contradict each other; change one of them")
+    return None
+
+
+def _together(subject: str, ref: str, tests: list[Test], model: Model, reach: Reach) -> bool:
+    if subject == "fact":
+        return _answers_exist(model.fact_by_id[ref], tests)
+    if subject == "status":
+        return any(all(_meets(r, t, model.status_by_id) for t in tests) for r in reach.statuses[ref])
+    if subject == "stage":
+        return any(all(_meets(r, t, model.stage_by_id) for t in tests) for r in reach.stages)
+    return True  # done and disconnected: two yes/no tests are never judged together
+
+
+# Answers to facts -------------------------------------------------------------------------
+
+def _answers_exist(fact: Fact, tests: list[Test]) -> bool:
+    """Whether some answer to `fact` (or none) passes every one of `tests`: each is a test of
+    the fact or of its count. The answers tried are enough to decide it exactly."""
+    return any(all(_passes(t, answer) for t in tests) for answer in _candidates(fact, tests))
+
+
+def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
+    """None (no answer) and allowed answers such that, if any answer passes the tests, one of
+    these does. For numbers: every constant, the numbers just around it and between two of them;
+    whole numbers near a constant for whole-number facts."""
+    out: list[Any] = [None]
+    if fact.type == "boolean":
+        return out + [True, False]
+    if fact.type == "choice":
+        return out + list(fact.values)
+    if fact.type == "choices":
+        wanted = list(dict.fromkeys(t.value for t in tests if t.op == "contains"))
+        others = [v for v in fact.values if v not in wanted]
+        return out + [wanted + others[:k] for k in range(len(others) + 1)]
+    constants = sorted({float(v) for t in tests if t.op not in ("present", "contains")
+                        for v in (t.value if t.op == "one_of" else [t.value])}
+                       | {float(x) for x in (fact.min, fact.max) if x is not None} | {0.0})
+    if fact.type == "integer":
+        points = {math.floor(c) + d for c in constants for d in (-1, 0, 1, 2)}
+    else:
+        points = set(constants) | {c + d for c in constants for d in (-1, 1)} \
+            | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
+    return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
+                        and (fact.max is None or p <= fact.max))
+
+
+def _passes(t: Test, answer: Any) -> bool:
+    """Whether the answer (None: unanswered) passes test `t`, as the compiled rule decides."""
+    if t.op == "present":
+        return (answer is not None) == bool(t.value)
+    if answer is None:
+        return False
+    value = len(answer) if t.subject == "count" else answer
+    op, want = t.op, t.value
+    if op == "contains":
+        return want in value
+    if op == "one_of":
+        return any(_same(value, w) for w in want)
+    if op == "equals":
+        return _same(value, want)
+    if op == "not_equals":
+        return not _same(value, want)
+    return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def _domain(fact: Fact, subject: str) -> str:
+    if subject == "count":
+        return f"the count of '{fact.id}' is 0 to {len(fact.values)}"
+    if fact.type in ("integer", "number"):
+        kind = "a whole number" if fact.type == "integer" else "a number"
+        if fact.min is not None and fact.max is not None:
+            return f"'{fact.id}' is {kind} from {fact.min:g} to {fact.max:g}"
+        if fact.min is not None:
+            return f"'{fact.id}' is {kind} of at least {fact.min:g}"
+        if fact.max is not None:
+            return f"'{fact.id}' is {kind} of at most {fact.max:g}"
+        return f"'{fact.id}' is {kind}"
+    if fact.type == "boolean":
+        return f"'{fact.id}' is yes or no"
+    return f"'{fact.id}' is one of [{', '.join(fact.values)}]"
+
+
+def _domain_hint(fact: Fact, subject: str) -> str:
+    if subject == "count":
+        return f"'{fact.id}' has {len(fact.values)} values; change the test or add values"
+    if fact.type in ("integer", "number"):
+        return "change the test, or the fact's type, 'min' or 'max'"
+    return "change the test, or the fact's 'values'"
+
+
+def _show(t: Test) -> str:
+    """A test's operator and value as written in YAML, such as `gte: optimised`."""
+    def one(v: Any) -> str:
+        return str(v).lower() if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
+    value = "[" + ", ".join(map(one, t.value)) + "]" if isinstance(t.value, list) else one(t.value)
+    return f"{t.op}: {value}"
+
+
+def _meets(rank: int, t: Test, known: dict) -> bool:
+    """Whether a status or stage of rank `rank` passes the test `t` (values are ids)."""
+    values = t.value if isinstance(t.value, list) else [t.value]
+    ranks = [known[v].rank for v in values]
+    return {"equals": rank == ranks[0], "not_equals": rank != ranks[0], "lt": rank < ranks[0],
+            "lte": rank <= ranks[0], "gt": rank > ranks[0], "gte": rank >= ranks[0],
+            "one_of": rank in ranks}[t.op]
+
+
+# The other warnings -----------------------------------------------------------------------
+
+def _unreached_stages(model: Model, reach: Reach) -> list[Problem]:
+    out = []
+    for stage in model.stages[1:]:
+        if stage.rank in reach.stages:
+            continue
+        setters = sorted(r.id for r in model.rules if r.stage == stage.id)
+        if setters:
+            text = f"every rule that sets it can never fire ({', '.join(setters)})"
+            hint = "see the warnings about those rules"
+        else:
+            text, hint = "no rule sets it", f"add a rule with 'then: {{stage: {stage.id}}}'"
+        out.append(_problem(stage.loc, f"stage '{stage.id}' can never be reached: {text}", hint))
+    return out
+
+
+def _unused_facts(model: Model) -> list[Problem]:
+    used = {t.ref for r in model.rules for t in tests_in(r.when) if t.subject in ("fact", "count")}
+    return [_problem(f.loc, f"fact '{f.id}' is used by no rule",
+                     "test it in a rule's 'when', or remove it")
+            for f in model.facts if f.id not in used]
+
+
+def _elements_without_status(model: Model, reach: Reach) -> list[Problem]:
+    out = []
+    lowest = model.statuses[0].id
+    done = next(s.id for s in model.statuses if s.done)
+    for element in model.elements:
+        setters = sorted(r.id for r in model.rules if any(e == element.id for e, _ in r.status))
+        if not setters:
+            out.append(_problem(element.loc, f"no rule sets the status of element '{element.id}': "
+                                             f"it is always '{lowest}'",
+                                f"add a rule with 'then: {{status: {{{element.id}: {done}}}}}'"))
+        elif reach.statuses[element.id] == {0}:
+            out.append(_problem(element.loc, f"element '{element.id}' is always '{lowest}': every "
+                                             f"rule that sets its status can never fire "
+                                             f"({', '.join(setters)})",
+                                "see the warnings about those rules"))
+    return out
+
+
+def _problem(loc: Loc, message: str, hint: str) -> Problem:
+    return Problem(loc.file, loc.line, loc.column, message, hint, "warning")

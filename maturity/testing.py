@@ -1,0 +1,251 @@
+"""Running a pack's own test cases (`tests:` in the pack files), as `dots rules test` does.
+
+Each case gives facts and what the assessment of those facts should say. What is compared:
+
+- ``stage``: the stage id, exactly;
+- ``statuses``: the status of each element listed (elements not listed are not checked);
+- ``next``: the next dot's element id, or null for "every element is done";
+- ``disconnected``: the set of disconnected elements, exactly (order does not matter);
+- ``findings`` and ``advice``: at least these ids are given (others may be given too).
+
+Besides pass or fail, a run reports coverage: the rules that no case makes fire and the stages
+that no case reaches, so a pack author can see what the cases leave untested. Rules that no
+organisation can make fire in this model (say, a finding for a disconnected element that builds
+on nothing; it is there for packs that add an edge) are listed apart, with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .assess import Assessment, assess
+from .checks import reachable
+from .engine import Engine
+from .errors import DataError, Problem, did_you_mean
+from .model import Model, TestCase
+from .organisation import Organisation, check_facts
+from .recommend import next_dot
+from .yamlio import Document
+
+EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice")
+JSON_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One thing a case expected that the assessment did not give."""
+
+    field: str      # "stage", "statuses.<element>", "next", "disconnected", "findings", "advice"
+    expected: str
+    got: str
+
+    def format(self) -> str:
+        return f"{self.field}: expected {self.expected}, got {self.got}"
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The outcome of one test case: its differences (none when it passed) and what fired."""
+
+    case: TestCase
+    differences: tuple[Difference, ...]
+    fired: tuple[str, ...]
+    stage: str
+
+    @property
+    def passed(self) -> bool:
+        return not self.differences
+
+
+@dataclass
+class SuiteResult:
+    """Every case's outcome, in the pack's order, with the coverage of the whole run."""
+
+    model: Model
+    cases: list[CaseResult] = field(default_factory=list)
+    unfired: list[str] = field(default_factory=list)          # rule ids, in pack order
+    impossible: dict[str, str] = field(default_factory=dict)  # rule id -> why it cannot fire
+    unreached: list[str] = field(default_factory=list)        # stage ids, lowest first
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for c in self.cases if c.passed)
+
+    @property
+    def failed(self) -> int:
+        return len(self.cases) - self.passed
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+
+# Checking the cases against the model -----------------------------------------------------
+
+def check_tests(model: Model) -> list[Problem]:
+    """Every problem with the pack's test cases: facts the model does not have or answers it
+    does not allow, and expected ids (stage, element, status, finding, advice) it does not know."""
+    problems: list[Problem] = []
+    for case in model.tests:
+        doc, at = _where(case)
+        problems += check_facts(case.facts, model, doc, at + ("facts",))
+        problems += _check_expect(case.expect, model, doc, at + ("expect",))
+    return problems
+
+
+def _where(case: TestCase) -> tuple[Document, tuple]:
+    """The document and path of a case; a case made in code is located at its `loc`."""
+    if case.doc is not None:
+        return case.doc, tuple(case.path)
+    doc = Document(case.loc.file, None, values={(): (case.loc.line, case.loc.column)})
+    return doc, ()
+
+
+def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[Problem]:
+    problems = []
+    elements, stages, statuses = model.element_by_id, model.stage_by_id, model.status_by_id
+
+    def unknown(path: tuple, what: str, value: Any, known, key: bool = False) -> None:
+        problems.append(doc.problem(path, f"unknown {what} '{value}'",
+                                    did_you_mean(str(value), known), key=key))
+
+    stage = expect.get("stage")
+    if stage is not None and stage not in stages:
+        unknown(at + ("stage",), "stage", stage, stages)
+    for element, level in (expect.get("statuses") or {}).items():
+        if element not in elements:
+            unknown(at + ("statuses", element), "element", element, elements, key=True)
+        if level not in statuses:
+            unknown(at + ("statuses", element), "status", level, statuses)
+    nxt = expect.get("next")
+    if nxt is not None and nxt not in elements:
+        unknown(at + ("next",), "element", nxt, elements)
+    for n, element in enumerate(expect.get("disconnected") or []):
+        if element not in elements:
+            unknown(at + ("disconnected", n), "element", element, elements)
+    given = {"findings": {f.id for r in model.rules for f in r.findings},
+             "advice": {a.id for r in model.rules for a in r.advice}}
+    for kind, known in given.items():
+        for n, ident in enumerate(expect.get(kind) or []):
+            if ident not in known:
+                what = "finding" if kind == "findings" else "advice"
+                problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
+                                            did_you_mean(ident, known)
+                                            or f"list the ids under 'then: {kind}:' of a rule"))
+    return problems
+
+
+# Running ---------------------------------------------------------------------------------
+
+def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
+    """Assess every test case of `model` and compare with what it expects.
+
+    Raises DataError, listing every problem, when a case names facts, answers or ids the model
+    does not have: such a case tests nothing, so no case is run."""
+    problems = check_tests(model)
+    if problems:
+        raise DataError(problems)
+    result = SuiteResult(model)
+    fired: set[str] = set()
+    reached: set[str] = set()
+    for case in model.tests:
+        facts = {k: v for k, v in case.facts.items() if v is not None}
+        organisation = Organisation(name=case.description or case.id, facts=facts, id=case.id,
+                                    source=case.loc.file)
+        assessment = assess(model, organisation, engine)
+        fired.update(assessment.fired)
+        reached.add(assessment.stage.id)
+        result.cases.append(CaseResult(case, tuple(compare(case.expect, assessment)),
+                                       tuple(assessment.fired), assessment.stage.id))
+    result.impossible = {r: why for r, why in cannot_fire(model).items() if r not in fired}
+    result.unfired = [r.id for r in model.rules if r.id not in fired and r.id not in result.impossible]
+    result.unreached = [s.id for s in model.stages if s.id not in reached]
+    return result
+
+
+def cannot_fire(model: Model) -> dict[str, str]:
+    """Rules whose condition no organisation can meet in this model, with the reason, in pack
+    order: what `dots rules check` warns about (see `checks.reachable`)."""
+    return {rule: why.text for rule, why in reachable(model).impossible.items()}
+
+
+def compare(expect: dict, a: Assessment) -> list[Difference]:
+    """The differences between what a case expects and an assessment, in EXPECT_KEYS order."""
+    model = a.model
+    out: list[Difference] = []
+    if "stage" in expect and expect["stage"] != a.stage.id:
+        out.append(Difference("stage", expect["stage"], a.stage.id))
+    for element in model.in_model_order(expect.get("statuses") or {}):
+        want, got = expect["statuses"][element], a.element(element).status.id
+        if want != got:
+            out.append(Difference(f"statuses.{element}", want, got))
+    if "next" in expect:
+        step = next_dot(a)
+        got_next = step.result.element.id if step else None
+        if expect["next"] != got_next:
+            out.append(Difference("next", _name(expect["next"]), _name(got_next)))
+    if "disconnected" in expect:
+        want_set = set(expect["disconnected"] or [])
+        got_set = {e.element.id for e in a.disconnected}
+        if want_set != got_set:
+            out.append(Difference("disconnected", _names(model.in_model_order(want_set)),
+                                  _names(model.in_model_order(got_set))))
+    given = {"findings": [f.finding.id for f in a.findings], "advice": [x.advice.id for x in a.advice]}
+    for kind, got_ids in given.items():
+        want_ids = list(dict.fromkeys(expect.get(kind) or []))
+        missing = [i for i in want_ids if i not in got_ids]
+        if missing:
+            out.append(Difference(kind, "at least " + ", ".join(want_ids), _names(got_ids)))
+    return out
+
+
+def _name(value: str | None) -> str:
+    return "none (all connected)" if value is None else value
+
+
+def _names(values: list[str]) -> str:
+    return ", ".join(values) if values else "none"
+
+
+# Output ----------------------------------------------------------------------------------
+
+def results_text(result: SuiteResult) -> str:
+    """The run as a test runner prints it: a line per case with its differences indented,
+    the coverage, and a last line `N passed, M failed`."""
+    lines = []
+    if not result.cases:
+        lines.append(f"pack '{result.model.id}' has no test cases")
+    for case in result.cases:
+        lines.append(f"{'PASS' if case.passed else 'FAIL'} {case.case.id}")
+        lines += [f"  {d.format()}" for d in case.differences]
+    if result.unreached:
+        lines.append(f"stages no test case reaches: {', '.join(result.unreached)}")
+    else:
+        lines.append("every stage reached in some test case")
+    if result.impossible:
+        lines.append("rules that cannot fire in this model:")
+        lines += [f"  {rule}: {why}" for rule, why in result.impossible.items()]
+    if result.unfired:
+        lines.append(f"rules no test case fires: {', '.join(result.unfired)}")
+    else:
+        lines.append(f"every {'other ' if result.impossible else ''}rule fired in some test case")
+    lines.append(f"{result.passed} passed, {result.failed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def results_data(result: SuiteResult) -> dict:
+    """The run as JSON-ready data, with the same content as the text."""
+    model = result.model
+    return {
+        "format": JSON_FORMAT,
+        "pack": {"id": model.id, "label": model.label, "version": model.version},
+        "cases": [{"id": c.case.id, "passed": c.passed, "stage": c.stage,
+                   "differences": [{"field": d.field, "expected": d.expected, "got": d.got}
+                                   for d in c.differences]} for c in result.cases],
+        "unreached_stages": list(result.unreached),
+        "unfired_rules": list(result.unfired),
+        "impossible_rules": [{"id": r, "why": why} for r, why in result.impossible.items()],
+        "passed": result.passed,
+        "failed": result.failed,
+    }
