@@ -31,7 +31,8 @@ def _commands(group: click.Group, prefix: list[str]):
 def _help(path: list[str], command: click.Command) -> str:
     # One context per level, each for its own group, so that a subcommand's usage line reads
     # `dots rules test ...` and settings such as -h are inherited as they are when run.
-    ctx = click.Context(cli, info_name=path[0], terminal_width=88, max_content_width=88)
+    ctx = click.Context(cli, info_name=path[0], terminal_width=88, max_content_width=88,
+                        **cli.context_settings)
     current: click.Command = cli
     for name in path[1:]:
         current = current.get_command(ctx, name)  # type: ignore[attr-defined]

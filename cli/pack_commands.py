@@ -1,4 +1,5 @@
-"""`dots rules ...`: commands about rule packs themselves rather than an organisation."""
+"""Commands about rule packs themselves rather than an organisation: `dots rules test`,
+`dots rules check`, `dots schema` and `dots init` (registered on `dots` in main.py)."""
 
 from __future__ import annotations
 

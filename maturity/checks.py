@@ -27,19 +27,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import DataError, Problem, sorted_problems
-from .model import (All, Any_, Condition, Fact, Loc, Model, Not, Rule, Test, FACTS, STATUSES,
-                    STAGE, tests_in)
+import networkx as nx
 
-_NUMERIC = ("lt", "lte", "gt", "gte")
+from .errors import DataError, Problem, sorted_problems
+from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, FACTS, STATUSES,
+                    STAGE, tests_in)
+from .pack import load_pack
 
 
 def check_pack(spec: str | Path | None = None) -> list[Problem]:
     """Every problem of the pack `spec` (a folder, a file or a built-in name; default: the
     default pack): errors first, then warnings, each group in file and line order. Warnings are
     looked for only when the pack loads. Nothing is written and the rule engine is not used."""
-    from .pack import load_pack  # imported here: pack imports compiler, which this module need not
-    from .testing import check_tests
+    from .testing import check_tests  # here: testing uses this module's `reachable`
 
     try:
         model = load_pack(spec)
@@ -76,7 +76,7 @@ class Why:
 
 @dataclass
 class Reach:
-    """What can happen in a model (a superset of what does happen for some organisation)."""
+    """What can happen in a model: never less than what happens for some organisation."""
 
     statuses: dict[str, set[int]]   # element -> status ranks it can have
     done: dict[str, str]            # element -> "" when it can be done, else why not
@@ -89,15 +89,15 @@ def reachable(model: Model) -> Reach:
     judged round by round (facts, then statuses, then the stage), so that each round sees only
     what rules that can fire in earlier rounds can conclude."""
     reach = Reach({e.id: {0} for e in model.elements}, {}, {0}, {})
-    fired: list[Rule] = []
+    can_fire: list[Rule] = []
     for stratum in (FACTS, STATUSES, STAGE):
         if stratum == STATUSES:
-            for rule in fired:
+            for rule in can_fire:
                 for element, level in rule.status:
                     reach.statuses[element].add(model.status_by_id[level].rank)
             reach.done = _can_be_done(model, reach)
         if stratum == STAGE:
-            reach.stages |= {model.stage_by_id[r.stage].rank for r in fired if r.stage}
+            reach.stages |= {model.stage_by_id[r.stage].rank for r in can_fire if r.stage}
         for rule in model.rules:
             if rule.stratum != stratum:
                 continue
@@ -105,7 +105,7 @@ def reachable(model: Model) -> Reach:
             if why:
                 reach.impossible[rule.id] = why
             else:
-                fired.append(rule)
+                can_fire.append(rule)
     reach.impossible = {r.id: reach.impossible[r.id] for r in model.rules if r.id in reach.impossible}
     return reach
 
@@ -122,7 +122,6 @@ def _can_be_done(model: Model, reach: Reach) -> dict[str, str]:
 
 
 def _dependency_order(model: Model) -> list[str]:
-    import networkx as nx
     return list(nx.lexicographical_topological_sort(
         model.graph, key=lambda n: model.element_by_id[n].index))
 

@@ -41,6 +41,9 @@ class CompiledPack:
     fact_props: dict[str, str]                 # fact id -> property name
     count_props: dict[str, str]                # choices fact id -> property with its length
     element_props: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # rank, done, disc.
+    # round -> the properties its rules test (None: all). Only these are sent to the engine:
+    # a property no rule of the round tests cannot change what matches in it.
+    round_props: dict[int, frozenset[str] | None] = field(default_factory=dict)
 
 
 def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str, str]]]:
@@ -92,6 +95,7 @@ def compile_pack(model: Model) -> CompiledPack:
     definition: dict[str, dict] = {"__begin": {"all": [{"m": {"k": "__begin"}}]}}
     names: dict[str, str] = {}
     buckets: dict[int, list[int]] = {}
+    read: dict[int, set[str] | None] = {}
     rules = sorted(model.rules, key=lambda r: r.id)  # file order must not matter
     for stratum in ROUNDS:
         bucket, used = 0, 0
@@ -103,15 +107,38 @@ def compile_pack(model: Model) -> CompiledPack:
             used += size
             name = f"r{len(names)}"
             names[name] = rule.id
-            definition[name] = {"all": [{"m": {"$and": [{"k": stratum}, {"g": bucket},
-                                                         _compile(nnf, ctx)]}}]}
+            condition = _compile(nnf, ctx)
+            definition[name] = {"all": [{"m": {"$and": [{"k": stratum}, {"g": bucket}, condition]}}]}
+            props = _properties(condition)
+            read[stratum] = None if props is None or read.get(stratum, set()) is None \
+                else read.get(stratum, set()) | props
             buckets.setdefault(stratum, [])
             if bucket not in buckets[stratum]:
                 buckets[stratum].append(bucket)
     text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return CompiledPack(model, fingerprint, definition, names, buckets, fact_props, count_props,
-                        element_props)
+                        element_props,
+                        {n: None if props is None else frozenset(props) for n, props in read.items()})
+
+
+def _properties(condition: dict) -> set[str] | None:
+    """The fact properties a compiled condition tests; None if it has a shape not known here."""
+    found: set[str] = set()
+    for key, value in condition.items():
+        if key in ("$and", "$or"):
+            for item in value:
+                inner = _properties(item)
+                if inner is None:
+                    return None
+                found |= inner
+        elif key.startswith("$"):  # {"$gt": {prop: v}}, {"$nex": {prop: 1}}, {"$iany": {prop: ...}}
+            if not isinstance(value, dict):
+                return None
+            found |= set(value)
+        else:
+            found.add(key)  # {prop: value}
+    return found
 
 
 # Negation normal form ----------------------------------------------------------------------

@@ -101,8 +101,12 @@ class Engine:
                 if buckets:
                     # One copy of the round's fact per bucket, tagged with round, bucket and
                     # session: the fact is encoded once and the tags appended to each copy
-                    # (its property names never collide with k, g or sid).
-                    body = _encode(fact)[:-1]
+                    # (its property names never collide with k, g or sid). Only properties
+                    # that a rule of the round tests are sent; the others cannot match anything
+                    # and would cost encoding, parsing and storage in every action's message.
+                    wanted = compiled.round_props.get(stratum)
+                    sent = fact if wanted is None else {p: v for p, v in fact.items() if p in wanted}
+                    body = _encode(sent)[:-1]
                     body += "," if len(body) > 1 else ""
                     batch += [f'{body}"k":{stratum},"g":{b},"sid":{sid_json}}}' for b in buckets]
                 fired = self._assert_and_run(handle, batch)

@@ -35,8 +35,11 @@ def to_dot(assessment: Assessment) -> str:
     a, model = assessment, assessment.model
     nxt = next_dot(a)
     next_id = nxt.result.element.id if nxt else None
-    title = f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})"
     import graphviz
+    # Text from packs and facts files is literal: a backslash in it is not a DOT escape (\N,
+    # \l, or one before the line break), and a tooltip like '<...>' is not an HTML label.
+    text = graphviz.escape
+    title = text(f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})")
     g = graphviz.Digraph("dots", graph_attr={
         "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica",
         "fontsize": "18", "nodesep": "0.4", "ranksep": "0.7", "newrank": "true"},
@@ -52,8 +55,8 @@ def to_dot(assessment: Assessment) -> str:
         if e.element.id == next_id:
             notes.append("NEXT")
             attrs.update(color=_NEXT, penwidth="4")
-        label = f"{e.element.label}\n({', '.join(notes)})"
-        g.node(e.element.id, label=label, tooltip=e.element.description or e.element.label, **attrs)
+        label = text(f"{e.element.label}\n({', '.join(notes)})")
+        g.node(e.element.id, label=label, tooltip=text(e.element.description or e.element.label), **attrs)
     done = {e.element.id for e in a.elements if e.done}
     for edge in sorted(model.edges, key=lambda x: (model.element_by_id[x.source].index,
                                                      model.element_by_id[x.target].index)):

@@ -6,8 +6,9 @@ The new folder holds `pack.yaml` (the pack's identity and the pack it extends), 
 line of each YAML file points to, so that editors check the files as you type, offline. The
 copy is generated, not maintained: `dots schema pack -o FOLDER/pack.schema.json` refreshes it.
 
-The folder is made whole or not at all: files are written into a temporary folder beside it,
-the result is loaded as a pack, and only then is the folder moved into place.
+The pack is made whole or not at all: the files are written into a temporary folder beside
+the new one, loaded as a pack, and only then moved into place (into an existing empty folder
+they are written directly, and removed again if anything fails).
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ import secrets
 import shutil
 from pathlib import Path
 
+import yaml
+
 from . import pack, yamlio
 from .errors import OutputError
 from .schema import schema_text
 
 SCHEMA_FILE = "pack.schema.json"
-_PREFERRED_ELEMENT = "brand"  # referrals are evidence of workforce marketing in the default model
 
 
 def pack_id_for(name: str) -> str:
@@ -43,50 +45,63 @@ def init_pack(folder: Path | str, extends: str = pack.DEFAULT_PACK) -> list[Path
         raise OutputError("the folder exists and is not empty" if folder.is_dir()
                           else "a file of that name exists",
                           "choose a new folder; dots init never replaces files", shown)
-    parent = folder.parent if str(folder.parent) else Path(".")
-    if not parent.is_dir():
+    where = folder.resolve()
+    if not where.parent.is_dir():
         raise OutputError("the folder for the new pack does not exist", "create it first", shown)
     base = pack.load_pack(extends)  # a base that does not load is reported as it is
     if Path(extends).exists():
-        extends = Path(os.path.relpath(Path(extends).resolve(), parent.resolve() / folder.name)).as_posix()
-    ident = pack_id_for(folder.resolve().name)
-    element = _PREFERRED_ELEMENT if _PREFERRED_ELEMENT in base.element_by_id else None
-    label = _label(folder.resolve().name)
-    typed = folder.name if re.fullmatch(r"[\w.-]+", folder.name) else "FOLDER"  # for comments
+        extends = Path(os.path.relpath(Path(extends).resolve(), where)).as_posix()
+    ident = pack_id_for(where.name)
+    label = _label(where.name)
+    typed = str(folder) if re.fullmatch(r"[\w./-]+", str(folder)) else "FOLDER"  # for comments
+    oneline = extends.replace("\n", " ")
     files = {
         "pack.yaml": _PACK_YAML.format(id=ident, label=_quote(label), base=_quote(extends),
-                                       description=_quote(f"{label}'s changes to the '{extends}' model."),
-                                       name=typed, base_name=extends.replace("\n", " ")),
-        "rules.yaml": _rules_yaml(ident, extends.replace("\n", " "), element),
+                                       description=_quote(f"{label}'s changes to the '{oneline}' model."),
+                                       name=typed, base_name=oneline),
+        # The added items are about the base's last element: the model is data, so no id is
+        # assumed here (in the default model the last is engagement, which referrals are part of).
+        "rules.yaml": _rules_yaml(ident, oneline, [e.id for e in base.elements]),
         SCHEMA_FILE: schema_text("pack"),
     }
-    # Made with mkdir, not mkdtemp, so that the folder gets the usual permissions (umask).
-    tmp = parent / f".{folder.name}.{secrets.token_hex(6)}.tmp"
     try:
-        tmp.mkdir()
+        if folder.is_dir():  # empty: the files go in, and are taken out again on failure
+            _write_pack(folder, files)
+        else:  # made beside it (with mkdir, so with the usual permissions), then moved in place
+            tmp = where.parent / f".{where.name}.{secrets.token_hex(6)}.tmp"
+            tmp.mkdir()
+            try:
+                _write_pack(tmp, files)
+                os.replace(tmp, folder)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
     except OSError as exc:
-        raise OutputError(f"cannot make the folder: {exc.strerror}", "", shown) from None
-    try:
-        for name, text in files.items():
-            (tmp / name).write_text(text, "utf-8")
-        pack.load_pack(tmp)  # what is written must load; else nothing is left behind
-        if folder.exists():
-            folder.rmdir()  # empty, checked above; fails if something has appeared in it since
-        os.replace(tmp, folder)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise OutputError(f"cannot write the pack: {exc.strerror}", "nothing was written",
                           shown) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return [folder / name for name in files]
+
+
+def _write_pack(target: Path, files: dict[str, str]) -> None:
+    """Write `files` into the folder `target` and load them as a pack; on any failure, remove
+    the files written, so that `target` is as it was."""
+    written: list[Path] = []
+    try:
+        for name, text in files.items():
+            path = target / name
+            with open(path, "x", encoding="utf-8") as f:  # "x": never replaces a file
+                written.append(path)
+                f.write(text)
+        pack.load_pack(target)  # what is written must load
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
 
 
 def _quote(text: str) -> str:
     """`text` as a YAML scalar that reads back as itself: as it is when it can be, else in
     double quotes (a JSON string is valid YAML)."""
-    import yaml
     if re.fullmatch(r"[A-Za-z0-9][\w .'/-]*", text) and not text.endswith(" "):
         try:
             if yaml.safe_load(text) == text:
@@ -101,6 +116,20 @@ def _comment(line: str, column: int, comment: str) -> str:
     return f"{line.ljust(column - 1) if len(line) < column - 1 else line + ' '}# {comment}\n"
 
 
+def _element_list(elements: list[str]) -> str:
+    """Comment lines naming the elements, wrapped to fit beside the fields."""
+    lines, line = [], ""
+    for n, ident in enumerate(elements):
+        word = ident + ("," if n < len(elements) - 1 else "")
+        if line and len(line) + 1 + len(word) > 58:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "".join(" " * 29 + f"#   {text}\n" for text in lines)
+
+
 def _label(name: str) -> str:
     words = re.sub(r"[-_\s]+", " ", name).strip()
     return (words[:1].upper() + words[1:]) if words else "My pack"
@@ -110,7 +139,7 @@ _PACK_YAML = """\
 # yaml-language-server: $schema={schema}
 # A rule pack that changes the '{base_name}' pack: everything in it applies, with what the
 # other .yaml files in this folder add, change ('override: true') or take out ('remove:').
-# From the folder that holds this one:
+# From the folder where 'dots init' was run:
 #   dots rules check {name}      lists every problem, with file, line and column
 #   dots rules test {name}       runs the test cases (those of '{base_name}' too)
 #   dots assess FACTS --rules {name}
@@ -130,9 +159,11 @@ pack:
 """.replace("{schema}", SCHEMA_FILE)
 
 
-def _rules_yaml(ident: str, base: str, element: str | None) -> str:
+def _rules_yaml(ident: str, base: str, elements: list[str]) -> str:
+    element = elements[-1]
+
     def about(indent: int, comment: str) -> str:
-        return _comment(" " * indent + f"element: {element}", 30, comment) if element else ""
+        return _comment(" " * indent + f"element: {element}", 30, comment)
     return f"""\
 # yaml-language-server: $schema={SCHEMA_FILE}
 # What this pack adds to '{base}': one fact, one rule that uses it, and one test case.
@@ -140,10 +171,11 @@ def _rules_yaml(ident: str, base: str, element: str | None) -> str:
 # "Extending the model" (docs/extending.md) shows how to change a threshold, switch a rule
 # off, and add elements, edges and stages.
 
-facts:
+facts:                       # questions, added to those of '{base}'
   # A new fact: one question the consultant asks the organisation.
   - id: {ident}.referral_hires_pct    # unique id: 'area.name', lower-case, '_' between words
-{about(4, "the element (dot) it is evidence about (optional)")}\
+{about(4, "the element (dot) it is evidence about (optional), one of:")}\
+{_element_list(elements)}\
     type: integer            # boolean, integer, number, choice (one of 'values') or choices (several)
     min: 0                   # the smallest answer allowed (integer and number facts)
     max: 100                 # the largest answer allowed (integer and number facts)
@@ -152,7 +184,7 @@ facts:
     # How to answer it, and what counts as evidence (optional).
     help: From the source report of the applicant tracking system; leave it unanswered when the source is not tracked.
 
-rules:
+rules:                       # rules, added to those of '{base}'
   # A new rule: when the tests under 'when' hold, it concludes what is under 'then'.
   - id: {ident}.few_referral_hires    # unique id of the rule
     # One sentence: why the rule concludes what it does (shown as the reason).
@@ -174,13 +206,13 @@ rules:
           # The action, as the organisation should take it.
           action: Ask employees to share open roles, and thank those whose referrals are hired.
 
-tests:
+tests:                       # test cases, run with those of '{base}'
   # A test case, run by 'dots rules test': facts in, what the assessment must say out.
   - id: {ident}.few_referral_hires    # unique id of the case
     # What the case shows (optional).
     description: An organisation that hires 4% through referrals gets the finding and the advice.
     facts:                   # answers, as in an organisation's facts file
-      {ident}.referral_hires_pct: 4
+      {ident}.referral_hires_pct: 4    # an answer to the new fact: below 10
     expect:                  # only what is given here is compared
       findings: [{ident}.few_referral_hires]    # at least these findings
       advice: [{ident}.ask_for_referrals]       # at least this advice

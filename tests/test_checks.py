@@ -102,6 +102,13 @@ ERRORS = {
               "status, done, disconnected or stage",
               "  hint: a rule that sets a status may test only facts and counts; split it in "
               "two rules"]),
+    "stage rule that tests the stage": ("""\
+        rules:
+          - id: x.strata
+            when: {stage: current, gte: strategised}
+            then: {stage: engaging}
+        """, ["error: tiny/rules_extra.yaml:4:5: rule 'x.strata' sets the stage but tests the stage",
+              "  hint: a stage rule may test facts, counts, status, done and disconnected"]),
     "test case with an unknown fact": ("""\
         tests:
           - id: case.typo

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import maturity
-from conftest import TINY_PACK, pack_data, write_pack, write_text
+from conftest import TINY_PACK, write_pack
 from maturity import compiler
 from maturity.compiler import BUCKET_BRANCHES, check_limits, compile_pack
 from maturity.model import All, Any_, Model, Not

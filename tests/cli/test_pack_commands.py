@@ -16,7 +16,8 @@ from maturity.cli.main import cli
 from maturity.scaffold import pack_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+# The examples of the default model (an example for another pack says --rules in its header).
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if "--rules" not in p.read_text("utf-8"))
 
 
 @pytest.fixture
@@ -73,14 +74,13 @@ def test_warnings_alone_exit_0_and_with_strict_1(workdir: Path):
 
 
 def test_errors_exit_1_and_are_listed_before_warnings(workdir: Path):
-    write_text(write_pack(workdir) / "rules_extra.yaml", UNUSED + """\
-        tests:
-          - id: case.typo
-            facts: {purpose.goals_writen: true}
-            expect: {stage: strategised}
-        edges:
-          - {from: purpose, to: platfroms}
-        """)
+    write_text(write_pack(workdir) / "rules_extra.yaml", UNUSED + (
+        "tests:\n"
+        "  - id: case.typo\n"
+        "    facts: {purpose.goals_writen: true}\n"
+        "    expect: {stage: strategised}\n"
+        "edges:\n"
+        "  - {from: purpose, to: platfroms}\n"))
     before = snapshot(workdir)
     result = exits(invoke(["rules", "check", "tiny"]), 1)
     assert result.stdout == (
@@ -116,7 +116,7 @@ def test_check_a_pack_that_does_not_exist(workdir: Path):
 
 def test_check_usage_errors_exit_2(workdir: Path):
     result = exits(invoke(["rules", "check", "--strikt"]), 2)
-    assert "No such option: --strikt" in result.stderr
+    assert "No such option '--strikt'. Did you mean '--strict'?" in result.stderr
     assert result.stdout == ""
 
 
@@ -231,11 +231,15 @@ def test_init_refuses_an_existing_folder_or_file(workdir: Path, existing: str):
 
 
 def test_init_extending_a_pack_folder(workdir: Path):
-    write_pack(workdir)  # tiny/, which has no 'brand' element: the added items name none
+    write_pack(workdir)  # tiny/: the added items are about its last element, platforms
+    (workdir / "packs").mkdir()
     exits(invoke(["init", "packs/acme", "--extends", "tiny"]), 0)
     manifest = yaml.safe_load((workdir / "packs" / "acme" / "pack.yaml").read_text("utf-8"))
     assert manifest["pack"]["extends"] == "../../tiny"
-    assert "element:" not in (workdir / "packs" / "acme" / "rules.yaml").read_text("utf-8")
+    rules = yaml.safe_load((workdir / "packs" / "acme" / "rules.yaml").read_text("utf-8"))
+    assert rules["facts"][0]["element"] == "platforms"
+    assert "#   purpose, audience, platforms\n" in \
+        (workdir / "packs" / "acme" / "rules.yaml").read_text("utf-8")
     assert exits(invoke(["rules", "check", "packs/acme"]), 0).stdout == \
         "pack packs/acme: 0 errors, 0 warnings\n"
     assert "1 passed, 0 failed" in exits(invoke(["rules", "test", "packs/acme"]), 0).stdout
@@ -255,6 +259,39 @@ def test_init_leaves_nothing_half_made(workdir: Path, monkeypatch: pytest.Monkey
     result = exits(invoke(["init", "acme"]), 1)
     assert result.stderr == "error: acme: cannot write the pack: Permission denied\n" \
                             "  hint: nothing was written\n"
+    assert list(workdir.iterdir()) == []
+
+
+def test_init_into_an_empty_folder_takes_its_files_out_again_on_failure(
+        workdir: Path, monkeypatch: pytest.MonkeyPatch):
+    (workdir / "acme").mkdir()
+    load = maturity.pack.load_pack
+
+    def fail_on_the_new_pack(spec=None):
+        if Path(str(spec)).resolve() == (workdir / "acme").resolve():
+            raise maturity.DataError([maturity.Problem("acme/rules.yaml", 1, 1, "made up")])
+        return load(spec)
+    monkeypatch.setattr(maturity.pack, "load_pack", fail_on_the_new_pack)
+    result = exits(invoke(["init", "acme"]), 1)
+    assert result.stderr == "error: acme/rules.yaml:1:1: made up\n"
+    assert snapshot(workdir) == {"acme": None}
+
+
+def test_init_here(workdir: Path, monkeypatch: pytest.MonkeyPatch):
+    (workdir / "my-pack").mkdir()
+    monkeypatch.chdir(workdir / "my-pack")
+    assert exits(invoke(["init", "."]), 0).stdout == (
+        "wrote pack.yaml\nwrote rules.yaml\nwrote pack.schema.json\n"
+        "check it with: dots rules check .\n")
+    assert yaml.safe_load(Path("pack.yaml").read_text("utf-8"))["pack"]["id"] == "my_pack"
+    assert exits(invoke(["rules", "check", "."]), 0).stdout.splitlines()[-1].startswith(
+        "pack .: 0 errors, ")
+
+
+def test_init_needs_the_parent_folder(workdir: Path):
+    result = exits(invoke(["init", "packs/acme"]), 1)
+    assert result.stderr == ("error: packs/acme: the folder for the new pack does not exist\n"
+                             "  hint: create it first\n")
     assert list(workdir.iterdir()) == []
 
 

@@ -1,0 +1,184 @@
+"""maturity.recommend: the next dot is the first element in model order that is not done and
+whose prerequisites are all done; the roadmap puts what is left in phases (topological
+generations) and never puts an element before one of its prerequisites. Checked on the tiny
+pack, and with hypothesis on random dependency graphs written as packs."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import maturity
+from conftest import ORG_ACME, ORG_BETA, write_pack
+
+
+def assess(model: maturity.Model, facts: dict) -> maturity.Assessment:
+    return maturity.assess(model, maturity.Organisation("Acme", facts))
+
+
+def phases(a: maturity.Assessment) -> list[list[str]]:
+    return [[s.result.element.id for s in phase] for phase in maturity.roadmap(a)]
+
+
+# The tiny pack: purpose -> audience -> platforms -----------------------------------------
+
+def test_next_dot_is_the_first_element_whose_prerequisites_are_done(tiny_model):
+    a = assess(tiny_model, {"purpose.goals_written": True, "audience.personas": 1})
+    step = maturity.next_dot(a)
+    assert step.result.element.id == "audience"
+    assert (step.waits_for, step.prerequisites_done) == ((), ("purpose",))
+    assert step.reasons == ("Audience is started, below the level at which it counts as done",
+                            "rule audience.started: some personas", "builds on Purpose (done)")
+    assert phases(a) == [["audience"], ["platforms"]]
+
+
+def test_next_dot_is_never_a_disconnected_element(tiny_model):
+    # platforms is further along than anything, but its foundations are missing.
+    a = assess(tiny_model, ORG_ACME)
+    step = maturity.next_dot(a)
+    assert step.result.element.id == "purpose"
+    assert step.reasons == ("Purpose is missing, below the level at which it counts as done",
+                            "no rule found evidence of work on Purpose", "has no prerequisites")
+    assert [x.advice.id for x in step.actions] == ["write-purpose"]
+    assert phases(a) == [["purpose"], ["audience"], ["platforms"]]
+    platforms = maturity.roadmap(a)[2][0]
+    assert platforms.waits_for == ("audience",)
+    assert platforms.reasons[-2:] == ("waits for Audience",
+                                      "work on it has started before its foundations: a disconnected dot")
+
+
+def test_everything_done_means_no_next_dot_and_an_empty_roadmap(tiny_model):
+    a = assess(tiny_model, ORG_BETA)
+    assert maturity.next_dot(a) is None
+    assert maturity.roadmap(a) == []
+    assert maturity.next_data(a)["complete"] is True
+    assert maturity.roadmap_text(a).endswith("Roadmap: nothing left, every dot is connected\n")
+
+
+def test_ties_go_to_model_order(tmp_path: Path):
+    # Without edges every element could come next: the first listed wins, and the roadmap
+    # has one phase with all three side by side, in model order.
+    elements = [{"id": "platforms", "label": "Platforms"}, {"id": "purpose", "label": "Purpose"},
+                {"id": "audience", "label": "Audience"}]
+    model = maturity.load_pack(write_pack(tmp_path, elements=elements, edges=None))
+    a = assess(model, {})
+    assert maturity.next_dot(a).result.element.id == "platforms"
+    assert phases(a) == [["platforms", "purpose", "audience"]]
+
+
+def test_editing_one_edge_in_a_copy_changes_the_next_dot(tmp_path: Path):
+    original = write_pack(tmp_path, dirname="original")
+    copy = tmp_path / "copy"
+    shutil.copytree(original, copy)
+    text = (copy / "pack.yaml").read_text("utf-8")
+    assert "  - {from: audience, to: platforms}\n" in text
+    (copy / "pack.yaml").write_text(text.replace("{from: audience, to: platforms}",
+                                                 "{from: platforms, to: audience}"), "utf-8")
+    facts = {"purpose.goals_written": True}
+    a = assess(maturity.load_pack(original), facts)
+    assert maturity.next_dot(a).result.element.id == "audience"
+    assert phases(a) == [["audience"], ["platforms"]]
+    # Now audience builds on platforms too: platforms, later in model order, comes first.
+    b = assess(maturity.load_pack(copy), facts)
+    assert maturity.next_dot(b).result.element.id == "platforms"
+    assert phases(b) == [["platforms"], ["audience"]]
+    assert maturity.next_dot(b).result.status.id == "missing"
+
+
+def test_done_follows_the_edges_of_the_pack(tmp_path: Path):
+    facts = {"purpose.goals_written": True, "platforms.measure": "hires"}  # purpose, platforms defined
+    chain = assess(maturity.load_pack(write_pack(tmp_path, dirname="chain")), facts)
+    assert (chain.element("platforms").done, chain.element("platforms").disconnected) == (False, True)
+    edges = [{"from": "purpose", "to": "audience"}, {"from": "purpose", "to": "platforms"}]
+    fork = assess(maturity.load_pack(write_pack(tmp_path, dirname="fork", edges=edges)), facts)
+    assert (fork.element("platforms").done, fork.element("platforms").disconnected) == (True, False)
+    assert maturity.next_dot(fork).result.element.id == "audience"
+    assert phases(fork) == [["audience"]]
+
+
+def test_roadmap_json_and_text(tiny_model):
+    a = assess(tiny_model, ORG_ACME)
+    data = maturity.roadmap_data(a)
+    assert [(p["phase"], [e["id"] for e in p["elements"]]) for p in data["phases"]] == [
+        (1, ["purpose"]), (2, ["audience"]), (3, ["platforms"])]
+    assert data["complete"] is False
+    assert "Roadmap: 3 dots to connect in 3 phases" in maturity.roadmap_text(a)
+
+
+# Random dependency graphs ----------------------------------------------------------------
+
+STATUSES = [{"id": "missing"}, {"id": "started"}, {"id": "defined", "done": True},
+            {"id": "optimised", "done": True}]
+
+
+@st.composite
+def graphs(draw) -> tuple[int, list[tuple[int, int]], list[int], list[int]]:
+    """A DAG over 3-8 elements (edges only from lower to higher number, in a random model
+    order), and a level 0-3 for each element."""
+    n = draw(st.integers(3, 8))
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    edges = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=min(len(pairs), 12)))
+    order = draw(st.permutations(range(n)))  # model order is not the dependency order
+    levels = draw(st.lists(st.integers(0, 3), min_size=n, max_size=n))
+    return n, edges, list(order), levels
+
+
+def graph_pack(n: int, edges: list[tuple[int, int]], order: list[int]) -> dict:
+    """Element eK's status is set by fact eK.level (0-3) through three rules."""
+    return {
+        "pack": {"id": "dag", "label": "DAG"},
+        "statuses": STATUSES,
+        "elements": [{"id": f"e{k}", "label": f"E{k}"} for k in order],
+        "edges": [{"from": f"e{i}", "to": f"e{j}"} for i, j in edges],
+        "stages": [{"id": "only"}],
+        "facts": [{"id": f"e{k}.level", "element": f"e{k}", "type": "integer", "min": 0, "max": 3}
+                  for k in range(n)],
+        "rules": [{"id": f"e{k}.l{level}", "when": {"fact": f"e{k}.level", "gte": level},
+                   "then": {"status": {f"e{k}": STATUSES[level]["id"]}}}
+                  for k in range(n) for level in (1, 2, 3)],
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_next_dot_and_roadmap_respect_every_edge(graph):
+    n, edges, order, levels = graph
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pack.yaml"
+        path.write_text(yaml.safe_dump(graph_pack(n, edges, order), sort_keys=False), "utf-8")
+        model = maturity.load_pack(path)
+    a = assess(model, {f"e{k}.level": levels[k] for k in range(n)})
+    prereqs = {f"e{j}": {f"e{i}" for i, jj in edges if jj == j} for j in range(n)}
+
+    done: dict[str, bool] = {}
+    for k in range(n):  # edges go from lower to higher numbers: this is a dependency order
+        e = f"e{k}"
+        done[e] = levels[k] >= 2 and all(done[p] for p in prereqs[e])
+    assert {r.element.id: r.done for r in a.elements} == done
+    assert {r.element.id: r.status.id for r in a.elements} == {f"e{k}": STATUSES[levels[k]]["id"] for k in range(n)}
+    assert {r.element.id: r.disconnected for r in a.elements} == {
+        e: levels[int(e[1:])] > 0 and not all(done[p] for p in prereqs[e]) for e in done}
+
+    in_order = [f"e{k}" for k in order]
+    left = [e for e in in_order if not done[e]]
+    ready = [e for e in left if all(done[p] for p in prereqs[e])]
+    step = maturity.next_dot(a)
+    assert (step.result.element.id if step else None) == (ready[0] if ready else None)
+
+    plan = phases(a)
+    assert sorted(e for phase in plan for e in phase) == sorted(left)  # each left element once
+    phase_of = {e: number for number, phase in enumerate(plan) for e in phase}
+    for e in left:
+        waiting = [p for p in prereqs[e] if not done[p]]
+        # never before a prerequisite, and no later than needed: right after the last one
+        assert all(phase_of[p] < phase_of[e] for p in waiting)
+        assert phase_of[e] == (max(phase_of[p] for p in waiting) + 1 if waiting else 0)
+    for phase in plan:
+        assert phase == [e for e in in_order if e in phase]  # side by side, in model order
+    if plan:
+        assert plan[0] == ready
