@@ -64,16 +64,16 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
     kind = fact.type
     if kind == "boolean":
         if not isinstance(value, bool):
-            return f"'{fact.id}' is yes/no, got {value!r}", "answer true or false"
+            return f"'{fact.id}' is yes/no, got {_yaml(value)}", "answer true or false"
         return None
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"'{fact.id}' is a number, got {value!r}", "write a number without quotes"
+            return f"'{fact.id}' is a number, got {_yaml(value)}", "write a number without quotes"
         # .nan passes any min/max check, .inf one without a max; the rule engine takes neither.
         if isinstance(value, float) and not math.isfinite(value):
             return f"'{fact.id}' is a number, got {value}", "write a finite number"
         if kind == "integer" and isinstance(value, float) and not value.is_integer():
-            return f"'{fact.id}' is a whole number, got {value!r}", ""
+            return f"'{fact.id}' is a whole number, got {_yaml(value)}", ""
         if fact.min is not None and value < fact.min:
             return f"'{fact.id}' is {value}, below its minimum {fact.min:g}", ""
         if fact.max is not None and value > fact.max:
@@ -81,16 +81,31 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
         return None
     if kind == "choice":
         if not isinstance(value, str) or value not in fact.values:
-            return (f"{value!r} is not an allowed answer to '{fact.id}'",
+            return (f"{_yaml(value)} is not an allowed answer to '{fact.id}'",
                     did_you_mean(str(value), fact.values) or f"allowed: {', '.join(fact.values)}")
         return None
     # choices
     if not isinstance(value, list):
-        return f"'{fact.id}' takes a list of choices, got {value!r}", f"for example [{fact.values[0]}]"
+        return f"'{fact.id}' takes a list of choices, got {_yaml(value)}", f"for example [{fact.values[0]}]"
     for item in value:
         if item not in fact.values:
-            return (f"{item!r} is not an allowed answer to '{fact.id}'",
+            return (f"{_yaml(item)} is not an allowed answer to '{fact.id}'",
                     did_you_mean(str(item), fact.values) or f"allowed: {', '.join(fact.values)}")
     if len(set(value)) != len(value):
         return f"'{fact.id}' lists a choice twice", ""
     return None
+
+
+def _yaml(value: Any) -> str:
+    """A value as it would be written in YAML, for messages: true, null, 'text', [a, b]."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(v if isinstance(v, str) else _yaml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "a mapping"
+    return str(value)

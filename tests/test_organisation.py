@@ -97,7 +97,7 @@ def test_boolean_fact_wrong_type(model: maturity.Model, answer: str, message: st
 
 @pytest.mark.parametrize("answer, message", [
     ("audience.personas: '3'", "3:22: 'audience.personas' is a number, got '3'\n  hint: write a number without quotes"),
-    ("audience.personas: true", "3:22: 'audience.personas' is a number, got True\n  hint: write a number without quotes"),
+    ("audience.personas: true", "3:22: 'audience.personas' is a number, got true\n  hint: write a number without quotes"),
     ("audience.personas: 2.5", "3:22: 'audience.personas' is a whole number, got 2.5"),
     ("audience.personas: -1", "3:22: 'audience.personas' is -1, below its minimum 0"),
 ])
@@ -135,7 +135,7 @@ def test_number_fact_bounds_are_inclusive(model: maturity.Model):
     ("platforms.measure: 3",
      "3:22: 3 is not an allowed answer to 'platforms.measure'\n  hint: allowed: none, reach, hires"),
     ("platforms.measure: [reach]",
-     "3:22: ['reach'] is not an allowed answer to 'platforms.measure'\n  hint: did you mean 'reach'?"),
+     "3:22: [reach] is not an allowed answer to 'platforms.measure'\n  hint: did you mean 'reach'?"),
 ])
 def test_choice_fact_value_not_allowed(model: maturity.Model, answer: str, message: str):
     assert org_error(model, answer) == f"error: org.yaml:{message}"
