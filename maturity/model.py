@@ -81,6 +81,8 @@ OPERATORS = ("equals", "not_equals", "lt", "lte", "gt", "gte", "one_of", "contai
 class Test:
     """One test: a subject (`fact: purpose.goals_written`) and one operator (`equals: true`)."""
 
+    __test__ = False  # not a pytest test class
+
     subject: str
     ref: str
     op: str

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
+from .explain import what_done_needs
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Step:
     prerequisites_done: tuple[str, ...]
     reasons: tuple[str, ...]          # plain sentences saying why this step is here
     actions: tuple[AdviceResult, ...]
+    needs: tuple[str, ...] = ()       # what the rules that would make it done test, in words
 
 
 def remaining(assessment: Assessment) -> list[str]:
@@ -68,4 +70,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons.append("waits for " + ", ".join(label[p].label for p in waits))
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
-    return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)))
+    needs = () if result.status.done else tuple(
+        what_done_needs(model, element.id, assessment.organisation.facts))
+    return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
+                needs)

@@ -35,7 +35,7 @@ def _step(step: Step) -> dict:
     return {
         "id": r.element.id, "label": r.element.label, "status": r.status.id,
         "disconnected": r.disconnected, "prerequisites_done": list(step.prerequisites_done),
-        "waits_for": list(step.waits_for), "why": list(step.reasons),
+        "waits_for": list(step.waits_for), "why": list(step.reasons), "needs": list(step.needs),
         "evidence": [_evidence(e) for e in r.evidence],
         "actions": [{"id": x.advice.id, "action": x.advice.action, "rule": x.evidence.rule}
                     for x in step.actions],
@@ -112,9 +112,12 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
     lines = [f"{heading}{r.element.label} ({r.element.id}), now {r.status.label.lower()}"]
     for reason in step.reasons:
         lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
+    for n, need in enumerate(step.needs):
+        lines += _wrap(need, "           ", "  needs: " if n == 0 else "         ")
     facts = [f"{k} = {_value(v)}" for e in r.evidence[:1] for k, v in e.facts]
     if facts:
-        lines += _wrap("; ".join(facts), "         ", "  facts: ")
+        for n, fact in enumerate(facts):  # one a line, so a fact is never split from its value
+            lines += _wrap(fact, "           ", "  facts: " if n == 0 else "         ")
     if step.actions:
         lines.append("  do:")
         for x in step.actions:
@@ -176,7 +179,7 @@ def assessment_text(a: Assessment) -> str:
 
 def next_text(a: Assessment) -> str:
     nxt = next_dot(a)
-    lines = _title(a) + [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    lines = _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
     if nxt:
         lines += _step_lines(a, nxt, "Next dot: ")
     else:
@@ -186,7 +189,7 @@ def next_text(a: Assessment) -> str:
 
 def roadmap_text(a: Assessment) -> str:
     phases = roadmap(a)
-    lines = _title(a) + [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    lines = _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
     if not phases:
         lines.append("Roadmap: nothing left, every dot is connected")
         return "\n".join(lines) + "\n"

@@ -30,7 +30,7 @@ JSON_KEYS = {
     "next": HEAD_KEYS + ["next", "complete"],
     "roadmap": HEAD_KEYS + ["phases", "complete"],
 }
-STEP_KEYS = ["id", "label", "status", "disconnected", "prerequisites_done", "waits_for", "why",
+STEP_KEYS = ["id", "label", "status", "disconnected", "prerequisites_done", "waits_for", "why", "needs",
              "evidence", "actions"]
 
 

@@ -1,0 +1,45 @@
+"""What the rules that would make a dot done still test, said next to the answers given."""
+
+from pathlib import Path
+
+import maturity
+from maturity.explain import condition_text, what_done_needs
+from maturity.model import All, Any_, Not, Test
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_condition_text_names_each_test_and_the_answer_given():
+    condition = All((Test("fact", "a.x", "equals", True),
+                     Any_((Test("count", "a.l", "gte", 2), Test("fact", "a.l", "contains", "v"))),
+                     Not(Test("fact", "a.n", "lt", 3)),
+                     Test("fact", "a.c", "present", False)))
+    facts = {"a.x": False, "a.l": ["v", "w", "z"]}
+    assert condition_text(condition, facts) == (
+        "(one of: a.l includes v (now: [v, w, z]) | number of a.l >= 2 (now: 3)); "
+        "a.c is unanswered; a.x is yes (now: no); not (a.n < 3 (now: unanswered))")
+
+
+def test_next_dot_says_what_the_lowest_done_level_needs(tmp_path):
+    model = maturity.load_pack("default")
+    org = maturity.load_organisation(ROOT / "examples" / "mid-size.yaml", model)
+    step = maturity.next_dot(maturity.assess(model, org))
+    done_rules = sorted(r.id for r in model.rules if (step.result.element.id, "defined") in r.status)
+    assert len(step.needs) == len(done_rules) >= 1
+    for need, rule in zip(step.needs, done_rules):
+        assert need.startswith(f"to be defined (rule {rule}): ")
+    facts = org.facts
+    first_fact = next(t for t in maturity.model.tests_in(model.rule_by_id[done_rules[0]].when)
+                      if t.subject == "fact")
+    shown = "unanswered" if first_fact.ref not in facts else None
+    assert f"{first_fact.ref} " in step.needs[0]
+    if shown:
+        assert "(now: unanswered)" in step.needs[0]
+
+
+def test_needs_are_given_exactly_when_a_rule_can_make_the_element_done(tiny_model):
+    for element in tiny_model.elements:
+        needs = what_done_needs(tiny_model, element.id, {})
+        levels = [s.id for s in tiny_model.statuses if s.done]
+        rules = [r for r in tiny_model.rules if any((element.id, lv) in r.status for lv in levels)]
+        assert bool(needs) == bool(rules)

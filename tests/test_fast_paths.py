@@ -1,0 +1,115 @@
+"""The shortcuts taken for speed (docs/performance.md) give exactly what the plain way gives:
+libyaml's parser and PyYAML's own, one JSON call and the per-value encoding, the trimmed facts
+sent to the engine and the whole ones."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+import maturity
+from maturity import engine, yamlio
+from maturity.assess import compiled_for
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tree(node):
+    if node is None:
+        return None
+    where = (node.tag, node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return where + (node.value,)
+    if isinstance(node, yaml.SequenceNode):
+        return where + (tuple(_tree(n) for n in node.value),)
+    return where + (tuple((_tree(k), _tree(v)) for k, v in node.value),)
+
+
+def _both(text):
+    out = []
+    for loader in (yaml.CSafeLoader, yaml.SafeLoader):
+        try:
+            out.append(_tree(yaml.compose(text, Loader=loader)))
+        except yaml.YAMLError as exc:
+            out.append(type(exc).__name__)
+    return out
+
+
+SNIPPETS = [
+    "a: b\n", "a: 'x'\nb: \"é😀\"\nc: [1, 2.5, -3, .inf, null, ~, yes, on, 2026-01-01]\n",
+    "k: |\n  line\n  two\nm: >\n  f\n", "a:\n\t- b\n", "- a\n- b: c\n  d: e\n",
+    "{a: 1, b: [x, y], c: {d: e}}", "a: &x 1\nb: *x\n", "<<: {a: 1}\n", "? [a]\n: b\n",
+    "a: !!python/object:os.system x\n", "a: !custom x\n", "a: 1\na: 2\n", "x: 'é' # c\n  y: 2\n",
+    "a: b: c\n", "- 'unterminated\n", "\ufeffa: 1\n", "a: \x7f\n", "a: \x85b\n", "0o12: 0x1f\n",
+    "a: 1_000\n", "a: 1:20\n", "---\n", "--- a\n--- b\n", "# only a comment\n", "[a, b\n",
+]
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
+@pytest.mark.parametrize("text", SNIPPETS + [p.read_text("utf-8-sig") for p in sorted(
+    list((ROOT / "rules").rglob("*.yaml")) + list((ROOT / "examples").glob("*.yaml")))])
+def test_libyaml_composes_what_pyyaml_composes(text):
+    fast, pure = _both(text)
+    assert fast == pure
+
+
+def test_one_json_call_writes_what_the_per_value_encoding_writes():
+    def slow(fact):
+        return "{" + ",".join(f"{json.dumps(k)}:{engine._encode_value(v)}" for k, v in fact.items()) + "}"
+
+    rng = random.Random(3)
+    values = [True, False, 0, 7, -3, 0.5, 12.25, 1e-05, 1.5e-07, 1e16, 2.5e20, 100.0, 5e-324, "x",
+              "é\"q", "co2e", "NaN", ["a", "b"], ["1e5"], [0.5, 1e-9], [0.5, [1.5, "x"]], [], None,
+              10 ** 20, (1, 2)]
+    for _ in range(5000):
+        fact = {f"f{i}": rng.choice(values) for i in range(rng.randint(0, 8))}
+        assert engine._encode(fact) == slow(fact)
+    for bad in (float("inf"), float("nan")):
+        with pytest.raises(maturity.EngineError):
+            engine._encode({"f0": [bad]})
+
+
+def _fact_sets(model, n, seed):
+    rng = random.Random(seed)
+    for _ in range(n):
+        facts = {}
+        for fact in model.facts:
+            if rng.random() < 0.2:
+                continue
+            if fact.type == "boolean":
+                facts[fact.id] = rng.random() < 0.5
+            elif fact.type in ("integer", "number"):
+                lo = fact.min if fact.min is not None else 0
+                hi = fact.max if fact.max is not None else lo + 20
+                facts[fact.id] = rng.randint(int(lo), int(hi))
+            elif fact.type == "choice":
+                facts[fact.id] = rng.choice(fact.values)
+            else:
+                facts[fact.id] = rng.sample(fact.values, rng.randint(0, len(fact.values)))
+        yield maturity.Organisation(name="generated", facts=facts)
+
+
+def _result(a):
+    return (maturity.assessment_data(a), a.fired)
+
+
+@pytest.mark.parametrize("pack", ["default", "talent_community"])
+def test_trimmed_facts_match_what_whole_facts_match(pack):
+    if pack not in maturity.builtin_packs():
+        pytest.skip(f"no built-in pack {pack}")
+    model = maturity.load_pack(pack)
+    compiled = compiled_for(model)
+    trimmed = dict(compiled.round_props)
+    assert trimmed and all(props is not None for props in trimmed.values())
+    for org in _fact_sets(model, 150, seed=7):
+        fast = _result(maturity.assess(model, org))
+        compiled.round_props = {}  # send every property in every round
+        try:
+            whole = _result(maturity.assess(model, org))
+        finally:
+            compiled.round_props = trimmed
+        assert fast == whole
