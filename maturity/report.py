@@ -8,6 +8,7 @@ import textwrap
 from typing import Any
 
 from .assess import Assessment, Evidence
+from .explain import answer
 from .recommend import Step, next_dot, roadmap
 
 JSON_FORMAT = 1
@@ -114,7 +115,7 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
         lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
     for n, need in enumerate(step.needs):
         lines += _wrap(need, "           ", "  needs: " if n == 0 else "         ")
-    facts = [f"{k} = {_value(v)}" for e in r.evidence[:1] for k, v in e.facts]
+    facts = [f"{k} = {answer(v)}" for e in r.evidence[:1] for k, v in e.facts]
     if facts:
         for n, fact in enumerate(facts):  # one a line, so a fact is never split from its value
             lines += _wrap(fact, "           ", "  facts: " if n == 0 else "         ")
@@ -125,16 +126,6 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
     else:
         lines.append("  do: no advice rule fired for it; see the element's description")
     return lines
-
-
-def _value(v: Any) -> str:
-    if v is None:
-        return "(unanswered)"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, list):
-        return "[" + ", ".join(map(str, v)) + "]" if v else "(none)"
-    return str(v)
 
 
 def assessment_text(a: Assessment) -> str:
@@ -169,27 +160,25 @@ def assessment_text(a: Assessment) -> str:
         for x in a.advice:
             where = labels[x.advice.element].label if x.advice.element in labels else "General"
             lines += _wrap(f"{where}: {x.advice.action} (rule {x.evidence.rule})", "    ", "  - ")
-    lines.append("")
-    if nxt:
-        lines += _step_lines(a, nxt, "Next dot: ")
-    else:
-        lines.append("Next dot: none, every dot is connected")
+    lines += [""] + _next_lines(a, nxt)
     return "\n".join(lines) + "\n"
+
+
+def _next_lines(a: Assessment, nxt: Step | None) -> list[str]:
+    return _step_lines(a, nxt, "Next dot: ") if nxt else ["Next dot: none, every dot is connected"]
+
+
+def _short_head(a: Assessment) -> list[str]:
+    return _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
 
 
 def next_text(a: Assessment) -> str:
-    nxt = next_dot(a)
-    lines = _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
-    if nxt:
-        lines += _step_lines(a, nxt, "Next dot: ")
-    else:
-        lines.append("Next dot: none, every dot is connected")
-    return "\n".join(lines) + "\n"
+    return "\n".join(_short_head(a) + _next_lines(a, next_dot(a))) + "\n"
 
 
 def roadmap_text(a: Assessment) -> str:
     phases = roadmap(a)
-    lines = _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    lines = _short_head(a)
     if not phases:
         lines.append("Roadmap: nothing left, every dot is connected")
         return "\n".join(lines) + "\n"
