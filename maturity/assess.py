@@ -159,9 +159,9 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     rounds = engine.run(compiled, first, next_round)
     fired = sorted({r for ids in rounds for r in ids})
     rules = [model.rule_by_id[r] for r in fired]
-    facts = organisation.facts
+    answer, tested = organisation.facts.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
-    why = {r.id: Evidence(r.id, r.because, tuple([(ref, facts.get(ref)) for ref in plan.evidence_facts[r.id]]))
+    why = {r.id: Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
            for r in rules}
 
     elements = []

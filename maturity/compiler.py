@@ -41,9 +41,9 @@ class CompiledPack:
     fact_props: dict[str, str]                 # fact id -> property name
     count_props: dict[str, str]                # choices fact id -> property with its length
     element_props: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # rank, done, disc.
-    # round -> the properties its rules test (None: all). Only these are sent to the engine:
-    # a property no rule of the round tests cannot change what matches in it.
-    round_props: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    # round -> the properties its rules test, sorted (None: all). Only these are sent to the
+    # engine: a property no rule of the round tests cannot change what matches in it.
+    round_props: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
 
 
 def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str, str]]]:
@@ -119,7 +119,7 @@ def compile_pack(model: Model) -> CompiledPack:
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return CompiledPack(model, fingerprint, definition, names, buckets, fact_props, count_props,
                         element_props,
-                        {n: None if props is None else frozenset(props) for n, props in read.items()})
+                        {n: None if props is None else tuple(sorted(props)) for n, props in read.items()})
 
 
 def _properties(condition: dict) -> set[str] | None:

@@ -105,7 +105,7 @@ class Engine:
                     # that a rule of the round tests are sent; the others cannot match anything
                     # and would cost encoding, parsing and storage in every action's message.
                     wanted = compiled.round_props.get(stratum)
-                    sent = fact if wanted is None else {p: v for p, v in fact.items() if p in wanted}
+                    sent = fact if wanted is None else {p: fact[p] for p in wanted if p in fact}
                     body = _encode(sent)[:-1]
                     body += "," if len(body) > 1 else ""
                     batch += [f'{body}"k":{stratum},"g":{b},"sid":{sid_json}}}' for b in buckets]
@@ -149,14 +149,16 @@ def _encode(fact: dict) -> str:
     """`fact` as JSON text for durable-rules. Its parser crashes the process on a number with
     an exponent but no decimal point, which json.dumps writes for small and large floats
     (1e-05, 1e+16); written with one (1.0e-05) it reads them correctly."""
-    for value in fact.values():
-        if type(value) not in _SIMPLE and not _plain(value):
-            return "{" + ",".join(f"{json.dumps(k)}:{_encode_value(v)}" for k, v in fact.items()) + "}"
+    if not _SIMPLE.issuperset(map(type, fact.values())):
+        for value in fact.values():
+            if type(value) not in _SIMPLE and not _plain(value):
+                return "{" + ",".join(f"{json.dumps(k)}:{_encode_value(v)}" for k, v in fact.items()) + "}"
     # The common case, in one call to the C encoder; it writes the same text as the line above.
-    return json.dumps(fact, separators=(",", ":"))
+    return _compact(fact)
 
 
 _SIMPLE = frozenset({str, int, bool, type(None)})
+_compact = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps(..., separators=(",", ":"))
 
 
 def _plain(value) -> bool:
@@ -164,7 +166,7 @@ def _plain(value) -> bool:
     if type(value) is float:
         return math.isfinite(value) and "e" not in repr(value)
     if type(value) is list:
-        return all(type(v) in _SIMPLE or _plain(v) for v in value)
+        return _SIMPLE.issuperset(map(type, value)) or all(type(v) in _SIMPLE or _plain(v) for v in value)
     return False
 
 
