@@ -183,3 +183,12 @@ def tiny_model(tiny_pack: Path):
     """The tiny pack, loaded."""
     import maturity
     return maturity.load_pack(tiny_pack)
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working folder the CLI runs in (some test files make their own)."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder

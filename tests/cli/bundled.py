@@ -26,3 +26,11 @@ def rules_args(example: str) -> list[str]:
     """The `--rules` option for an example, or nothing for the default pack."""
     pack = pack_of(example)
     return [] if pack == "default" else ["--rules", pack]
+
+
+def invoke(args: list[str]):
+    """Run `dots` in-process with click's runner (stdout and stderr kept apart)."""
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    return CliRunner().invoke(cli, args, prog_name="dots")

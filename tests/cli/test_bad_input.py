@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from bundled import invoke
 from maturity.cli.main import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,9 +39,6 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
     return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
             for p in sorted(folder.rglob("*"))}
 
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(cli, args, prog_name="dots")
 
 
 def assert_fails(result: Result, code: int, stderr: str) -> None:

@@ -17,22 +17,12 @@ import yaml
 from click.testing import CliRunner, Result
 
 import maturity
-from bundled import EXAMPLES, ROOT, rules_args
+from bundled import EXAMPLES, ROOT, rules_args, invoke
 from maturity.cli.main import cli
 
 BUNDLED = EXAMPLES  # what `dots demo` offers: every example, whatever its pack
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(cli, args, prog_name="dots")
 
 
 def ok(result: Result) -> Result:

@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 
 import maturity
 from conftest import write_org, write_pack, write_text
+from bundled import invoke
 from maturity.cli.main import cli
 from maturity.scaffold import pack_id_for
 
@@ -20,16 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if "--rules" not in p.read_text("utf-8"))
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(cli, args, prog_name="dots")
 
 
 def exits(result: Result, code: int) -> Result:

@@ -44,14 +44,6 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty working folder the CLI runs in."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    monkeypatch.chdir(folder)
-    return folder
-
 
 def _copy_example(name: str, folder: Path) -> str:
     shutil.copy(ROOT / "examples" / f"{name}.yaml", folder / f"{name}.yaml")

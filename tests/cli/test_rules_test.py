@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import maturity
+from bundled import invoke
 from maturity.cli.main import cli
 from maturity.cli.pack_commands import rules_group
 from conftest import write_pack, write_text
@@ -34,9 +35,6 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
-
-def invoke(args: list[str]) -> Result:
-    return CliRunner().invoke(cli, args, prog_name="dots")
 
 
 def tiny_with(folder: Path, cases: str) -> str:
