@@ -19,7 +19,7 @@ import networkx as nx
 
 from .compiler import CompiledPack, compile_pack
 from .engine import Engine, default_engine
-from .model import Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
+from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
 from .organisation import Organisation
 
 
@@ -92,15 +92,12 @@ class _Plan:
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
 
 
-_plans: dict[int, _Plan] = {}
-
-
 def _plan_for(model: Model) -> _Plan:
-    key = id(model)
-    hit = _plans.get(key)
-    if hit is None or hit.model is not model:
-        hit = _plans[key] = _make_plan(model)
-    return hit
+    # Kept on the model itself, so it lives exactly as long as the model does.
+    plan = model.__dict__.get("_plan")
+    if plan is None:
+        plan = model.__dict__["_plan"] = _make_plan(model)
+    return plan
 
 
 def _make_plan(model: Model) -> _Plan:
@@ -109,7 +106,7 @@ def _make_plan(model: Model) -> _Plan:
     setters = {e.id: sorted((r for r in rules if any(x == e.id for x, _ in r.status)),
                             key=lambda r, e=e.id: (-_level(model, r, e), r.id))
                for e in model.elements}
-    severity = {s: n for n, s in enumerate(("high", "medium", "low", "info"))}
+    severity = {s: n for n, s in enumerate(SEVERITIES)}
     evidence_facts = {}
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}

@@ -74,7 +74,6 @@ class Fact:
 # Conditions -------------------------------------------------------------------------------
 
 SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage")
-OPERATORS = ("equals", "not_equals", "lt", "lte", "gt", "gte", "one_of", "contains", "present")
 
 
 @dataclass(frozen=True)

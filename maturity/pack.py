@@ -20,7 +20,8 @@ from . import schema, yamlio
 from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
-                    Loc, Model, Not, Rule, Stage, Status, Test, TestCase, FACTS, STAGE, tests_in)
+                    Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
+                    tests_in)
 
 SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests")
 DEFAULT_PACK = "default"
@@ -474,7 +475,7 @@ def _build_condition(raw: dict, doc, path, ctx: _Context, problems: list[Problem
     if "not" in raw:
         item = _build_condition(raw["not"], doc, path + ("not",), ctx, problems)
         return None if item is None else Not(item)
-    subject = next(k for k in raw if k in ("fact", "count", "status", "done", "disconnected", "stage"))
+    subject = next(k for k in raw if k in SUBJECTS)
     op = next(k for k in raw if k != subject)
     ref, value = raw[subject], raw[op]
     line, column = doc.where(path)
