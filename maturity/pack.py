@@ -8,6 +8,7 @@ items replace fields of the item with the same id, and `remove:` takes items out
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -341,19 +342,28 @@ def _check_lists(manifest: Item, statuses, elements, stages, problems) -> None:
 
 
 def _cycle_problems(edges: list[Edge]) -> list[Problem]:
+    """One problem per group of elements caught in cycles (a strongly connected component),
+    naming its shortest cycle and placed at the cycle's edge written last (in a pack that
+    extends another, the one the pack added)."""
     graph = nx.DiGraph()
-    loc = {}
-    for e in edges:
+    order = {}
+    for n, e in enumerate(edges):
         graph.add_edge(e.source, e.target)
-        loc[(e.source, e.target)] = e.loc
+        order[(e.source, e.target)] = (n, e)
     problems = []
-    for cycle_nodes in sorted(nx.simple_cycles(graph), key=lambda c: (len(c), c))[:5]:
-        start = min(range(len(cycle_nodes)), key=lambda n: loc[(cycle_nodes[n],
-                                                                  cycle_nodes[(n + 1) % len(cycle_nodes)])].line)
-        ring = cycle_nodes[start:] + cycle_nodes[:start]
-        first = loc[(ring[0], ring[1 % len(ring)])]
-        problems.append(Problem(first.file, first.line, first.column,
-                                f"dependency cycle: {' -> '.join(ring + [ring[0]])}",
+    groups = [g for g in nx.strongly_connected_components(graph) if len(g) > 1]
+    for group in sorted(groups, key=min):
+        cycles = itertools.islice(nx.simple_cycles(graph.subgraph(group)), 1000)
+        cycle = min(cycles, key=lambda c: (len(c), c))
+        pairs = [(cycle[n], cycle[(n + 1) % len(cycle)]) for n in range(len(cycle))]
+        last = max(range(len(pairs)), key=lambda n: order[pairs[n]][0])
+        ring = cycle[last:] + cycle[:last]
+        loc = order[pairs[last]][1].loc
+        more = len(group) > len(cycle) or sum(1 for _ in itertools.islice(
+            nx.simple_cycles(graph.subgraph(group)), 2)) > 1
+        problems.append(Problem(loc.file, loc.line, loc.column,
+                                f"dependency cycle: {' -> '.join(ring + [ring[0]])}"
+                                + (" (and other cycles through these elements)" if more else ""),
                                 "the elements must form an order; remove or turn round one edge"))
     return problems
 

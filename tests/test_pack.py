@@ -236,11 +236,22 @@ def test_duplicate_edge():
                                 "  hint: already defined at p/pack.yaml:11")
 
 
-def test_cycle_is_named_from_its_first_edge_in_the_file():
+def test_cycle_is_named_from_the_edge_that_closed_it():
     text = TINY_PACK_TEXT.replace("  - {from: audience, to: platforms}\n",
                                   "  - {from: audience, to: platforms}\n  - {from: platforms, to: purpose}\n")
     assert load_error(text) == (
-        "error: p/pack.yaml:11:5: dependency cycle: purpose -> audience -> platforms -> purpose\n"
+        "error: p/pack.yaml:13:5: dependency cycle: platforms -> purpose -> audience -> platforms\n"
+        "  hint: the elements must form an order; remove or turn round one edge")
+
+
+def test_elements_caught_in_several_cycles_are_one_problem_naming_the_shortest():
+    text = TINY_PACK_TEXT.replace(
+        "  - {from: audience, to: platforms}\n",
+        "  - {from: audience, to: platforms}\n  - {from: platforms, to: purpose}\n"
+        "  - {from: platforms, to: audience}\n")
+    assert load_error(text) == (
+        "error: p/pack.yaml:14:5: dependency cycle: platforms -> audience -> platforms "
+        "(and other cycles through these elements)\n"
         "  hint: the elements must form an order; remove or turn round one edge")
 
 

@@ -280,9 +280,9 @@ def test_pack_with_a_dependency_cycle_names_it(workdir, pack):
     edge = '  - {from: platforms, to: engagement, because: "Engagement happens on chosen, connected channels."}\n'
     _, line, column = edit(pack / "pack.yaml", edge,
                            edge + '  - {from: engagement, to: platforms, because: "A loop."}\n', edge)
-    # The cycle is reported at the '{' of its first edge in the file.
-    check_pack(workdir, f"error: pack/pack.yaml:{line}:{column + 4}: dependency cycle: "
-                        "platforms -> engagement -> platforms\n"
+    # The cycle is reported at the '{' of the edge that closed it, the line after `edge`.
+    check_pack(workdir, f"error: pack/pack.yaml:{line + 1}:{column + 4}: dependency cycle: "
+                        "engagement -> platforms -> engagement\n"
                         "  hint: the elements must form an order; remove or turn round one edge\n")
 
 
@@ -323,8 +323,8 @@ def test_pack_with_several_problems_reports_all_in_one_run(workdir, pack):
     _, cycle_line, cycle_col = edit(pack / "pack.yaml", edge,
                                     edge + '  - {from: engagement, to: platforms}\n', edge)
     check_pack(workdir,
-               f"error: pack/pack.yaml:{cycle_line}:{cycle_col + 4}: dependency cycle: "
-               "platforms -> engagement -> platforms\n"
+               f"error: pack/pack.yaml:{cycle_line + 1}:{cycle_col + 4}: dependency cycle: "
+               "engagement -> platforms -> engagement\n"
                "  hint: the elements must form an order; remove or turn round one edge\n"
                f"error: pack/rules.yaml:{fact_line}:{fact_col}: unknown fact 'purpose.tied_to_hiring_plna'\n"
                "  hint: did you mean 'purpose.tied_to_hiring_plan'?\n"
