@@ -10,7 +10,7 @@ import click
 
 import maturity
 
-from .main import FORMATS, _run
+from .common import FORMATS, run
 
 
 @click.group("rules")
@@ -38,7 +38,7 @@ def test_command(pack: str | None, fmt: str) -> None:
                 else maturity.results_text(result))
         click.echo(text, nl=False)
         failed = not result.ok
-    _run(work)
+    run(work)
     if failed:
         sys.exit(1)
 
@@ -71,7 +71,7 @@ def check_command(pack: str | None, strict: bool) -> None:
         click.echo(f"pack {pack or 'default'}: {_count(errors, 'error')}, "
                    f"{_count(warnings, 'warning')}")
         failed = bool(errors or (strict and warnings))
-    _run(work)
+    run(work)
     if failed:
         sys.exit(1)
 
@@ -98,7 +98,7 @@ def schema_command(name: str | None, output: str | None, list_names: bool) -> No
             return
         maturity.write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
-    _run(work)
+    run(work)
 
 
 @click.command("init")
@@ -113,4 +113,4 @@ def init_command(folder: str, extends: str) -> None:
         for path in maturity.init_pack(Path(folder), extends):
             click.echo(f"wrote {path}")
         click.echo(f"check it with: dots rules check {folder}")
-    _run(work)
+    run(work)
