@@ -17,6 +17,7 @@ from typing import Any
 
 from .errors import Problem
 from .model import All, Any_, Condition, Model, Not, Rule, Test, FACTS, STATUSES, STAGE
+from .questions import question_rules
 
 # Limits of durable-rules 2.0.28's C core (see ../shared notes and docs/engine.md), with margin.
 BUCKET_BRANCHES = 40        # alternatives matched under one node; the C stack holds 64
@@ -64,22 +65,29 @@ def check_limits(model: Model) -> list[Problem]:
                                 f"the pack needs {props} properties per engine fact; the engine "
                                 f"holds at most {FACT_PROPERTIES}",
                                 "use fewer facts or elements (split the model into two packs)"))
-    if len(model.rules) > MAX_RULES:
-        problems.append(Problem(model.source, 0, 0, f"{len(model.rules)} rules; at most {MAX_RULES}",
+    rules = model.rules + question_rules(model)  # the question twins run in the engine too
+    if len(rules) > MAX_RULES:
+        problems.append(Problem(model.source, 0, 0, f"{len(rules)} rules; at most {MAX_RULES}",
                                 "split the pack"))
-    for rule in model.rules:
+    for rule in rules:
         loc = rule.loc
-        tests = _count_tests(rule.when)
+        twin = rule.id.endswith("?")
+        if twin and any(p.line == loc.line and p.file == loc.file for p in problems):
+            continue  # one message a rule: its question form is too big when it is
+        tests = _count_tests(rule.when) - sum(1 for t in _walk_tests(rule.when) if twin and t.op == "present")
         if tests > RULE_TESTS:
             problems.append(Problem(loc.file, loc.line, loc.column,
                                     f"rule '{rule.id}' has {tests} tests; the engine takes at most {RULE_TESTS}",
                                     "split it into several rules"))
         branches = _branches(_nnf(rule.when, False))
         if branches > RULE_BRANCHES:
+            what = f"rule '{rule.id[:-1]}', asked as a question while its facts are unanswered," \
+                if twin else f"rule '{rule.id}'"
             problems.append(Problem(loc.file, loc.line, loc.column,
-                                    f"rule '{rule.id}' has {branches} alternatives once 'any', 'one_of' "
+                                    f"{what} has {branches} alternatives once 'any', 'one_of' "
                                     f"and 'not' are spread out; the engine takes at most {RULE_BRANCHES}",
-                                    "split it into several rules with the same conclusions"))
+                                    "split it into several rules with the same conclusions"
+                                    + (", or name fewer facts in 'about'" if twin else "")))
         for test in _walk_tests(rule.when):
             for v in (test.value if isinstance(test.value, list) else [test.value]):
                 if isinstance(v, str) and len(v) > STRING_VALUE:
@@ -96,7 +104,9 @@ def compile_pack(model: Model) -> CompiledPack:
     names: dict[str, str] = {}
     buckets: dict[int, list[int]] = {}
     read: dict[int, set[str] | None] = {}
-    rules = sorted(model.rules, key=lambda r: r.id)  # file order must not matter
+    # File order must not matter; question twins (advice asked while its facts are unanswered)
+    # are compiled like any rule.
+    rules = sorted(model.rules + question_rules(model), key=lambda r: r.id)
     for stratum in ROUNDS:
         bucket, used = 0, 0
         for rule in (r for r in rules if r.stratum == stratum):
@@ -143,7 +153,10 @@ def _properties(condition: dict) -> set[str] | None:
 
 # Negation normal form ----------------------------------------------------------------------
 # A condition is rewritten so that 'not' stands only on single tests, which are then compiled
-# to the opposite operator. An unanswered fact fails every test, and so passes every negated one.
+# to the opposite operator. Unanswered means unknown (three-valued, Kleene logic): a condition
+# holds for certain exactly when its negation normal form holds with every test on an
+# unanswered fact false, negated tests included. So an unanswered fact fails a test and its
+# negation alike; only `present` tests ask whether a fact was answered (see docs/engine.md).
 
 _OPPOSITE = {"equals": "not_equals", "not_equals": "equals", "lt": "gte", "gte": "lt",
              "lte": "gt", "gt": "lte"}
@@ -171,7 +184,7 @@ def _branches(c) -> int:
     if isinstance(c, Test):
         return len(c.value) if c.op == "one_of" else 1
     if isinstance(c, _Neg):
-        return 3 if c.test.op == "contains" else (1 if c.test.subject not in ("fact", "count") else 2)
+        return 2 if c.test.op == "contains" else 1
     if isinstance(c, All):
         total = 1
         for i in c.items:
@@ -260,12 +273,10 @@ def _compile_test(t: Test, ctx: _Ctx, negate: bool) -> dict:
         if not negate:
             return {"$iany": {prop: {"$i": value}}}
         count = ctx.counts[t.ref]
-        return {"$or": [{"$nex": {prop: 1}}, {count: 0}, {"$iall": {prop: {"$neq": {"$i": value}}}}]}
+        return {"$or": [{count: 0}, {"$iall": {prop: {"$neq": {"$i": value}}}}]}
     if op == "one_of":
         values = [convert(v) for v in value]
         test = _and([{"$neq": {prop: v}} for v in values]) if negate else _one_of(prop, values)
     else:
         test = _compare(prop, _OPPOSITE[op] if negate else op, convert(value))
-    if negate and t.subject in ("fact", "count"):
-        return {"$or": [{"$nex": {prop: 1}}, test]}
     return test
