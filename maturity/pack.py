@@ -71,6 +71,10 @@ def resolve(spec: str | Path | None) -> Path:
     path = Path(spec)
     if path.exists():
         return path
+    broken = yamlio.link_problem(path)
+    if broken:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0, f"the rule pack is {broken}",
+                                 "check the path")])
     if str(spec) in builtin_packs():
         return Path(str(resources.files("maturity.rules") / str(spec)))
     hint = did_you_mean(str(spec), builtin_packs()) or \
@@ -98,7 +102,18 @@ def pack_files(path: Path) -> list[Path]:
     """The YAML files that make up the pack at `path`, in a fixed order."""
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0,
+                                 f"cannot read the folder: {exc.strerror}")]) from None
+    # A link that leads nowhere would quietly leave its rules out: say so.
+    broken = [Problem(yamlio.display_path(p), 0, 0, f"is {yamlio.link_problem(p)}",
+                      "fix or remove the link; the pack's files are every .yaml file here")
+              for p in entries if yamlio.link_problem(p)]
+    if broken:
+        raise DataError(broken)
+    files = [p for p in entries if p.is_file()]
     if not files:
         raise DataError([Problem(yamlio.display_path(path), 0, 0, "no .yaml files in this folder",
                                  "a rule pack is a folder of YAML files, or one YAML file")])
