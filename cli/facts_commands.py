@@ -32,10 +32,13 @@ def _pack_ref(rules: str | None, output: str | None) -> str | None:
 @click.option("--template", is_flag=True,
               help="Print a facts file to fill in: every fact unanswered, its question as a comment.")
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write the template to FILE; refuses to replace an existing file. A .yaml "
-                   "file gets organisation.schema.json beside it (for editors) when none is there.")
+              help="Write the template to FILE; refuses to replace an existing file. Its suffix "
+                   "picks the form: .xlsx (a workbook with drop-downs), .csv, else YAML (with "
+                   "organisation.schema.json beside it, for editors, when none is there).")
 def facts_command(rules: str | None, template: bool, output: str | None) -> None:
-    """List the facts a consultant collects, or (--template) start a facts file for a client."""
+    """List the facts a consultant collects, or (--template) start a facts file for a client:
+    a YAML file, or a questionnaire workbook or CSV table a client can fill in. Every command
+    reads all three back."""
     def work() -> None:
         if output is not None and Path(output).exists():
             raise maturity.OutputError("the file exists already", "choose a new name; "
@@ -44,7 +47,19 @@ def facts_command(rules: str | None, template: bool, output: str | None) -> None
         if not (template or output):
             click.echo(maturity.facts_table(model), nl=False)
             return
-        text = maturity.facts_template(model, _pack_ref(rules, output))
+        ref = _pack_ref(rules, output)
+        suffix = Path(output).suffix.lower() if output else ""
+        if suffix in (".xlsx", ".csv"):
+            if suffix == ".xlsx":
+                from maturity import workbook  # openpyxl only for workbooks
+                data = workbook.template_bytes(model, ref or model.id)
+            else:
+                from maturity import table
+                data = table.template_text(model, ref or model.id).encode("utf-8")
+            maturity.write_atomic(Path(output), data)
+            click.echo(f"wrote {output}", err=True)
+            return
+        text = maturity.facts_template(model, ref)
         if output is None:
             click.echo(text, nl=False)
             return

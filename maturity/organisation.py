@@ -119,6 +119,9 @@ def read_document(path: Path | str) -> yamlio.Document:
 
 def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> Organisation:
     """The organisation in a document read by read_document, its answers checked against `model`."""
+    if getattr(doc, "loose", False):  # a table's answers are text as typed
+        from .sheet import coerce_facts
+        coerce_facts(doc, model)
     problems = check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
     if problems:
         raise DataError(problems)
