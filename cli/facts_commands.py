@@ -93,3 +93,57 @@ def examples_command(name: str | None, output: str | None) -> None:
         for path in bundled.copy_example(name, Path(output)):
             click.echo(f"wrote {path}", err=True)
     run(work)
+
+
+@click.command("interview")
+@click.argument("facts", metavar="FACTS")
+@click.option("--rules", "rules", metavar="PACK", default=None,
+              help="Rule pack: a folder or YAML file, or a built-in pack name (default: the "
+                   "pack named by FACTS's 'pack:', else the built-in 'default' pack).")
+@click.option("--element", metavar="ID", default=None, help="Ask only this element's questions.")
+@click.option("--review", is_flag=True,
+              help="Walk through every question, answered or not, showing the answer given; "
+                   "Enter keeps it.")
+def interview_command(facts: str, rules: str | None, element: str | None, review: bool) -> None:
+    """Interview a client in the terminal and record the answers in FACTS (a YAML facts file,
+    started from the template when it does not exist).
+
+    Questions come element by element in dependency order, each with its help text. Answers
+    are checked as typed (a wrong one is asked again); Enter alone skips, '?' records don't
+    know, 'n/a' not applicable, and an answer ending in ' +' asks for a note and evidence.
+    Every answer is saved at once, keeping the file's comments and layout, so an interview
+    stopped at any point goes on at the first unanswered question when started again. At the
+    end: coverage, stage, next dot, and the command that writes the report."""
+    def work() -> None:
+        path = Path(facts)
+        if path.suffix.lower() in (".xlsx", ".csv"):
+            raise maturity.OutputError("the interview records answers in a YAML facts file",
+                                       "give a .yaml file (it is started from the template "
+                                       "when it does not exist)", facts)
+        if not path.exists():
+            model = maturity.load_pack(rules)
+            maturity.write_atomic(path, maturity.facts_template(model, _pack_ref(rules, facts))
+                                  .encode("utf-8"))
+            click.echo(f"started {facts} from the template of pack '{model.id}'")
+            for written in bundled.write_schema_beside(path):
+                click.echo(f"wrote {written}")
+        from maturity.interview import Interview, ordered_facts, summary_lines  # the interview owns terminal input
+        from maturity.roundtrip import FactsEditor  # ruamel.yaml only here
+        model, organisation = maturity.load_facts(facts, rules)
+        ordered_facts(model, element)  # an unknown --element is said before anything is asked
+        editor = FactsEditor(path)
+        outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
+                            element=element, review=review).run()
+        model, organisation = maturity.load_facts(facts, rules)  # as saved
+        assessment = maturity.assess(model, organisation)
+        click.echo("")
+        if outcome.stopped:
+            click.echo(f"Stopped. Every answer given is saved in {facts}; run the same command "
+                       "again to go on.")
+        report = "report" if "report" in click.get_current_context().find_root().command.commands \
+            else "assess"
+        extra = "" if organisation.pack or rules is None else f" --rules {rules}"
+        for line in summary_lines(model, organisation, assessment, maturity.next_dot(assessment),
+                                  f"dots {report} {facts}{extra}"):
+            click.echo(line)
+    run(work)
