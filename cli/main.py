@@ -14,7 +14,7 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import emit, format_option, load_assessment, output_option, rules_option, run
+from .common import EXIT_INTERRUPTED, closed_output, emit, format_option, load_assessment, output_option, rules_option, run
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -116,8 +116,31 @@ def main() -> None:
     # `dots assess` run; freezing them first skips it. Nothing here needs a finaliser to run at
     # exit, and standard output and error are flushed as usual. See docs/performance.md.
     atexit.register(gc.freeze)
+    # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
+    # command exits 130 and a closed standard output 141, silently (see common.run).
+    stdout = sys.stdout
     try:
-        cli(prog_name="dots")
-    except KeyboardInterrupt:  # pragma: no cover
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = cli.main(prog_name="dots", standalone_mode=False)
+    except SystemExit as exc:
+        if sys.stdout is not stdout:  # click met a closed pipe itself (in --help, say)
+            sys.stdout = stdout
+            closed_output()
+        code = exc.code
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            code = EXIT_INTERRUPTED
+        else:
+            click.echo("Aborted!", err=True)
+            code = 1
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        closed_output()
+    try:
+        sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
+    except BrokenPipeError:
+        closed_output()
+    sys.exit(code if isinstance(code, int) else 0)

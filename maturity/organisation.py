@@ -127,7 +127,7 @@ def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> O
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
     name = meta.pop("name")
-    ident = meta.pop("id", "") or Path(path).stem
+    ident = meta.pop("id", "") or yamlio.printable(Path(path).stem)
     facts, answers = parse_answers(doc.data["facts"] or {})
     return Organisation(name=name, facts=facts, id=ident, meta=meta, source=doc.file,
                         answers=answers, pack=doc.data.get("pack"))
