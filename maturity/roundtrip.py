@@ -15,7 +15,7 @@ from ruamel.yaml.error import YAMLError
 
 from .errors import DataError, Problem
 from .organisation import Answer
-from .render import write_atomic
+from .files import write_atomic
 from .yamlio import display_path, read_text
 
 
