@@ -512,7 +512,7 @@ def test_numbers_too_large_for_the_engine_are_refused(tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     rule = {"id": "far", "when": {"fact": "b.x", "gte": value},
             "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
-    assert limit_error(Path("."), {**MODEL, "rules": [rule]}).startswith(
+    assert load_error(Path("."), {**MODEL, "rules": [rule]}).startswith(
         f"error: pack.yaml:59:10: the number {value} is too large for the rule engine to compare "
         "exactly\n")
 
