@@ -31,12 +31,16 @@ def _report_command(name: str, text_fn, data_fn, summary: str):
     @rules_option
     @format_option
     @output_option
-    def command(facts: str, rules: str | None, fmt: str, output: str | None) -> None:
+    @click.option("--explain", is_flag=True,
+                  help="Text: add the rule behind each line and the facts it read (JSON always "
+                       "has them).")
+    def command(facts: str, rules: str | None, fmt: str, output: str | None, explain: bool) -> None:
         def work() -> None:
             if output is not None:
                 maturity.check_output_path(Path(output))
             a = load_assessment(facts, rules)
-            emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a), output)
+            emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a, explain=explain),
+                 output)
         run(work)
     return command
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
-from .explain import what_done_needs
+from .explain import unmet_needs
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Step:
     prerequisites_done: tuple[str, ...]
     reasons: tuple[str, ...]          # plain sentences saying why this step is here
     actions: tuple[AdviceResult, ...]
-    needs: tuple[str, ...] = ()       # what the rules that would make it done test, in words
+    needs: tuple[dict, ...] = ()      # the unmet conditions for it to be done (explain.unmet_needs)
 
 
 def remaining(assessment: Assessment) -> list[str]:
@@ -59,7 +59,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
                   " but its foundations are not connected")]
     if result.evidence:
         top = result.evidence[0]
-        reasons.append(f"rule {top.rule}: {top.because}" if top.because else f"rule {top.rule}")
+        reasons.append(top.because or f"rule {top.rule}")  # the rule's id is in the evidence
     else:
         reasons.append(f"no rule found evidence of work on {element.label}")
     if done:
@@ -71,6 +71,6 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
     needs = () if result.status.done else tuple(
-        what_done_needs(model, element.id, assessment.organisation.facts))
+        unmet_needs(model, element.id, assessment.organisation.facts))
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
                 needs)

@@ -111,7 +111,8 @@ def test_notes_show_under_findings_whose_rule_tested_the_fact(tmp_path):
     model = maturity.load_pack("pk2")
     write_text(Path("acme.yaml"), FULL.replace("platforms.measure: not-applicable",
                                                 "platforms.measure: {answer: not-applicable, note: No ads}"))
-    text = maturity.assessment_text(maturity.assess(model, maturity.load_organisation("acme.yaml", model)))
+    text = maturity.assessment_text(maturity.assess(model, maturity.load_organisation("acme.yaml", model)),
+                                    explain=True)
     assert ("  - [info] Goals are written (rule find.goals)\n"
             "    platforms.measure = not applicable\n"
             "      note: No ads\n"
