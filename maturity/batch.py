@@ -1,0 +1,294 @@
+"""Assessing many organisations: the inputs of a batch as tasks, and the one per-organisation
+function (`assess_task`) that a worker process, a serial loop or a Dask/Spark partition runs.
+
+Nothing here imports the process pool or SQLite: `workers` runs tasks in processes, `results`
+stores what they return. A task is small and picklable; a record is the flat result that is
+stored (one organisation, its stage, next dot and each element's status, or an error)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .assess import assess, compiled_for
+from .engine import Engine
+from .errors import DataError, MaturityError, Problem
+from .model import Model
+from .organisation import Organisation, load_organisation
+from .yamlio import display_path
+
+FACTS_SUFFIXES = (".yaml", ".yml")
+SURVEY_SUFFIXES = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class Task:
+    """One organisation to assess. `kind` is "file" (a facts file at `source`), "row" (a survey
+    row already turned into `organisation`) or "error" (a row that could not be read: `error`)."""
+
+    key: str                 # content hash: of the file's bytes, or of the mapping and the row
+    source: str              # the file, as shown in messages
+    row: int = 0             # the survey row's line (0 for a facts file)
+    kind: str = "file"
+    organisation: Organisation | None = None
+    error: str = ""
+    attempt: int = 1
+
+
+@dataclass
+class Record:
+    """What is stored for one organisation: its result, or the error that stopped it."""
+
+    key: str
+    source: str
+    row: int
+    org_id: str = ""
+    name: str = ""
+    sector: str = ""
+    size: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    stage: str | None = None
+    stage_rank: int | None = None
+    next_dot: str | None = None
+    # (element id, status id, status rank, done, disconnected), in model order
+    elements: tuple[tuple[str, str, int, bool, bool], ...] = ()
+    error_kind: str | None = None   # "data", "engine", "crash" or "timeout"
+    error: str | None = None
+    attempts: int = 1
+
+    @property
+    def ok(self) -> bool:
+        return self.error_kind is None
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def pack_hash(model: Model) -> str:
+    """A fingerprint of everything in a pack that can change a result or its labels: two
+    results with the same pack hash were made by the same model and rules."""
+    shape = {
+        "id": model.id, "version": model.version,
+        "statuses": [(s.id, s.label, s.done, s.rank) for s in model.statuses],
+        "elements": [(e.id, e.label, e.index) for e in model.elements],
+        "edges": sorted((e.source, e.target) for e in model.edges),
+        "stages": [(s.id, s.label, s.rank) for s in model.stages],
+        "facts": [(f.id, f.type, list(f.values), f.min, f.max) for f in model.facts],
+        "rules": compiled_for(model).fingerprint,
+    }
+    return content_hash(json.dumps(shape, sort_keys=True, default=str).encode())[:16]
+
+
+# Inputs ----------------------------------------------------------------------------------
+
+def input_files(inputs: Iterable[str]) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Facts files and survey exports named by `inputs` (folders are searched, sorted, not
+    recursively into hidden folders), and a problem for each input that is neither."""
+    facts, surveys, problems = [], [], []
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FACTS_SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                problems.append(Problem(display_path(path), 0, 0, "no facts files (.yaml) in this folder"))
+            facts += found
+        elif not path.exists():
+            problems.append(Problem(display_path(path), 0, 0, "no such file or folder", "check the path"))
+        elif path.suffix.lower() in SURVEY_SUFFIXES:
+            surveys.append(path)
+        elif path.suffix.lower() in FACTS_SUFFIXES:
+            facts.append(path)
+        else:
+            problems.append(Problem(display_path(path), 0, 0, "not a facts file or survey export",
+                                    "give .yaml facts files, folders of them, or a .csv or .xlsx "
+                                    "survey export with --mapping"))
+    return facts, surveys, problems
+
+
+def file_tasks(paths: Iterable[Path]) -> Iterator[Task]:
+    """A task per facts file, keyed by the hash of its bytes (an unreadable file is an error
+    task, not the end of the batch)."""
+    for path in paths:
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Task(content_hash(shown.encode()), shown, kind="error",
+                       error=Problem(shown, 0, 0, f"cannot read: {exc.strerror}").format())
+            continue
+        yield Task(content_hash(data), shown, 0, "file")
+
+
+# The per-organisation function -----------------------------------------------------------
+
+def assess_task(model: Model, engine: Engine, task: Task) -> Record:
+    """Assess one task and flatten the result into a record. Bad data is an error record, never
+    an exception: a batch goes on past it."""
+    record = Record(task.key, task.source, task.row, attempts=task.attempt)
+    if task.kind == "error":
+        record.error_kind, record.error = "data", task.error
+        return record
+    try:
+        organisation = task.organisation if task.kind == "row" else load_organisation(task.source, model)
+        _describe(record, organisation)
+        written_for = getattr(organisation, "pack", None)
+        if written_for and written_for != model.id:
+            record.error_kind = "data"
+            record.error = Problem(task.source, 0, 0, f"written for pack '{written_for}', not "
+                                   f"'{model.id}'", f"assess it with --rules {written_for}").format()
+            return record
+        _crash_hook(organisation)
+        a = assess(model, organisation, engine)
+    except DataError as exc:
+        record.error_kind, record.error = "data", exc.format()
+        return record
+    except MaturityError as exc:
+        record.error_kind, record.error = "engine", exc.format()
+        return record
+    record.stage, record.stage_rank = a.stage.id, a.stage.rank
+    record.elements = tuple((e.element.id, e.status.id, e.status.rank, e.done, e.disconnected)
+                            for e in a.elements)
+    # The next dot as `recommend.next_dot` picks it: the first element in model order that is
+    # not done and whose prerequisites are all done (worked out here without its explanation).
+    record.next_dot = next((e.element.id for e in a.elements
+                            if not e.done and not e.missing_prerequisites), None)
+    return record
+
+
+def _describe(record: Record, organisation: Organisation) -> None:
+    meta = dict(organisation.meta)
+    record.org_id, record.name = organisation.id, organisation.name
+    record.sector = str(meta.pop("sector", "") or "")
+    record.size = str(meta.pop("size", "") or "")
+    record.meta = {k: v for k, v in sorted(meta.items()) if isinstance(v, (str, int, float, bool))}
+
+
+# Test hook: DOTS_TEST_CRASH=ORG_ID makes the worker assessing that organisation die by a signal
+# (as a segfault in the C engine would), DOTS_TEST_CRASH=ORG_ID:hang makes it hang, and
+# ORG_ID:once:PATH crashes only while PATH does not exist (it is made first). Only the test
+# suite sets it; no input can. Read once per process.
+_HOOK = os.environ.get("DOTS_TEST_CRASH", "")
+
+
+def _crash_hook(organisation: Organisation) -> None:
+    if not _HOOK:
+        return
+    target, _, how = _HOOK.partition(":")
+    if organisation.id != target:
+        return
+    if how.startswith("once:"):
+        marker = Path(how[5:])
+        if marker.exists():
+            return
+        marker.write_text("crashed once\n")
+    if how == "hang":
+        import time
+        parent = os.getppid()
+        while os.getppid() == parent:  # until killed, or orphaned
+            time.sleep(0.05)
+        os._exit(3)
+    import resource
+    import signal
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file left behind
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+# Running a batch -------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """What a batch did: counts for the closing line and the progress bar."""
+
+    total: int | None = None     # tasks in the inputs, when counted
+    assessed: int = 0
+    errors: int = 0
+    skipped: int = 0             # already in the results (same content, same pack)
+    restarts: int = 0            # workers replaced after a crash or a timeout
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    @property
+    def done(self) -> int:
+        return self.assessed + self.errors + self.skipped
+
+
+def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping: str | None = None,
+              workers: int | None = None, timeout: float | None = None, count: bool = False,
+              progress=None, on_record=None) -> Summary:
+    """Assess every organisation in `inputs` into the results at `output`, skipping those
+    already there (same content hash, same pack), in worker processes. `progress(summary)` is
+    called as results arrive; on Ctrl-C what is done is kept and KeyboardInterrupt re-raised."""
+    import time
+
+    from .pack import load_pack
+    from .results import open_store, output_kind
+    from .workers import PoolStats, run_pool
+
+    output_kind(output)
+    model = load_pack(rules)
+    files, surveys, problems = input_files(inputs)
+    maps = {}
+    if surveys:
+        if mapping is None:
+            problems.append(Problem(display_path(surveys[0]), 0, 0, "a survey export needs a mapping "
+                                    "file", "give --mapping MAPPING.yaml (see docs/portfolio.md)"))
+        else:
+            from .survey import load_mapping
+            maps = load_mapping(mapping, model)
+    if problems:
+        raise DataError(problems)
+    from .survey import count_rows, survey_tasks
+
+    def tasks() -> Iterator[Task]:
+        yield from file_tasks(files)
+        for path in surveys:
+            yield from survey_tasks(path, maps)
+
+    summary = Summary()
+    if count:
+        summary.total = len(files) + sum(count_rows(p) for p in surveys)
+    # A mapped column missing from an export is an error about the whole file: found before
+    # anything runs, by reading each export's header.
+    for path in surveys:
+        first = survey_tasks(path, maps)
+        next(first, None)
+        first.close()
+    store = open_store(output, model, pack_hash(model))
+    start = time.monotonic()
+
+    def record(r: Record) -> None:
+        store.add(r)
+        if r.ok:
+            summary.assessed += 1
+        else:
+            summary.errors += 1
+        if on_record:
+            on_record(r)
+        if progress:
+            summary.seconds = time.monotonic() - start
+            progress(summary)
+
+    def todo() -> Iterator[Task]:
+        for task in tasks():
+            if store.done(task.key):
+                summary.skipped += 1
+                continue
+            yield task
+
+    stats = PoolStats()
+    try:
+        run_pool(rules, todo(), workers or os.cpu_count() or 1, timeout, record, stats)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        summary.restarts = stats.restarts
+        summary.seconds = time.monotonic() - start
+        store.close()
+    return summary
