@@ -123,9 +123,10 @@ cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(init_command)
 
-from .portfolio_commands import batch_command  # noqa: E402
+from .portfolio_commands import batch_command, portfolio_command  # noqa: E402
 
 cli.add_command(batch_command)
+cli.add_command(portfolio_command)
 
 
 def main() -> None:

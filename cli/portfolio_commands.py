@@ -88,3 +88,41 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
             line += f", workers replaced {s.restarts:,}"
         click.echo(f"{line}; wrote {output}", err=True)
     run(work)
+
+
+@click.command("portfolio")
+@click.argument("results", metavar="RESULTS")
+@click.option("--by", type=click.Choice(["sector", "size"]), default=None,
+              help="Also count each segment apart (sizes that start with a head count are banded).")
+@click.option("--min-group", type=click.IntRange(1), default=10, show_default=True, metavar="N",
+              help="Groups of fewer organisations are named but not counted.")
+@click.option("--pack", "pack", metavar="ID[@VERSION]", default=None,
+              help="Only the results of this pack (each pack is always counted apart).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
+              help="Output for people (text) or machines (json).")
+@output_option
+@click.option("--picture", metavar="FILE", default=None,
+              help="Also draw the stage distribution and a heatmap of element status by segment "
+                   "(.png, .svg or .pdf; needs one pack: see --pack).")
+def portfolio_command(results: str, by: str | None, min_group: int, pack: str | None, fmt: str,
+                      output: str | None, picture: str | None) -> None:
+    """Statistics over batch results: the share at each stage with n and a 95% confidence
+    interval (Wilson), the share at the first stage ("just do it"), the most common next dot and
+    each element's status distribution, for all organisations and (--by) each segment."""
+    def work() -> None:
+        from maturity.portfolio import portfolio_data, portfolio_text
+        if output is not None:
+            maturity.check_output_path(Path(output))
+        data = portfolio_data(results, by, min_group, pack)
+        if picture is not None:
+            from maturity.portfolio_plots import write_picture
+            if len(data["packs"]) != 1:
+                names = ", ".join(f"{p['pack']['id']}@{p['pack']['version']}" for p in data["packs"])
+                raise maturity.OutputError("a picture shows one pack; these results hold "
+                                           f"{len(data['packs'])}", f"choose one with --pack "
+                                           f"({names or 'none'})")
+            write_picture(data["packs"][0], by, min_group, Path(picture))
+        emit(maturity.to_json(data) if fmt == "json" else portfolio_text(data), output)
+        if picture is not None:
+            click.echo(f"wrote {picture}", err=True)
+    run(work)

@@ -27,8 +27,9 @@ SURVEY_SUFFIXES = (".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class Task:
-    """One organisation to assess. `kind` is "file" (a facts file at `source`), "row" (a survey
-    row already turned into `organisation`) or "error" (a row that could not be read: `error`)."""
+    """One organisation to assess. `kind` is "file" (a facts file at `source`), "cells" (a
+    survey row: its `cells` under `header`, read with the mapping), "row" (an organisation
+    already built) or "error" (an input that could not be read: `error`)."""
 
     key: str                 # content hash: of the file's bytes, or of the mapping and the row
     source: str              # the file, as shown in messages
@@ -37,6 +38,8 @@ class Task:
     organisation: Organisation | None = None
     error: str = ""
     attempt: int = 1
+    cells: tuple[str, ...] | None = None
+    header: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -127,15 +130,21 @@ def file_tasks(paths: Iterable[Path]) -> Iterator[Task]:
 
 # The per-organisation function -----------------------------------------------------------
 
-def assess_task(model: Model, engine: Engine, task: Task) -> Record:
+def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Record:
     """Assess one task and flatten the result into a record. Bad data is an error record, never
-    an exception: a batch goes on past it."""
+    an exception: a batch goes on past it. `mapping` (survey.Mapping) reads "cells" tasks."""
     record = Record(task.key, task.source, task.row, attempts=task.attempt)
     if task.kind == "error":
         record.error_kind, record.error = "data", task.error
         return record
     try:
-        organisation = task.organisation if task.kind == "row" else load_organisation(task.source, model)
+        if task.kind == "cells":
+            from .survey import row_organisation
+            organisation = row_organisation(mapping, task)
+        elif task.kind == "row":
+            organisation = task.organisation
+        else:
+            organisation = load_organisation(task.source, model)
         _describe(record, organisation)
         written_for = getattr(organisation, "pack", None)
         if written_for and written_for != model.id:
@@ -212,6 +221,7 @@ class Summary:
     restarts: int = 0            # workers replaced after a crash or a timeout
     seconds: float = 0.0
     interrupted: bool = False
+    pool: Any = None             # the worker pool's stats (workers.PoolStats): pids, restarts
 
     @property
     def done(self) -> int:
@@ -281,9 +291,10 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
                 continue
             yield task
 
-    stats = PoolStats()
+    stats = summary.pool = PoolStats()
     try:
-        run_pool(rules, todo(), workers or os.cpu_count() or 1, timeout, record, stats)
+        run_pool(rules, todo(), workers or os.cpu_count() or 1, timeout, record, stats,
+                 mapping if surveys else None)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise

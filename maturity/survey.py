@@ -174,36 +174,51 @@ def _column_letter(index: int) -> str:
 
 
 def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
-    """A task per data row of the export: its organisation, or an error naming row and column.
-    Problems with the export as a whole (a mapped column missing from it) raise DataError."""
+    """A task per data row of the export, carrying the row's cells: the worker turns them into
+    an organisation (`row_organisation`), so reading stays cheap in the parent. Problems with
+    the export as a whole (a mapped column missing from it) raise DataError here."""
     shown = yamlio.display_path(path)
     header, rows = read_rows(path)
-    index = {h: n for n, h in enumerate(header)}
     problems = []
     wanted = [(key, col) for key, col in mapping.organisation.items()] + \
              [("column", c.header) for c in mapping.columns]
     for key, col in wanted:
-        if col not in index:
+        if col not in header:
             at = ("organisation", key) if key != "column" else ("columns", col)
             problems.append(mapping.doc.problem(at, f"column '{col}' is not in {shown}",
                                                 did_you_mean(col, header)
                                                 or f"its columns: {', '.join(h for h in header if h)}",
                                                 key=key == "column"))
     if problems:
+        rows.close()
         raise DataError(problems)
-    meta_cols = [(key, index[col]) for key, col in mapping.organisation.items()]
-    fact_cols = [(c, index[c.header]) for c in mapping.columns]
+    head = tuple(header)
     for row, cells in rows:
         key = hashlib.sha256((mapping.digest + "\0" + json.dumps(cells)).encode()).hexdigest()
         if cells and cells[0].startswith("\0"):
             yield Task(key, shown, row, "error", error=Problem(shown, row, 1, f"cannot read the row: "
                                                                  f"{cells[0][1:]}").format())
             return
-        yield _row_task(key, shown, row, cells, meta_cols, fact_cols, header)
+        yield Task(key, shown, row, "cells", cells=tuple(cells), header=head)
 
 
-def _row_task(key: str, shown: str, row: int, cells: list[str], meta_cols, fact_cols,
-              header: list[str]) -> Task:
+def _indexes(mapping: Mapping, header: tuple[str, ...]) -> tuple[list, list]:
+    """Where the mapped columns are in an export with this header (worked out once a header)."""
+    cache = mapping.__dict__.setdefault("_indexes", {})
+    found = cache.get(header)
+    if found is None:
+        index = {h: n for n, h in enumerate(header)}
+        found = cache[header] = ([(key, index[col]) for key, col in mapping.organisation.items()],
+                                 [(c, index[c.header]) for c in mapping.columns])
+    return found
+
+
+def row_organisation(mapping: Mapping, task: Task) -> Organisation:
+    """The organisation a survey row describes; DataError naming the row and column of every
+    answer that cannot be read."""
+    shown, row, cells, header = task.source, task.row, task.cells, task.header
+    meta_cols, fact_cols = _indexes(mapping, header)
+
     def cell(n: int) -> str:
         return cells[n].strip() if n < len(cells) else ""
 
@@ -227,9 +242,8 @@ def _row_task(key: str, shown: str, row: int, cells: list[str], meta_cols, fact_
         elif value is not None:
             facts[col.fact.id] = value
     if problems:
-        return Task(key, shown, row, "error", error=DataError(problems).format())
-    org = Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{shown}:{row}")
-    return Task(key, shown, row, "row", organisation=org)
+        raise DataError(problems)
+    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{shown}:{row}")
 
 
 def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:

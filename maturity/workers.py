@@ -9,6 +9,7 @@ multiprocessing is imported only here, and this module only by `dots batch`."""
 from __future__ import annotations
 
 import collections
+import dataclasses
 import multiprocessing
 import signal
 import time
@@ -19,11 +20,13 @@ from typing import Callable, Iterable, Iterator
 from .batch import Record, Task
 from .errors import EngineError
 
-CHUNK = 32          # tasks sent to a worker at a time (results come back one by one)
+CHUNK = 64          # tasks sent to a worker at a time; their records come back together
 
 
-def _worker_main(rules: str | None, conn: Connection) -> None:
-    """A worker: load the pack, make an engine, then assess the tasks it is sent."""
+def _worker_main(rules: str | None, mapping: str | None, started, conn: Connection) -> None:
+    """A worker: load the pack (and the survey mapping) once, make an engine, then assess the
+    chunks of tasks it is sent. Before each task it counts it in `started`, shared memory the
+    parent reads to know which task a worker that died or hangs was on (no message needed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     from .batch import assess_task
     from .engine import Engine
@@ -31,10 +34,15 @@ def _worker_main(rules: str | None, conn: Connection) -> None:
     try:
         model = load_pack(rules)
         engine = Engine()
-    except Exception as exc:  # the parent loaded the same pack; say what went wrong here
+        survey = None
+        if mapping is not None:
+            from .survey import load_mapping
+            survey = load_mapping(mapping, model)
+    except Exception as exc:  # the parent loaded the same files; say what went wrong here
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
     conn.send(("ready", None))
+    count = 0
     while True:
         try:
             chunk = conn.recv()
@@ -42,18 +50,25 @@ def _worker_main(rules: str | None, conn: Connection) -> None:
             return
         if chunk is None:
             return
+        records = []
         for task in chunk:
-            conn.send(assess_task(model, engine, task))
+            count += 1
+            started.value = count
+            records.append(assess_task(model, engine, task, survey))
+        conn.send(records)
 
 
 @dataclass
 class _Worker:
     process: multiprocessing.Process
     conn: Connection
+    counter: object = None                    # shared: tasks it has started
     ready: bool = False
     fresh: bool = True                        # has not been sent any task yet
     started: float = 0.0                      # when it was started, or last made progress
-    chunk: collections.deque = field(default_factory=collections.deque)
+    seen: int = 0                             # the counter when last looked at
+    done: int = 0                             # tasks whose records came back
+    chunk: list = field(default_factory=list)
 
 
 @dataclass
@@ -75,7 +90,8 @@ def _signal_name(code: int | None) -> str:
 
 
 def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: float | None,
-             on_record: Callable[[Record], None], stats: PoolStats | None = None) -> None:
+             on_record: Callable[[Record], None], stats: PoolStats | None = None,
+             mapping: str | None = None) -> None:
     """Assess every task in `workers` processes, calling `on_record` (in this process) for each
     result as it arrives, in no particular order."""
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine state inherited
@@ -88,10 +104,11 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
 
     def start() -> _Worker:
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_worker_main, args=(rules, child), daemon=True)
+        counter = ctx.RawValue("q", 0)
+        process = ctx.Process(target=_worker_main, args=(rules, mapping, counter, child), daemon=True)
         process.start()
         child.close()
-        w = _Worker(process, parent, started=time.monotonic())
+        w = _Worker(process, parent, counter, started=time.monotonic())
         stats.pids = [x.process.pid for x in pool if x.process.pid] + [process.pid]
         return w
 
@@ -101,35 +118,37 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
         chunk = []
         while again and len(chunk) < CHUNK:
             chunk.append(again.popleft())
-        for task in source:
-            chunk.append(task)
-            if len(chunk) >= CHUNK:
-                break
+        if len(chunk) < CHUNK:
+            for task in source:
+                chunk.append(task)
+                if len(chunk) >= CHUNK:
+                    break
         return chunk
 
     def feed(w: _Worker) -> None:
         chunk = next_chunk(w)
         if chunk:
             w.fresh = False
-            w.chunk.extend(chunk)
+            w.chunk = chunk
             w.started = time.monotonic()
             w.conn.send(chunk)
 
     def lost(w: _Worker, reason: str) -> None:
-        """`w` died or was killed with tasks outstanding: the first was the one it was on."""
+        """`w` died or was stopped during a chunk: the task it had started last is the one it
+        was on; the others of the chunk go to other workers."""
         pool.remove(w)
         w.conn.close()
         w.process.join(1)
         stats.restarts += 1
         if w.chunk:
-            task = w.chunk.popleft()
-            again.extendleft(reversed(w.chunk))
+            at = min(max(w.counter.value - w.done - 1, 0), len(w.chunk) - 1)
+            task = w.chunk[at]
+            again.extendleft(reversed(w.chunk[:at] + w.chunk[at + 1:]))
             if task.attempt == 1:
-                retry.append(Task(task.key, task.source, task.row, task.kind, task.organisation,
-                                  task.error, attempt=2))
+                retry.append(dataclasses.replace(task, attempt=2))
             else:
-                on_record(Record(task.key, task.source, task.row,
-                                 name=task.organisation.name if task.organisation else "",
+                name = task.organisation.name if task.organisation else ""
+                on_record(Record(task.key, task.source, task.row, name=name,
                                  org_id=task.organisation.id if task.organisation else "",
                                  error_kind="timeout" if "longer" in reason else "crash",
                                  error=f"error: {task.source}{f':{task.row}' if task.row else ''}: "
@@ -146,10 +165,11 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
                 break
             waits = {w.conn: w for w in busy}
             waits.update({w.process.sentinel: w for w in busy})
-            now = time.monotonic()
-            deadlines = [w.started + timeout - now for w in busy if w.ready] if timeout else []
-            limit = max(0.0, min(deadlines)) + 0.01 if deadlines else 1.0
-            for ready in wait(list(waits), limit):
+            limit = 1.0
+            if timeout:
+                now = time.monotonic()
+                limit = min([limit, timeout / 4] + [w.started + timeout - now for w in busy if w.chunk])
+            for ready in wait(list(waits), max(limit, 0.005)):
                 w = waits[ready]
                 if w not in pool:
                     continue
@@ -157,20 +177,20 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
                     try:
                         while w.conn.poll():
                             message = w.conn.recv()
-                            if isinstance(message, Record):
-                                w.chunk.popleft()
-                                w.started = time.monotonic()
-                                on_record(message)
+                            if isinstance(message, list):
+                                w.done += len(message)
+                                w.chunk = []
+                                for record in message:
+                                    on_record(record)
                             elif message[0] == "ready":
                                 w.ready = True
-                                w.started = time.monotonic()
                             else:
                                 raise EngineError(f"a worker could not start: {message[1]}")
                     except (EOFError, OSError):
                         pass  # it died: its sentinel says so
                     if w.ready and not w.chunk and w in pool:
                         feed(w)
-                elif not w.process.is_alive() or w.process.exitcode is not None:
+                else:
                     if not w.ready:
                         raise EngineError(f"a worker process could not start "
                                           f"({_signal_name(w.process.exitcode)})")
@@ -178,7 +198,12 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
             if timeout:
                 now = time.monotonic()
                 for w in list(pool):
-                    if w.ready and w.chunk and now - w.started > timeout:
+                    if not (w.ready and w.chunk):
+                        continue
+                    value = w.counter.value
+                    if value != w.seen:  # it has moved on to another task since we last looked
+                        w.seen, w.started = value, now
+                    elif now - w.started > timeout:
                         w.process.kill()
                         w.process.join()
                         lost(w, f"took longer than {timeout:g} s")
