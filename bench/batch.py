@@ -41,7 +41,7 @@ def answer(fact, level: float, rng: random.Random):
     if rng.random() < 0.08:
         return None  # unanswered
     if fact.type == "boolean":
-        return rng.random() < level
+        return rng.random() < level ** 0.35
     if fact.type in ("integer", "number"):
         lo = fact.min if fact.min is not None else 0
         hi = fact.max if fact.max is not None else lo + 20
@@ -69,7 +69,7 @@ def write_survey(model, folder: Path, count: int, seed: int) -> tuple[Path, Path
         w.writerow(headers)
         for n in range(count):
             sector, shift = SECTORS[n % len(SECTORS)]
-            level = clamp(rng.betavariate(1.3, 2.2) + shift)
+            level = clamp(rng.betavariate(1.6, 1.4) + shift)
             cells = [f"org-{n}", f"Organisation {n}", sector, rng.choice(SIZES)]
             for fact in model.facts:
                 v = answer(fact, level, rng)
@@ -109,21 +109,35 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a live process (from /proc/PID/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def one_run(export: Path, mapping: Path, db: Path, workers: int, count: int) -> dict:
     from maturity.batch import run_batch
 
     samples: list[tuple[int, int, list[int]]] = []
     marks = {int(count * f) for f in (0.1, 0.25, 0.5, 0.75, 1.0)}
+    worker_cpu: list[float] = []
+
     def progress(s) -> None:
         done = s.assessed + s.errors
         if done in marks:
             pids = s.pool.pids if s.pool else []
             samples.append((done, rss_kb(os.getpid()), [rss_kb(p) for p in pids]))
+            if done == count:
+                worker_cpu[:] = [cpu_seconds(p) for p in pids]
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = run_batch([str(export)], db, None, str(mapping), workers, 60.0, progress=progress)
     seconds = time.perf_counter() - start
-    return {"workers": workers, "seconds": seconds, "summary": summary, "rss": samples}
+    return {"workers": workers, "seconds": seconds, "summary": summary, "rss": samples,
+            "parent_cpu": time.process_time() - cpu, "worker_cpu": worker_cpu}
 
 
 def rows_of(db: Path) -> list[tuple]:
@@ -206,6 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         r["rate"] = rate
         print(f"  --workers {workers}: {r['seconds']:.1f} s, {rate:,.0f} organisations/s "
               f"({rate / workers:,.0f} per worker); assessed {s.assessed:,}, errors {s.errors:,}")
+        wcpu = sum(r["worker_cpu"])
+        r["cpu_rate"] = (s.assessed + s.errors) / wcpu if wcpu else 0.0
+        print(f"      CPU time: workers {', '.join(f'{c:.1f} s' for c in r['worker_cpu'])} "
+              f"({r['cpu_rate']:,.0f} organisations per worker CPU second, start-up included); "
+              f"parent {r['parent_cpu']:.1f} s ({r['parent_cpu'] / max(1, s.assessed + s.errors) * 1e6:.0f} "
+              f"us per organisation)")
         for done, parent, kids in r["rss"]:
             print(f"      after {done:>8,}: parent {parent / 1024:6.1f} MB, workers "
                   + ", ".join(f"{k / 1024:.1f} MB" for k in kids))

@@ -69,7 +69,8 @@ class Record:
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """The key an input is stored under: 128 bits of its SHA-256, in hex."""
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def pack_hash(model: Model) -> str:
@@ -84,7 +85,7 @@ def pack_hash(model: Model) -> str:
         "facts": [(f.id, f.type, list(f.values), f.min, f.max) for f in model.facts],
         "rules": compiled_for(model).fingerprint,
     }
-    return content_hash(json.dumps(shape, sort_keys=True, default=str).encode())[:16]
+    return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 # Inputs ----------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS elements (
     disconnected INTEGER NOT NULL,
     PRIMARY KEY (pack_hash, content_hash, element),
     FOREIGN KEY (pack_hash, content_hash) REFERENCES organisations (pack_hash, content_hash)
-);
+) WITHOUT ROWID;
 """
 
 COLUMNS = ("source", "row", "content_hash", "pack_id", "pack_version", "pack_hash", "org_id", "name",
@@ -146,45 +146,65 @@ def connect(path: Path, create: bool) -> sqlite3.Connection:
 
 
 class SqliteStore(Store):
-    COMMIT_EVERY = 2000      # records
+    """Records are written in batches, each in one transaction with all its organisations'
+    rows: a database is never left with half an organisation, whenever the batch stops."""
+
+    COMMIT_EVERY = 1000      # records
     COMMIT_SECONDS = 1.0
 
     def __init__(self, path: Path, model: Model, pack_hash: str) -> None:
-        self.path, self.pack_hash = path, pack_hash
+        self.path, self.pack_hash, self.model = path, pack_hash, model
         self.db = connect(path, create=True)
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("BEGIN")
-        self.db.execute("INSERT OR IGNORE INTO packs VALUES (?,?,?,?,?,?,?)", pack_row(model, pack_hash))
-        self._commit()
-        self.model = model
-
-    def _commit(self) -> None:
-        self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
-        self.pending, self.since = 0, time.monotonic()
+        with self.db:
+            self.db.execute("BEGIN")
+            self.db.execute("INSERT OR IGNORE INTO packs VALUES (?,?,?,?,?,?,?)", pack_row(model, pack_hash))
+        # A pack with nothing stored yet needs no look-up per organisation.
+        self.empty = self.db.execute("SELECT 1 FROM organisations WHERE pack_hash=? LIMIT 1",
+                                     (pack_hash,)).fetchone() is None
+        self.buffer: list[Record] = []
+        self.since = time.monotonic()
 
     def done(self, key: str) -> bool:
+        if self.empty:
+            return False
         found = self.db.execute("SELECT error_kind FROM organisations WHERE pack_hash=? AND "
                                 "content_hash=?", (self.pack_hash, key)).fetchone()
         return found is not None and found[0] not in RETRIED_KINDS
 
     def add(self, r: Record) -> None:
-        # One organisation's rows are added together; a commit never falls between them.
-        self.db.execute("DELETE FROM elements WHERE pack_hash=? AND content_hash=?", (self.pack_hash, r.key))
-        self.db.execute("INSERT OR REPLACE INTO organisations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (self.pack_hash, r.key, self.model.id, self.model.version or "", r.source, r.row,
-                         r.org_id, r.name, r.sector, r.size, json.dumps(r.meta, sort_keys=True),
-                         r.stage, r.stage_rank, r.next_dot, r.error_kind, r.error, r.attempts))
-        self.db.executemany("INSERT INTO elements VALUES (?,?,?,?,?,?,?,?)",
-                            [(self.pack_hash, r.key, e[0], n, e[1], e[2], int(e[3]), int(e[4]))
-                             for n, e in enumerate(r.elements)])
-        self.pending += 1
-        if self.pending >= self.COMMIT_EVERY or time.monotonic() - self.since > self.COMMIT_SECONDS:
-            self._commit()
+        self.buffer.append(r)
+        if len(self.buffer) >= self.COMMIT_EVERY or time.monotonic() - self.since > self.COMMIT_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        h, pid, version = self.pack_hash, self.model.id, self.model.version or ""
+        records, self.buffer, self.since = self.buffer, [], time.monotonic()
+        if not records:
+            return
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            if not self.empty:  # a record may replace one stored before (a crash tried again)
+                db.executemany("DELETE FROM elements WHERE pack_hash=? AND content_hash=?",
+                               [(h, r.key) for r in records])
+            db.executemany("INSERT OR REPLACE INTO organisations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           [(h, r.key, pid, version, r.source, r.row, r.org_id, r.name, r.sector, r.size,
+                             json.dumps(r.meta, sort_keys=True), r.stage, r.stage_rank, r.next_dot,
+                             r.error_kind, r.error, r.attempts) for r in records])
+            db.executemany("INSERT OR REPLACE INTO elements VALUES (?,?,?,?,?,?,?,?)",
+                           [(h, r.key, e[0], n, e[1], e[2], int(e[3]), int(e[4]))
+                            for r in records for n, e in enumerate(r.elements)])
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
     def close(self) -> None:
-        self.db.execute("COMMIT")
-        self.db.close()
+        try:
+            self.flush()
+        finally:
+            self.db.close()
 
 
 # CSV and JSONL ---------------------------------------------------------------------------

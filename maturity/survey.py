@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import schema, yamlio
-from .batch import Task
+from .batch import Task, content_hash
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 from .organisation import Organisation, _yaml, value_problem
@@ -194,12 +194,21 @@ def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
         raise DataError(problems)
     head = tuple(header)
     for row, cells in rows:
-        key = hashlib.sha256((mapping.digest + "\0" + json.dumps(cells)).encode()).hexdigest()
+        key = content_hash(_row_bytes(mapping.digest, cells))
         if cells and cells[0].startswith("\0"):
             yield Task(key, shown, row, "error", error=Problem(shown, row, 1, f"cannot read the row: "
                                                                  f"{cells[0][1:]}").format())
             return
         yield Task(key, shown, row, "cells", cells=tuple(cells), header=head)
+
+
+def _row_bytes(digest: str, cells: list[str]) -> bytes:
+    """A row's content with its mapping's, for its hash: the cells joined by a separator that no
+    cell holds (JSON when one does, so that two different rows never read the same)."""
+    text = "\x1f".join(cells)
+    if text.count("\x1f") != len(cells) - 1:
+        text = json.dumps(cells)
+    return f"{digest}\0{text}".encode("utf-8", "surrogatepass")
 
 
 def _indexes(mapping: Mapping, header: tuple[str, ...]) -> tuple[list, list]:
