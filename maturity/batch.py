@@ -18,7 +18,7 @@ from .assess import assess, compiled_for
 from .engine import Engine
 from .errors import DataError, MaturityError, Problem
 from .model import Model
-from .organisation import Organisation, load_organisation
+from .organisation import Organisation
 from .yamlio import display_path
 
 FACTS_SUFFIXES = (".yaml", ".yml")
@@ -145,14 +145,8 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
         elif task.kind == "row":
             organisation = task.organisation
         else:
-            organisation = load_organisation(task.source, model)
+            organisation = _load_file(model, task.source)
         _describe(record, organisation)
-        written_for = getattr(organisation, "pack", None)
-        if written_for and written_for != model.id:
-            record.error_kind = "data"
-            record.error = Problem(task.source, 0, 0, f"written for pack '{written_for}', not "
-                                   f"'{model.id}'", f"assess it with --rules {written_for}").format()
-            return record
         _crash_hook(organisation)
         a = assess(model, organisation, engine)
     except DataError as exc:
@@ -160,6 +154,10 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
         return record
     except MaturityError as exc:
         record.error_kind, record.error = "engine", exc.format()
+        return record
+    except Exception as exc:  # a bug of ours: this organisation's error row, not the batch's end
+        record.error_kind = "internal"
+        record.error = f"error: {task.source}: internal error: {type(exc).__name__}: {exc}"
         return record
     record.stage, record.stage_rank = a.stage.id, a.stage.rank
     record.elements = tuple((e.element.id, e.status.id, e.status.rank, e.done, e.disconnected)
@@ -169,6 +167,39 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
     record.next_dot = next((e.element.id for e in a.elements
                             if not e.done and not e.missing_prerequisites), None)
     return record
+
+
+def _load_file(model: Model, source: str) -> Organisation:
+    """A facts file read as `maturity.load_organisation` reads it, after checking that the pack
+    it names (`pack:`) is the batch's pack: a file for another pack is an error row."""
+    from .organisation import organisation_from, read_document
+    doc = read_document(source)
+    declared = doc.data.get("pack")
+    if declared and not _same_pack(model, str(declared), source):
+        raise DataError([doc.problem(("pack",), f"the file names pack '{declared}'; this batch "
+                                     f"assesses with '{model.id}'",
+                                     f"batch it with --rules {declared}")])
+    return organisation_from(doc, model, source)
+
+
+_PACK_FILES: dict[tuple[str, str], bool] = {}
+
+
+def _same_pack(model: Model, declared: str, source: str) -> bool:
+    """Whether the pack a facts file names (`pack:`, a built-in name or a folder relative to
+    the file) is `model`'s pack or one it extends, as `dots assess` decides it."""
+    from .pack import builtin_packs, pack_files, resolve
+    folder = str(Path(source).parent)
+    key = (declared, folder)
+    if key not in _PACK_FILES:
+        try:
+            where = Path(folder) / declared
+            where = where if where.exists() else resolve(declared) if declared in builtin_packs() else None
+            mine = {Path(f).resolve() for f in model.files}
+            _PACK_FILES[key] = where is not None and {p.resolve() for p in pack_files(where)} <= mine
+        except (DataError, OSError):
+            _PACK_FILES[key] = False
+    return _PACK_FILES[key]
 
 
 def _describe(record: Record, organisation: Organisation) -> None:
@@ -245,13 +276,13 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
     model = load_pack(rules)
     files, surveys, problems = input_files(inputs)
     maps = {}
-    if surveys:
-        if mapping is None:
-            problems.append(Problem(display_path(surveys[0]), 0, 0, "a survey export needs a mapping "
-                                    "file", "give --mapping MAPPING.yaml (see docs/portfolio.md)"))
-        else:
-            from .survey import load_mapping
-            maps = load_mapping(mapping, model)
+    if surveys and mapping is None:
+        # Without a mapping, a .csv or .xlsx is one organisation's facts (a filled-in
+        # questionnaire), read as `dots assess` reads it.
+        files, surveys = files + surveys, []
+    elif mapping is not None:
+        from .survey import load_mapping
+        maps = load_mapping(mapping, model)
     if problems:
         raise DataError(problems)
     from .survey import count_rows, survey_tasks

@@ -55,7 +55,11 @@ def _worker_main(rules: str | None, mapping: str | None, started, conn: Connecti
             count += 1
             started.value = count
             records.append(assess_task(model, engine, task, survey))
-        conn.send(records)
+            # After durable-rules fails, the engine refuses this process any further work.
+            if getattr(engine, "_poisoned", ""):
+                conn.send((records, True))
+                return
+        conn.send((records, False))
 
 
 @dataclass
@@ -177,11 +181,20 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
                     try:
                         while w.conn.poll():
                             message = w.conn.recv()
-                            if isinstance(message, list):
-                                w.done += len(message)
-                                w.chunk = []
-                                for record in message:
+                            if isinstance(message[0], list):
+                                records, stopping = message
+                                w.done += len(records)
+                                rest, w.chunk = w.chunk[len(records):], []
+                                for record in records:
                                     on_record(record)
+                                if stopping:  # its engine failed: replace it, go on with the rest
+                                    again.extendleft(reversed(rest))
+                                    pool.remove(w)
+                                    w.process.join(5)
+                                    w.conn.close()
+                                    stats.restarts += 1
+                                    pool.append(start())
+                                    break
                             elif message[0] == "ready":
                                 w.ready = True
                             else:
@@ -191,6 +204,7 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
                     if w.ready and not w.chunk and w in pool:
                         feed(w)
                 else:
+                    w.process.join(5)  # it has ended: its exit code is there once joined
                     if not w.ready:
                         raise EngineError(f"a worker process could not start "
                                           f"({_signal_name(w.process.exitcode)})")

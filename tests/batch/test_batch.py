@@ -178,16 +178,25 @@ def test_survey_with_bad_rows_gives_error_rows_naming_row_and_column(work):
     assert got[2][3].startswith("error: survey.csv:4:5: row 4, column 'Personas' (E): 'lots' is not a number")
 
 
-def test_survey_needs_a_mapping_and_a_bad_mapping_stops_before_anything_runs(work):
+def test_a_bad_mapping_stops_before_anything_runs(work):
     (work / "survey.csv").write_text(SURVEY, "utf-8")
-    r = dots("batch", "survey.csv", "-o", "results.sqlite")
-    assert r.exit_code == 1 and "survey.csv: a survey export needs a mapping file" in r.stderr
     (work / "map.yaml").write_text(MAPPING.replace("Personas: {fact", "Persona: {fact"), "utf-8")
     r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite")
     assert r.exit_code == 1
     assert r.stderr.startswith("error: map.yaml:4:3: column 'Persona' is not in survey.csv\n"
                                "  hint: did you mean 'Personas'?")
     assert not (work / "results.sqlite").exists()
+
+
+def test_a_facts_file_for_another_pack_is_an_error_row(work):
+    shutil.copy(ROOT / "examples" / "talent-community-brightwell.yaml", work / "orgs" / "tc.yaml")
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 5, errors 1" in r.stderr
+    ((err,),) = rows(work / "results.sqlite", "SELECT error FROM organisations WHERE error_kind='data'")
+    assert err.startswith("error: orgs/tc.yaml:5:7: the file names pack 'talent_community'; this batch "
+                          "assesses with 'default'\n  hint: batch it with --rules talent_community")
+    r = dots("batch", "orgs/tc.yaml", "-o", "tc.sqlite", "--rules", "talent_community")
+    assert "assessed 1, errors 0" in r.stderr
 
 
 def test_csv_and_jsonl_results_are_written_whole_sorted_and_the_same_each_time(work):
