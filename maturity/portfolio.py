@@ -186,7 +186,7 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
     assessed with the same pack, in its segment (`by`, when it has one with at least
     `min_group` peers) or else all of them; itself left out. Shares are of peers strictly
     behind it ("ahead of"), level with it, and ahead of it, for the stage and each element."""
-    from .batch import pack_hash
+    from .records import pack_hash
     from .results import read_results
     path = Path(results_path)
     model, org = assessment.model, assessment.organisation

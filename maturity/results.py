@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .batch import Record
+from .records import Record
 from .errors import DataError, OutputError, Problem
 from .model import Model
 from .render import write_atomic

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import schema, yamlio
-from .batch import Task, content_hash
+from .records import Task, content_hash
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 from .organisation import Organisation, _yaml, value_problem
@@ -42,6 +42,10 @@ class Mapping:
     pack: str | None
     digest: str                       # hash of the mapping's text: part of every row's content hash
     doc: yamlio.Document = field(repr=False, default=None)
+
+    def read_row(self, task: Task) -> Organisation:
+        """The organisation in a survey row's task (see `row_organisation`)."""
+        return row_organisation(self, task)
 
 
 def _fold(text: str) -> str:
@@ -194,12 +198,17 @@ def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
         raise DataError(problems)
     head = tuple(header)
     for row, cells in rows:
-        key = content_hash(_row_bytes(mapping.digest, cells))
         if cells and cells[0].startswith("\0"):
-            yield Task(key, shown, row, "error", error=Problem(shown, row, 1, f"cannot read the row: "
-                                                                 f"{cells[0][1:]}").format())
+            yield Task(content_hash(_row_bytes(mapping.digest, cells)), shown, row, "error",
+                       error=Problem(shown, row, 1, f"cannot read the row: {cells[0][1:]}").format())
             return
-        yield Task(key, shown, row, "cells", cells=tuple(cells), header=head)
+        yield row_task(mapping, shown, row, head, cells)
+
+
+def row_task(mapping: Mapping, source: str, row: int, header: tuple[str, ...], cells) -> Task:
+    """The task for one survey row, keyed by the hash of its cells and of the mapping file."""
+    return Task(content_hash(_row_bytes(mapping.digest, cells)), source, row, "cells",
+                cells=tuple(cells), header=header)
 
 
 def _row_bytes(digest: str, cells: list[str]) -> bytes:

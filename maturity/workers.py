@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
-from .batch import Record, Task
+from .records import Record, Task
 from .errors import EngineError
 
 CHUNK = 64          # tasks sent to a worker at a time; their records come back together
@@ -28,7 +28,7 @@ def _worker_main(rules: str | None, mapping: str | None, started, conn: Connecti
     chunks of tasks it is sent. Before each task it counts it in `started`, shared memory the
     parent reads to know which task a worker that died or hangs was on (no message needed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from .batch import assess_task
+    from .records import assess_task
     from .engine import Engine
     from .pack import load_pack
     try:

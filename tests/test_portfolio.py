@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import maturity
-from maturity.batch import Record, pack_hash
+from maturity.records import Record, pack_hash
 from maturity.organisation import Organisation
 from maturity.portfolio import (benchmark, benchmark_text, portfolio_data, portfolio_text,
                                 segment_of, wilson)
