@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 import networkx as nx
 
 from . import schema, yamlio
-from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
@@ -86,14 +85,9 @@ def load_pack(spec: str | Path | None = None) -> Model:
     """Load, layer and validate a pack. Raises DataError listing every problem found."""
     path = resolve(spec)
     layer = _load_layer(path, [])
-    model = _build_model(layer, path)
-    problems = check_limits(model)
-    if problems:
-        # A limit of the whole pack has no line of its own: show it at the pack's 'pack:' key.
-        line, column = layer.manifest.doc.where(("pack",), key=True)
-        raise DataError([p if p.line else replace(p, file=layer.manifest.doc.file, line=line,
-                                                  column=column) for p in problems])
-    return model
+    # The engine's limits are checked where the rules are compiled (compiler.check_limits),
+    # so commands that never run the engine take any pack that loads.
+    return _build_model(layer, path)
 
 
 # Reading files ---------------------------------------------------------------------------
@@ -220,6 +214,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                    extending: bool) -> list[Item]:
     merged = list(base)
     base_ids = {i.data["id"] for i in base}
+    present = set(base_ids)  # ids in `merged`: looked up before its index is searched for
     seen: dict[str, Item] = {}
     for item in items:
         ident = item.data["id"]
@@ -230,7 +225,8 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                                          key="id"))
             continue
         seen[ident] = item
-        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None)
+        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None) \
+            if ident in present else None
         if item.data.get("override"):
             if index is None:
                 problems.append(item.problem(
@@ -251,6 +247,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                 + ("; add 'override: true' to change it" if extending and ident in base_ids else ""),
                 key="id"))
             continue
+        present.add(ident)
         after = item.data.get("after")
         if after is not None:
             spot = next((n for n, b in enumerate(merged) if b.data["id"] == after), None)
@@ -442,10 +439,36 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
     if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
         problems.append(item.problem("'min' is greater than 'max'", key="min"))
         ok = False
+    for key in ("dont_know", "not_applicable"):
+        if d.get(key) is not None:
+            wrong = _stand_in_problem(kind, values, d.get("min"), d.get("max"), d[key])
+            if wrong:
+                problems.append(item.problem(f"'{key}' of '{d['id']}': {wrong}",
+                                             "give the answer the rules should see", key=key))
+                ok = False
     if not ok:
         return None
     return Fact(d["id"], element, kind, d.get("question", ""), d.get("help", ""), values,
-                d.get("min"), d.get("max"), item.loc())
+                d.get("min"), d.get("max"), item.loc(), d.get("dont_know"), d.get("not_applicable"))
+
+
+def _stand_in_problem(kind: str, values: tuple, low, high, value) -> str:
+    """What is wrong with `value` as an answer to a fact of this kind ("" if nothing)."""
+    if kind == "boolean":
+        return "" if isinstance(value, bool) else "a yes/no fact takes true or false"
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return "a number fact takes a number"
+        if kind == "integer" and not float(value).is_integer():
+            return "a whole number is needed"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return "the number is out of the fact's range"
+        return ""
+    items = value if kind == "choices" and isinstance(value, list) else None if kind == "choices" else [value]
+    if items is None:
+        return "a choices fact takes a list of its values"
+    bad = [v for v in items if v not in values]
+    return f"{bad[0]!r} is not one of its values" if bad else ""
 
 
 @dataclass
