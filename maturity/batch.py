@@ -142,7 +142,7 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
     stats = summary.pool = PoolStats()
     try:
         run_pool(rules, todo(), workers or os.cpu_count() or 1, timeout, record, stats,
-                 mapping if surveys else None)
+                 mapping if surveys else None, store.tick)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise

@@ -105,6 +105,8 @@ class Store:
 
     def done(self, key: str) -> bool: ...
     def add(self, record: Record) -> None: ...
+    def tick(self) -> None:
+        """Called at least once a second while a batch runs."""
     def close(self) -> None: ...
 
 
@@ -175,6 +177,10 @@ class SqliteStore(Store):
     def add(self, r: Record) -> None:
         self.buffer.append(r)
         if len(self.buffer) >= self.COMMIT_EVERY or time.monotonic() - self.since > self.COMMIT_SECONDS:
+            self.flush()
+
+    def tick(self) -> None:
+        if self.buffer and time.monotonic() - self.since > self.COMMIT_SECONDS:
             self.flush()
 
     def flush(self) -> None:

@@ -95,7 +95,7 @@ def _signal_name(code: int | None) -> str:
 
 def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: float | None,
              on_record: Callable[[Record], None], stats: PoolStats | None = None,
-             mapping: str | None = None) -> None:
+             mapping: str | None = None, tick: Callable[[], None] | None = None) -> None:
     """Assess every task in `workers` processes, calling `on_record` (in this process) for each
     result as it arrives, in no particular order."""
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine state inherited
@@ -173,6 +173,8 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
             if timeout:
                 now = time.monotonic()
                 limit = min([limit, timeout / 4] + [w.started + timeout - now for w in busy if w.chunk])
+            if tick:
+                tick()  # at least once a second: the results store commits what it holds
             for ready in wait(list(waits), max(limit, 0.005)):
                 w = waits[ready]
                 if w not in pool:

@@ -246,3 +246,10 @@ def test_cli_start_up_imports_no_heavy_portfolio_library(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=tmp_path)  # the installed package, not the source folder
     assert out.stdout.strip() == "[]"
+
+
+def test_progress_line_says_done_errors_rate_and_time_left():
+    from maturity.cli.portfolio_commands import progress_line
+    assert progress_line(250, 1000, 3, 125.0, 6.0) == \
+        "[######..................] 250/1,000  3 errors  125/s  0:06 left"
+    assert progress_line(1, None, 1, 2.0, None) == "1 done  1 error  2/s"
