@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import OutputError
-from .render import write_atomic
+from .files import write_atomic
 from .yamlio import display_path
 
 PICTURE_FORMATS = (".png", ".svg", ".pdf")

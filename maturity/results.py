@@ -21,7 +21,7 @@ from typing import Any
 from .records import Record
 from .errors import DataError, OutputError, Problem
 from .model import Model
-from .render import write_atomic
+from .files import write_atomic
 from .yamlio import display_path
 
 FORMAT = "1"
