@@ -64,14 +64,24 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Picture file; its suffix picks the format: .svg, .png, .pdf or .dot "
                    "(default: FACTS's name with .svg, in the current folder).")
-def render(facts: str, rules: str | None, output: str | None) -> None:
-    """Draw the dependency graph: dots coloured by status, the next dot and disconnected dots
-    marked."""
+@click.option("--only", metavar="VIEW", default=None,
+              help="Draw part of the model: 'next' (the next dot, its done prerequisites and "
+                   "what it unlocks), 'frontier' (every dot that could come next, likewise) or "
+                   "a group's id.")
+@click.option("--summary", is_flag=True,
+              help="One box per group, coloured by how much of it is done: a large model on a slide.")
+def render(facts: str, rules: str | None, output: str | None, only: str | None,
+           summary: bool) -> None:
+    """Draw the dependency graph: dots coloured by status, grouped in boxes when the pack has
+    groups, the next dot and disconnected dots marked."""
+    if only and summary:
+        raise click.UsageError("give --only or --summary, not both")
+
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path)
+        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary)
         click.echo(f"wrote {path}")
     run(work)
 
