@@ -35,7 +35,8 @@ def run(work: Callable[[], None]) -> None:
 def rules_option(f):
     return click.option("--rules", "rules", metavar="PACK", default=None,
                         help="Rule pack: a folder or YAML file, or a built-in pack name "
-                             "(default: the built-in 'default' pack).")(f)
+                             "(default: the pack named by FACTS's 'pack:', else the built-in "
+                             "'default' pack).")(f)
 
 
 def format_option(f):
@@ -49,8 +50,7 @@ def output_option(f):
 
 
 def load_assessment(facts: str, rules: str | None) -> maturity.Assessment:
-    model = maturity.load_pack(rules)
-    organisation = maturity.load_organisation(facts, model)
+    model, organisation = maturity.load_facts(facts, rules)
     return maturity.assess(model, organisation)
 
 

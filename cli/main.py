@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 import maturity
+from maturity import bundled
 
 from .common import emit, format_option, load_assessment, output_option, rules_option, run
 
@@ -77,11 +78,8 @@ def render(facts: str, rules: str | None, output: str | None) -> None:
 def demo(example: str, out_dir: str, rules: str | None) -> None:
     """Assess a bundled example organisation, print the result and draw its picture."""
     def work() -> None:
+        bundled.example_text(example)  # an unknown name is told with the names there are
         examples = resources.files("maturity.examples")
-        names = sorted(p.name[:-5] for p in examples.iterdir() if p.name.endswith(".yaml"))
-        if example not in names:
-            raise maturity.OutputError(f"no bundled example '{example}'",
-                                       f"choose one of: {', '.join(names)}")
         with resources.as_file(examples / f"{example}.yaml") as facts:
             a = load_assessment(str(facts), rules)
         click.echo(maturity.assessment_text(a), nl=False)
@@ -98,30 +96,16 @@ def demo(example: str, out_dir: str, rules: str | None) -> None:
     run(work)
 
 
-@cli.command()
-@rules_option
-@click.option("--template", is_flag=True,
-              help="Print a facts file to fill in: every fact unanswered, its question as a comment.")
-@click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write the template to FILE; refuses to replace an existing file.")
-def facts(rules: str | None, template: bool, output: str | None) -> None:
-    """List the facts a consultant collects, or (--template) start a facts file for a client."""
-    def work() -> None:
-        if output is not None and Path(output).exists():
-            raise maturity.OutputError("the file exists already", "choose a new name; "
-                                       "dots never replaces a facts file", output)
-        model = maturity.load_pack(rules)
-        text = maturity.facts_template(model) if template or output else maturity.facts_table(model)
-        emit(text, output)
-    run(work)
-
-
 # Each room of commands lives in its own module and is registered here.
 from .pack_commands import init_command, rules_group, schema_command  # noqa: E402
 
 cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(init_command)
+from .facts_commands import examples_command, facts_command  # noqa: E402
+
+cli.add_command(facts_command)
+cli.add_command(examples_command)
 
 
 def main() -> None:

@@ -24,7 +24,7 @@ from .checks import reachable
 from .engine import Engine
 from .errors import DataError, Problem, did_you_mean
 from .model import Model, TestCase
-from .organisation import Organisation, check_facts
+from .organisation import Organisation, check_facts, parse_answers
 from .recommend import next_dot
 from .yamlio import Document
 
@@ -150,9 +150,9 @@ def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
     fired: set[str] = set()
     reached: set[str] = set()
     for case in model.tests:
-        facts = {k: v for k, v in case.facts.items() if v is not None}
+        facts, answers = parse_answers(case.facts)
         organisation = Organisation(name=case.description or case.id, facts=facts, id=case.id,
-                                    source=case.loc.file)
+                                    source=case.loc.file, answers=answers)
         assessment = assess(model, organisation, engine)
         fired.update(assessment.fired)
         reached.add(assessment.stage.id)
