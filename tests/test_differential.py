@@ -192,7 +192,7 @@ def one_test(draw, ctx: Ctx, ranked: tuple[str, ...]) -> dict:
 def condition(draw, ctx: Ctx, ranked: tuple[str, ...], depth: int = 3) -> dict:
     """A condition: tests under all/any/not, sometimes a deep chain of `not`, sometimes a wide
     `any` of two-test `all`s (near the limits on alternatives and expressions in one rule)."""
-    kind = draw(st.integers(0, 7)) if depth > 0 else 0
+    kind = draw(st.integers(0, 7 if depth == 3 else 6)) if depth > 0 else 0  # wide: at the top
     if kind <= 2:
         return draw(one_test(ctx, ranked))
     if kind == 7:
