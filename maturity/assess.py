@@ -6,7 +6,8 @@ Resolution, documented in docs/engine.md: an element's status is the highest lev
 rule that fired for it (the lowest level when none did); the stage is the highest stage set by
 any rule that fired (the first stage when none did). An element is *done* when its status is a
 done level and all its prerequisites are done; it is *disconnected* when work on it has started
-(status above the lowest) while some prerequisite is not done. Findings and advice are the
+(status above the lowest) while some prerequisite is not done. A group is all done when each of
+its elements is, counts its done elements, and has the lowest status of its elements. Findings and advice are the
 union of every fired rule's. None of this depends on the order of rules in a file.
 """
 
@@ -20,7 +21,16 @@ import networkx as nx
 from .compiler import CompiledPack, compile_pack
 from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
-from .organisation import Organisation
+from .organisation import Organisation, rule_facts
+from .questions import SUFFIX
+
+
+def question_text(model: Model, advice: Advice, asks: tuple[str, ...]) -> str:
+    """An advice item asked as a question: the unanswered questions, then what to do if the
+    answers show the gap."""
+    questions = " ".join(model.fact_by_id[f].question for f in asks)
+    action = advice.action[:1].lower() + advice.action[1:]
+    return f"Find out: {questions} If the answer shows a gap: {action}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,18 @@ class FindingResult:
 
 @dataclass(frozen=True)
 class AdviceResult:
+    """An advice item given: an action (or re-anchoring) when its facts show the gap, a question
+    to settle when they are unanswered (`asks`: those facts). `action` is the text to show."""
+
     advice: Advice
     evidence: Evidence
+    kind: str = "action"              # "action", "reanchor" or "question"
+    action: str = ""
+    asks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.action:
+            object.__setattr__(self, "action", self.advice.action)
 
 
 @dataclass
@@ -133,12 +153,14 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     plan = _plan_for(model)
     compiled = plan.compiled
     engine = engine or default_engine()
-    first = _round0_fact(compiled, organisation.facts)
+    seen = rule_facts(model, organisation)  # answers, and the pack's stand-ins (docs/yaml-format.md)
+    first = _round0_fact(compiled, seen)
     statuses: dict[str, Status] = {}
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     fired_before: list[str] = []  # every round's fired rules so far
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
+        fired = [r for r in fired if not r.endswith(SUFFIX)]  # question twins conclude only advice
         fired_before.extend(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(model, [model.rule_by_id[r] for r in fired]))
@@ -148,15 +170,23 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
                 fact[rank] = statuses[element_id].rank
                 fact[done] = connection[element_id][0]
                 fact[disconnected] = connection[element_id][1]
+            for group_id, (all_done, count, lowest) in compiled.group_props.items():
+                members = model.members[group_id]
+                fact[count] = sum(connection[e][0] for e in members)
+                fact[all_done] = fact[count] == len(members)
+                fact[lowest] = min(statuses[e].rank for e in members)
             return fact
         # A stage rule that tests only facts fired in round 0: it counts as much as round 1's.
         stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired_before])
         return {**fact, "st": stage.rank}
 
     rounds = engine.run(compiled, first, next_round)
-    fired = sorted({r for ids in rounds for r in ids})
+    every = {r for ids in rounds for r in ids}
+    fired = sorted(r for r in every if not r.endswith(SUFFIX))
+    # A question twin that fired while its rule did not: the advice waits on unanswered facts.
+    asked = {r[:-1] for r in every if r.endswith(SUFFIX)} - set(fired)
     rules = [model.rule_by_id[r] for r in fired]
-    answer, tested = organisation.facts.get, plan.evidence_facts
+    answer, tested = seen.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
     why = {r.id: Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
            for r in rules}
@@ -168,7 +198,16 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
                                       tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
     stage = _resolve_stage(model, rules)
     findings = [FindingResult(f, why[r.id]) for r, f in plan.findings if r.id in why]
-    advice = [AdviceResult(a, why[r.id]) for r, a in plan.advice if r.id in why]
+    advice = []
+    for r, a in plan.advice:
+        if r.id in why:
+            advice.append(AdviceResult(a, why[r.id], a.kind))
+        elif r.id in asked:
+            asks = tuple(f for f in a.about if f not in seen
+                         and f in plan.evidence_facts[r.id])
+            if asks:
+                evidence = Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
+                advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks), asks))
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, fired)

@@ -1,16 +1,19 @@
 """Checking a rule pack without running it (`dots rules check`).
 
-Errors are what stops a pack loading (`pack.load_pack`) and test cases that name facts, answers
-or ids the pack does not have (`testing.check_tests`). Warnings are about a pack that loads
+Errors are what stops a pack loading (`pack.load_pack`) or running in the engine
+(`compiler.check_limits`, on the compiled form) and test cases that name facts, answers
+or ids the pack does not have (`check_tests`). Warnings are about a pack that loads
 but cannot work as written: rules that can never fire, stages no organisation can reach, facts
-no rule reads, elements no rule gives a status.
+no rule reads, elements no rule gives a status, advice whose rule does not test the facts it is
+`about`.
 
 "Can never fire" is decided conservatively: a rule is flagged only when the model makes it
 certain, never on a guess. What is known for certain:
 
 - an answer is one of its fact's allowed values (a yes/no, a choice, whole numbers, min and
-  max; a choices fact has at most as many answers as values), or no answer at all, which fails
-  every test except ``present: false``;
+  max, any number within ±2^53; a choices fact has at most as many answers as values), or no
+  answer at all, which is unknown: it fails every test and every negated test, except
+  ``present`` tests;
 - an element's status is the lowest level or one set by a rule that can fire; it is done only
   if such a level is done and each prerequisite can be done; it is disconnected only if it
   builds on another element and can be above the lowest level;
@@ -29,24 +32,85 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .errors import DataError, Problem, sorted_problems
-from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, FACTS, STATUSES,
+from . import numbers
+from .compiler import check_limits
+from .errors import DataError, Problem, did_you_mean, sorted_problems
+from .model import (GROUP_SUBJECTS, All, Condition, Fact, Loc, Model, Not, Rule, Test, TestCase, FACTS, STATUSES,
                     STAGE, tests_in)
+from .organisation import check_facts
 from .pack import load_pack
+from .yamlio import Document
 
 
 def check_pack(spec: str | Path | None = None) -> list[Problem]:
     """Every problem of the pack `spec` (a folder, a file or a built-in name; default: the
     default pack): errors first, then warnings, each group in file and line order. Warnings are
     looked for only when the pack loads. Nothing is written and the rule engine is not used."""
-    from .testing import check_tests  # here: testing uses this module's `reachable`
-
     try:
         model = load_pack(spec)
     except DataError as exc:
         return sorted_problems(exc.problems())
-    errors = check_tests(model)
+    errors = check_limits(model) + check_tests(model)
     return sorted_problems(errors) + pack_warnings(model)
+
+
+# The pack's test cases, without running them -------------------------------------------
+
+def check_tests(model: Model) -> list[Problem]:
+    """Every problem with the pack's test cases: facts the model does not have or answers it
+    does not allow, and expected ids (stage, element, status, finding, advice) it does not know."""
+    problems: list[Problem] = []
+    for case in model.tests:
+        doc, at = _where(case)
+        problems += check_facts(case.facts, model, doc, at + ("facts",))
+        problems += _check_expect(case.expect, model, doc, at + ("expect",))
+    return problems
+
+
+def _where(case: TestCase) -> tuple[Document, tuple]:
+    """The document and path of a case; a case made in code is located at its `loc`."""
+    if case.doc is not None:
+        return case.doc, tuple(case.path)
+    doc = Document(case.loc.file, None, values={(): (case.loc.line, case.loc.column)})
+    return doc, ()
+
+
+def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[Problem]:
+    problems = []
+    elements, stages, statuses = model.element_by_id, model.stage_by_id, model.status_by_id
+
+    def unknown(path: tuple, what: str, value: Any, known, key: bool = False) -> None:
+        problems.append(doc.problem(path, f"unknown {what} '{value}'",
+                                    did_you_mean(str(value), known), key=key))
+
+    stage = expect.get("stage")
+    if stage is not None and stage not in stages:
+        unknown(at + ("stage",), "stage", stage, stages)
+    for element, level in (expect.get("statuses") or {}).items():
+        if element not in elements:
+            unknown(at + ("statuses", element), "element", element, elements, key=True)
+        if level not in statuses:
+            unknown(at + ("statuses", element), "status", level, statuses)
+    nxt = expect.get("next")
+    if nxt is not None and nxt not in elements:
+        unknown(at + ("next",), "element", nxt, elements)
+    for n, element in enumerate(expect.get("disconnected") or []):
+        if element not in elements:
+            unknown(at + ("disconnected", n), "element", element, elements)
+    given = {"findings": {f.id for r in model.rules for f in r.findings},
+             "advice": {a.id for r in model.rules for a in r.advice}}
+    given["questions"] = given["no_advice"] = given["advice"]
+    given["no_findings"] = given["findings"]
+    for kind, known in given.items():
+        for n, ident in enumerate(expect.get(kind) or []):
+            if ident not in known:
+                what = "finding" if kind.endswith("findings") else "advice"
+                problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
+                                            did_you_mean(ident, known)
+                                            or f"list the ids under 'then: "
+                                               f"{'findings' if what == 'finding' else 'advice'}:' "
+                                               "of a rule"))
+    return problems
 
 
 def pack_warnings(model: Model) -> list[Problem]:
@@ -60,6 +124,7 @@ def pack_warnings(model: Model) -> list[Problem]:
     found += _unreached_stages(model, reach)
     found += _unused_facts(model)
     found += _elements_without_status(model, reach)
+    found += _advice_about(model)
     return sorted_problems(found)
 
 
@@ -145,11 +210,16 @@ def _cannot(c: Condition, want: bool, model: Model, reach: Reach) -> Why | None:
 
 def _cannot_test(t: Test, want: bool, model: Model, reach: Reach) -> Why | None:
     if t.subject in ("fact", "count"):
-        if not want:
-            return None  # an unanswered fact fails every test (present: false passes if answered)
         fact = model.fact_by_id[t.ref]
-        if _answers_exist(fact, [t]):
+        if want and _answers_exist(fact, [t]):
             return None
+        if not want and _answers_fail(fact, t):
+            return None
+        if not want:
+            return Why(t.loc, f"{_domain(fact, t.subject)}, so '{_show(t)}' always holds when "
+                              "answered, and the test is under 'not' (an unanswered fact is "
+                              "unknown and fails it too)",
+                       "remove the test, or test 'present: false' to ask for unanswered")
         return Why(t.loc, f"{_domain(fact, t.subject)}, so '{_show(t)}' never holds",
                    _domain_hint(fact, t.subject))
     if t.subject == "status":
@@ -172,6 +242,8 @@ def _cannot_test(t: Test, want: bool, model: Model, reach: Reach) -> Why | None:
         return Why(t.loc, _no_setter(model, t, model.stage_by_id,
                                      [(r, r.stage) for r in model.rules if r.stage], "sets a stage"),
                    "add a rule that sets such a stage, or change the test")
+    if t.subject in GROUP_SUBJECTS:
+        return None  # taken as possible: what a group can reach is not worked out here
     # done and disconnected are yes/no: only being true can be impossible.
     flag_true = ((t.op == "equals") == bool(t.value)) == want
     if not flag_true:
@@ -238,6 +310,15 @@ def _answers_exist(fact: Fact, tests: list[Test]) -> bool:
     return any(all(_passes(t, answer) for t in tests) for answer in _candidates(fact, tests))
 
 
+def _answers_fail(fact: Fact, t: Test) -> bool:
+    """Whether `not t` can hold for certain: some answer fails `t`. Unanswered is unknown, so
+    only a `present` test can be failed by no answer at all."""
+    answers = _candidates(fact, [t])
+    if fact.type == "choices":  # lists without the value a `contains` test looks for, too
+        answers += [[v for v in fact.values if v != t.value][:k] for k in range(len(fact.values) + 1)]
+    return any(not _passes(t, answer) for answer in answers if answer is not None or t.op == "present")
+
+
 def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
     """None (no answer) and allowed answers such that, if any answer passes the tests, one of
     these does. For numbers: every constant, the numbers just around it and between two of them;
@@ -251,16 +332,18 @@ def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
         wanted = list(dict.fromkeys(t.value for t in tests if t.op == "contains"))
         others = [v for v in fact.values if v not in wanted]
         return out + [wanted + others[:k] for k in range(len(others) + 1)]
-    constants = sorted({float(v) for t in tests if t.op not in ("present", "contains")
+    # The values as written, not made floats: a whole number beyond 2^53 would change. Python
+    # compares them exactly, as the engine does for the numbers a pack may hold (numbers.py).
+    constants = sorted({v for t in tests if t.op not in ("present", "contains")
                         for v in (t.value if t.op == "one_of" else [t.value])}
-                       | {float(x) for x in (fact.min, fact.max) if x is not None} | {0.0})
+                       | {x for x in (fact.min, fact.max) if x is not None} | {0})
     if fact.type == "integer":
         points = {math.floor(c) + d for c in constants for d in (-1, 0, 1, 2)}
     else:
         points = set(constants) | {c + d for c in constants for d in (-1, 1)} \
             | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
     return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
-                        and (fact.max is None or p <= fact.max))
+                        and (fact.max is None or p <= fact.max) and numbers.exact(p))
 
 
 def _passes(t: Test, answer: Any) -> bool:
@@ -356,8 +439,12 @@ def _elements_without_status(model: Model, reach: Reach) -> list[Problem]:
     out = []
     lowest = model.statuses[0].id
     done = next(s.id for s in model.statuses if s.done)
+    setting: dict[str, set[str]] = {}
+    for rule in model.rules:
+        for element_id, _ in rule.status:
+            setting.setdefault(element_id, set()).add(rule.id)
     for element in model.elements:
-        setters = sorted(r.id for r in model.rules if any(e == element.id for e, _ in r.status))
+        setters = sorted(setting.get(element.id, ()))
         if not setters:
             out.append(_problem(element.loc, f"no rule sets the status of element '{element.id}': "
                                              f"it is always '{lowest}'",
@@ -367,6 +454,23 @@ def _elements_without_status(model: Model, reach: Reach) -> list[Problem]:
                                              f"rule that sets its status can never fire "
                                              f"({', '.join(setters)})",
                                 "see the warnings about those rules"))
+    return out
+
+
+def _advice_about(model: Model) -> list[Problem]:
+    """Advice whose rule does not test the facts it is `about`: it could be given to an
+    organisation whose answers show the work done, and never asked while they are unanswered."""
+    out = []
+    for rule in model.rules:
+        tested = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
+        for advice in rule.advice:
+            untested = [f for f in advice.about if f not in tested]
+            if untested:
+                out.append(_problem(rule.loc, f"advice '{advice.id}' is about "
+                                              f"{', '.join(repr(f) for f in untested)}, which rule "
+                                              f"'{rule.id}' does not test",
+                                    "test the facts whose answers show the gap the advice "
+                                    "closes, or leave them out of 'about'"))
     return out
 
 

@@ -36,6 +36,19 @@ class Element:
     description: str
     index: int
     loc: Loc = Loc()
+    group: str | None = None  # the group it is in (a sub-dimension's id when it has one)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of elements (a dimension, a level), optionally within another group."""
+
+    id: str
+    label: str
+    description: str
+    index: int
+    within: str | None = None
+    loc: Loc = Loc()
 
 
 @dataclass(frozen=True)
@@ -69,11 +82,18 @@ class Fact:
     min: float | None = None
     max: float | None = None
     loc: Loc = Loc()
+    # The answer rules see when the consultant records "don't know" / "not applicable"
+    # (None: the fact is absent for the rules, as if unanswered). See docs/yaml-format.md.
+    dont_know: Any = None
+    not_applicable: Any = None
 
 
 # Conditions -------------------------------------------------------------------------------
 
-SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage")
+# Tests of a group read every element in it (and in its sub-groups): whether all are done, how
+# many are done, and the lowest status among them. Resolved between rounds, as done is.
+GROUP_SUBJECTS = ("all_done", "done_count", "lowest_status")
+SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage") + GROUP_SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -129,11 +149,25 @@ class Finding:
     message: str
 
 
+PRIORITIES = ("high", "medium", "low")
+EFFORTS = ("small", "medium", "large")        # days, weeks, months of work
+TIMEFRAMES = ("now", "quarter", "year")       # start within a month, this quarter, this year
+ADVICE_KINDS = ("action", "reanchor")         # a "question" is derived, never written
+
+
 @dataclass(frozen=True)
 class Advice:
+    """Something to do. `about` names the facts whose answers show the gap it closes: the
+    advice is given when they show it, and asked as a question while they are unanswered."""
+
     id: str
     element: str | None
     action: str
+    about: tuple[str, ...] = ()
+    priority: str = "medium"
+    effort: str = "medium"
+    timeframe: str = "quarter"
+    kind: str = "action"
 
 
 # Strata: rules are run in three rounds so that a rule can rely on every conclusion it reads
@@ -158,7 +192,7 @@ class Rule:
         reads = {t.subject for t in tests_in(self.when)}
         if "stage" in reads:
             return STAGE
-        if reads & {"status", "done", "disconnected"}:
+        if reads & {"status", "done", "disconnected", *GROUP_SUBJECTS}:
             return STATUSES
         return FACTS
 
@@ -197,6 +231,7 @@ class Model:
     tests: list[TestCase] = field(default_factory=list)
     source: str = ""
     files: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.status_by_id = {s.id: s for s in self.statuses}
@@ -209,6 +244,14 @@ class Model:
             self.graph.add_node(element.id)
         for edge in self.edges:
             self.graph.add_edge(edge.source, edge.target)
+        self.group_by_id = {g.id: g for g in self.groups}
+        # group -> its elements, those of its sub-groups included, in model order
+        self.members: dict[str, list[str]] = {g.id: [] for g in self.groups}
+        for element in self.elements:
+            group = self.group_by_id.get(element.group or "")
+            while group is not None:
+                self.members[group.id].append(element.id)
+                group = self.group_by_id.get(group.within or "")
 
     def prerequisites(self, element: str) -> list[str]:
         """The elements `element` builds on directly, in model order."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema, yamlio
+from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 
@@ -84,6 +84,21 @@ def parse_answers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Ans
     return facts, answers
 
 
+def rule_facts(model: Model, organisation: Organisation) -> dict[str, Any]:
+    """The answers the rules see: the answered values, and for a fact answered "don't know" or
+    "not applicable" the answer its pack gives for that (`dont_know:` / `not_applicable:` on the
+    fact), if it gives one; otherwise the fact is absent, as an unanswered one is."""
+    facts = organisation.facts
+    extra = {}
+    for fact_id, given in organisation.answers.items():
+        if given.state != ANSWERED and fact_id not in facts:
+            fact = model.fact_by_id.get(fact_id)
+            stand_in = getattr(fact, given.state, None) if fact else None
+            if stand_in is not None:
+                extra[fact_id] = stand_in
+    return {**facts, **extra} if extra else facts
+
+
 def read_document(path: Path | str) -> yamlio.Document:
     """A facts file as a document, whatever its form (YAML, .xlsx, .csv), checked against the
     organisation schema. Raises DataError."""
@@ -104,12 +119,15 @@ def read_document(path: Path | str) -> yamlio.Document:
 
 def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> Organisation:
     """The organisation in a document read by read_document, its answers checked against `model`."""
+    if getattr(doc, "loose", False):  # a table's answers are text as typed
+        from .sheet import coerce_facts
+        coerce_facts(doc, model)
     problems = check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
     if problems:
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
     name = meta.pop("name")
-    ident = meta.pop("id", "") or Path(path).stem
+    ident = meta.pop("id", "") or yamlio.printable(Path(path).stem)
     facts, answers = parse_answers(doc.data["facts"] or {})
     return Organisation(name=name, facts=facts, id=ident, meta=meta, source=doc.file,
                         answers=answers, pack=doc.data.get("pack"))
@@ -220,6 +238,8 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
         # .nan passes any min/max check, .inf one without a max; the rule engine takes neither.
         if isinstance(value, float) and not math.isfinite(value):
             return f"'{fact.id}' is a number, got {value}", "write a finite number"
+        if not numbers.exact(value):
+            return f"'{fact.id}': {numbers.too_large(value)}", numbers.HINT
         if kind == "integer" and isinstance(value, float) and not value.is_integer():
             return f"'{fact.id}' is a whole number, got {_yaml(value)}", ""
         if fact.min is not None and value < fact.min:

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from . import schema, yamlio
-from .compiler import check_limits
+from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
-from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
+from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Edge, Element, Fact, Finding, Group,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
                     tests_in)
 
-SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests")
+SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups")
 DEFAULT_PACK = "default"
 _MAX_EXTENDS_DEPTH = 8
 MAX_CONDITION_DEPTH = 32  # all/any/not inside one another in a rule's 'when' (docs/engine.md)
@@ -71,6 +70,10 @@ def resolve(spec: str | Path | None) -> Path:
     path = Path(spec)
     if path.exists():
         return path
+    broken = yamlio.link_problem(path)
+    if broken:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0, f"the rule pack is {broken}",
+                                 "check the path")])
     if str(spec) in builtin_packs():
         return Path(str(resources.files("maturity.rules") / str(spec)))
     hint = did_you_mean(str(spec), builtin_packs()) or \
@@ -82,14 +85,9 @@ def load_pack(spec: str | Path | None = None) -> Model:
     """Load, layer and validate a pack. Raises DataError listing every problem found."""
     path = resolve(spec)
     layer = _load_layer(path, [])
-    model = _build_model(layer, path)
-    problems = check_limits(model)
-    if problems:
-        # A limit of the whole pack has no line of its own: show it at the pack's 'pack:' key.
-        line, column = layer.manifest.doc.where(("pack",), key=True)
-        raise DataError([p if p.line else replace(p, file=layer.manifest.doc.file, line=line,
-                                                  column=column) for p in problems])
-    return model
+    # The engine's limits are checked where the rules are compiled (compiler.check_limits),
+    # so commands that never run the engine take any pack that loads.
+    return _build_model(layer, path)
 
 
 # Reading files ---------------------------------------------------------------------------
@@ -98,7 +96,18 @@ def pack_files(path: Path) -> list[Path]:
     """The YAML files that make up the pack at `path`, in a fixed order."""
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0,
+                                 f"cannot read the folder: {exc.strerror}")]) from None
+    # A link that leads nowhere would quietly leave its rules out: say so.
+    broken = [Problem(yamlio.display_path(p), 0, 0, f"is {yamlio.link_problem(p)}",
+                      "fix or remove the link; the pack's files are every .yaml file here")
+              for p in entries if yamlio.link_problem(p)]
+    if broken:
+        raise DataError(broken)
+    files = [p for p in entries if p.is_file()]
     if not files:
         raise DataError([Problem(yamlio.display_path(path), 0, 0, "no .yaml files in this folder",
                                  "a rule pack is a folder of YAML files, or one YAML file")])
@@ -205,6 +214,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                    extending: bool) -> list[Item]:
     merged = list(base)
     base_ids = {i.data["id"] for i in base}
+    present = set(base_ids)  # ids in `merged`: looked up before its index is searched for
     seen: dict[str, Item] = {}
     for item in items:
         ident = item.data["id"]
@@ -215,7 +225,8 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                                          key="id"))
             continue
         seen[ident] = item
-        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None)
+        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None) \
+            if ident in present else None
         if item.data.get("override"):
             if index is None:
                 problems.append(item.problem(
@@ -236,6 +247,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                 + ("; add 'override: true' to change it" if extending and ident in base_ids else ""),
                 key="id"))
             continue
+        present.add(ident)
         after = item.data.get("after")
         if after is not None:
             spot = next((n for n, b in enumerate(merged) if b.data["id"] == after), None)
@@ -292,7 +304,7 @@ def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem]) 
 
 def _singular(section: str) -> str:
     return {"statuses": "status", "elements": "element", "stages": "stage", "facts": "fact",
-            "rules": "rule", "tests": "test case"}.get(section, section)
+            "rules": "rule", "tests": "test case", "groups": "group"}.get(section, section)
 
 
 # Building and checking the model ---------------------------------------------------------
@@ -304,7 +316,8 @@ def _build_model(layer: Layer, path: Path) -> Model:
                        bool(i.data.get("done", False)), i.data.get("color", ""), n, i.loc())
                 for n, i in enumerate(s["statuses"])]
     elements = [Element(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
-                        n, i.loc()) for n, i in enumerate(s["elements"])]
+                        n, i.loc(), i.data.get("group")) for n, i in enumerate(s["elements"])]
+    groups = _build_groups(s["groups"], s["elements"], problems)
     stages = [Stage(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""), n,
                     i.loc()) for n, i in enumerate(s["stages"])]
     manifest = layer.manifest
@@ -328,7 +341,7 @@ def _build_model(layer: Layer, path: Path) -> Model:
     facts = [_build_fact(i, element_ids, problems) for i in s["facts"]]
     facts = [f for f in facts if f is not None]
     context = _Context({f.id: f for f in facts}, element_ids, {st.id: st for st in statuses},
-                       {st.id: st for st in stages})
+                       {st.id: st for st in stages}, {g.id: g for g in groups})
     rules, conclusion_ids = [], {}
     for item in s["rules"]:
         rule = _build_rule(item, context, conclusion_ids, problems)
@@ -342,7 +355,42 @@ def _build_model(layer: Layer, path: Path) -> Model:
     return Model(id=data["id"], label=data["label"], description=data.get("description", ""),
                  version=str(data.get("version", "")), statuses=statuses, elements=elements,
                  edges=edges, stages=stages, facts=facts, rules=rules, tests=tests,
-                 source=yamlio.display_path(path), files=layer.files)
+                 source=yamlio.display_path(path), files=layer.files, groups=groups)
+
+
+def _build_groups(items: list[Item], elements: list[Item], problems: list[Problem]) -> list[Group]:
+    """The pack's groups, each element's group checked: groups nest one level deep, and each
+    holds at least one element (a test of an empty group would say nothing)."""
+    groups = [Group(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
+                    n, i.data.get("within"), i.loc()) for n, i in enumerate(items)]
+    by_id = {g.id: g for g in groups}
+    used: set[str] = set()
+    for item in elements:
+        group = item.data.get("group")
+        if group is None:
+            continue
+        if group not in by_id:
+            problems.append(item.problem(f"unknown group '{group}'", did_you_mean(group, by_id) or
+                                         "add it to 'groups:'", key="group"))
+            continue
+        used.add(group)
+        used.add(by_id[group].within or group)
+    for item, group in zip(items, groups):
+        if group.within is None:
+            pass
+        elif group.within not in by_id:
+            problems.append(item.problem(f"unknown group '{group.within}'",
+                                         did_you_mean(group.within, by_id), key="within"))
+            continue
+        elif by_id[group.within].within is not None or group.within == group.id:
+            problems.append(item.problem(f"group '{group.within}' is itself within a group",
+                                         "groups nest one level deep: a dimension and its "
+                                         "sub-dimensions", key="within"))
+            continue
+        if group.id not in used:
+            problems.append(item.problem(f"group '{group.id}' has no elements",
+                                         f"give elements 'group: {group.id}', or remove the group"))
+    return groups
 
 
 def _check_lists(manifest: Item, statuses, elements, stages, problems) -> None:
@@ -424,13 +472,43 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
         problems.append(item.problem(f"'min' and 'max' are only for number facts, not '{kind}'",
                                      key="min" if "min" in d else "max"))
         ok = False
+    for key in ("min", "max"):
+        if not numbers.exact(d.get(key)):
+            problems.append(item.problem(numbers.too_large(d[key]), numbers.HINT, key=key))
+            ok = False
     if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
         problems.append(item.problem("'min' is greater than 'max'", key="min"))
         ok = False
+    for key in ("dont_know", "not_applicable"):
+        if d.get(key) is not None:
+            wrong = _stand_in_problem(kind, values, d.get("min"), d.get("max"), d[key])
+            if wrong:
+                problems.append(item.problem(f"'{key}' of '{d['id']}': {wrong}",
+                                             "give the answer the rules should see", key=key))
+                ok = False
     if not ok:
         return None
     return Fact(d["id"], element, kind, d.get("question", ""), d.get("help", ""), values,
-                d.get("min"), d.get("max"), item.loc())
+                d.get("min"), d.get("max"), item.loc(), d.get("dont_know"), d.get("not_applicable"))
+
+
+def _stand_in_problem(kind: str, values: tuple, low, high, value) -> str:
+    """What is wrong with `value` as an answer to a fact of this kind ("" if nothing)."""
+    if kind == "boolean":
+        return "" if isinstance(value, bool) else "a yes/no fact takes true or false"
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return "a number fact takes a number"
+        if kind == "integer" and not float(value).is_integer():
+            return "a whole number is needed"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return "the number is out of the fact's range"
+        return ""
+    items = value if kind == "choices" and isinstance(value, list) else None if kind == "choices" else [value]
+    if items is None:
+        return "a choices fact takes a list of its values"
+    bad = [v for v in items if v not in values]
+    return f"{bad[0]!r} is not one of its values" if bad else ""
 
 
 @dataclass
@@ -439,6 +517,7 @@ class _Context:
     elements: set[str]
     statuses: dict[str, Status]
     stages: dict[str, Stage]
+    groups: dict[str, Group] = field(default_factory=dict)
 
 
 def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[Problem]) -> Rule | None:
@@ -483,7 +562,14 @@ def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[
             if kind == "findings":
                 out.append(Finding(raw["id"], raw["severity"], element, raw["message"]))
             else:
-                out.append(Advice(raw["id"], element, raw["action"]))
+                for n_fact, fact_id in enumerate(raw.get("about") or []):
+                    if fact_id not in ctx.facts:
+                        problems.append(item.doc.problem(path + ("about", n_fact),
+                                                         f"unknown fact '{fact_id}'",
+                                                         did_you_mean(fact_id, ctx.facts)))
+                out.append(Advice(raw["id"], element, raw["action"], tuple(raw.get("about") or ()),
+                                  raw.get("priority", "medium"), raw.get("effort", "medium"),
+                                  raw.get("timeframe", "quarter"), raw.get("kind", "action")))
     if when is None or len(problems) > before:
         return None
     rule = Rule(d["id"], d.get("because", ""), when, tuple(status), stage, tuple(findings),
@@ -563,6 +649,17 @@ def _check_test(t: Test, ctx: _Context) -> tuple[str, str, bool] | None:
                     return problem
             return None
         return _check_numbers(op, values, f"'{t.ref}'", integer=False)
+    if t.subject in GROUP_SUBJECTS:
+        if t.ref not in ctx.groups:
+            return f"unknown group '{t.ref}'", did_you_mean(t.ref, ctx.groups) or \
+                "groups are listed under 'groups:'", True
+        if t.subject == "all_done":
+            if op not in ("equals", "not_equals") or not isinstance(value, bool):
+                return "'all_done' is yes/no: use 'equals: true' or 'equals: false'", "", False
+            return None
+        if t.subject == "done_count":
+            return _check_numbers(op, values, f"the number of done elements of '{t.ref}'", integer=True)
+        return _check_ranked(op, values, ctx.statuses, "status")
     if t.subject in ("status", "done", "disconnected"):
         if t.ref not in ctx.elements:
             return f"unknown element '{t.ref}'", did_you_mean(t.ref, ctx.elements), True
@@ -581,10 +678,13 @@ def _check_numbers(op: str, values, what: str, integer: bool) -> tuple[str, str,
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
             return f"{what} is a number; {v!r} is not", "write a number without quotes", False
+        if not numbers.exact(v):
+            return numbers.too_large(v), numbers.HINT, False
         if isinstance(v, float) and (not math.isfinite(v) or "e" in repr(v)):
             # durable-rules cannot read such a number in a rule (error 204 when compiling)
             return (f"the rule engine cannot compare with {v!r}",
-                    "use a threshold between 0.0001 and 10000000000000000", False)
+                    "use a threshold of at least 0.0001 (in size), written without an exponent",
+                    False)
     return None
 
 

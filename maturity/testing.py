@@ -6,7 +6,10 @@ Each case gives facts and what the assessment of those facts should say. What is
 - ``statuses``: the status of each element listed (elements not listed are not checked);
 - ``next``: the next dot's element id, or null for "every element is done";
 - ``disconnected``: the set of disconnected elements, exactly (order does not matter);
-- ``findings`` and ``advice``: at least these ids are given (others may be given too).
+- ``findings`` and ``advice``: at least these ids are given (others may be given too); advice
+  asked as a question (its facts unanswered) counts under ``questions``, not ``advice``;
+- ``no_findings`` and ``no_advice``: none of these ids is given (``no_advice`` as an action or a
+  re-anchoring; a question is not advice given).
 
 Besides pass or fail, a run reports coverage: the rules that no case makes fire and the stages
 that no case reaches, so a pack author can see what the cases leave untested. Rules that no
@@ -19,16 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assess import Assessment, assess
-from .checks import reachable
+from .assess import Assessment, assess, compiled_for
+from .checks import check_tests, reachable
 from .engine import Engine
-from .errors import DataError, Problem, did_you_mean
+from .errors import DataError
 from .model import Model, TestCase
-from .organisation import Organisation, check_facts, parse_answers
+from .organisation import Organisation, parse_answers
 from .recommend import next_dot
-from .yamlio import Document
 
-EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice")
+EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice", "questions",
+               "no_findings", "no_advice")
 JSON_FORMAT = 1
 
 
@@ -81,61 +84,6 @@ class SuiteResult:
         return self.failed == 0
 
 
-# Checking the cases against the model -----------------------------------------------------
-
-def check_tests(model: Model) -> list[Problem]:
-    """Every problem with the pack's test cases: facts the model does not have or answers it
-    does not allow, and expected ids (stage, element, status, finding, advice) it does not know."""
-    problems: list[Problem] = []
-    for case in model.tests:
-        doc, at = _where(case)
-        problems += check_facts(case.facts, model, doc, at + ("facts",))
-        problems += _check_expect(case.expect, model, doc, at + ("expect",))
-    return problems
-
-
-def _where(case: TestCase) -> tuple[Document, tuple]:
-    """The document and path of a case; a case made in code is located at its `loc`."""
-    if case.doc is not None:
-        return case.doc, tuple(case.path)
-    doc = Document(case.loc.file, None, values={(): (case.loc.line, case.loc.column)})
-    return doc, ()
-
-
-def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[Problem]:
-    problems = []
-    elements, stages, statuses = model.element_by_id, model.stage_by_id, model.status_by_id
-
-    def unknown(path: tuple, what: str, value: Any, known, key: bool = False) -> None:
-        problems.append(doc.problem(path, f"unknown {what} '{value}'",
-                                    did_you_mean(str(value), known), key=key))
-
-    stage = expect.get("stage")
-    if stage is not None and stage not in stages:
-        unknown(at + ("stage",), "stage", stage, stages)
-    for element, level in (expect.get("statuses") or {}).items():
-        if element not in elements:
-            unknown(at + ("statuses", element), "element", element, elements, key=True)
-        if level not in statuses:
-            unknown(at + ("statuses", element), "status", level, statuses)
-    nxt = expect.get("next")
-    if nxt is not None and nxt not in elements:
-        unknown(at + ("next",), "element", nxt, elements)
-    for n, element in enumerate(expect.get("disconnected") or []):
-        if element not in elements:
-            unknown(at + ("disconnected", n), "element", element, elements)
-    given = {"findings": {f.id for r in model.rules for f in r.findings},
-             "advice": {a.id for r in model.rules for a in r.advice}}
-    for kind, known in given.items():
-        for n, ident in enumerate(expect.get(kind) or []):
-            if ident not in known:
-                what = "finding" if kind == "findings" else "advice"
-                problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
-                                            did_you_mean(ident, known)
-                                            or f"list the ids under 'then: {kind}:' of a rule"))
-    return problems
-
-
 # Running ---------------------------------------------------------------------------------
 
 def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
@@ -146,6 +94,7 @@ def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
     problems = check_tests(model)
     if problems:
         raise DataError(problems)
+    compiled_for(model)  # a pack beyond the engine's limits is refused, with or without cases
     result = SuiteResult(model)
     fired: set[str] = set()
     reached: set[str] = set()
@@ -191,12 +140,18 @@ def compare(expect: dict, a: Assessment) -> list[Difference]:
         if want_set != got_set:
             out.append(Difference("disconnected", _names(model.in_model_order(want_set)),
                                   _names(model.in_model_order(got_set))))
-    given = {"findings": [f.finding.id for f in a.findings], "advice": [x.advice.id for x in a.advice]}
+    given = {"findings": [f.finding.id for f in a.findings],
+             "advice": [x.advice.id for x in a.advice if x.kind != "question"],
+             "questions": [x.advice.id for x in a.advice if x.kind == "question"]}
     for kind, got_ids in given.items():
         want_ids = list(dict.fromkeys(expect.get(kind) or []))
         missing = [i for i in want_ids if i not in got_ids]
         if missing:
             out.append(Difference(kind, "at least " + ", ".join(want_ids), _names(got_ids)))
+    for kind, got_ids in (("no_findings", given["findings"]), ("no_advice", given["advice"])):
+        unwanted = [i for i in dict.fromkeys(expect.get(kind) or []) if i in got_ids]
+        if unwanted:
+            out.append(Difference(kind, "none of " + ", ".join(unwanted), _names(got_ids)))
     return out
 
 

@@ -13,6 +13,8 @@ and mappings may nest at most `MAX_DEPTH` levels.
 from __future__ import annotations
 
 import datetime
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,18 +68,47 @@ class Document:
 
 
 def display_path(path: Path | str) -> str:
-    """How a file is named in messages: relative to the working folder when inside it."""
+    """How a file is named in messages: relative to the working folder when inside it, as
+    valid text (bytes of the name that are not UTF-8 become U+FFFD)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+        # A link is named as the user wrote it, not as what it points at (nor, when it leads
+        # nowhere, as an error of its own).
+        real = p.parent.resolve() / p.name if p.is_symlink() else p.resolve()
+        shown = str(real.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        shown = str(p)
+    return printable(shown)
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8, which Python keeps in names as
+    lone surrogates, become U+FFFD, so that messages and JSON stay valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def link_problem(path: Path) -> str:
+    """What is wrong with `path` when it is a link that leads nowhere, else ""."""
+    if not path.is_symlink():
+        return ""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return f"a link to '{os.readlink(path)}', which does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that loops (it leads back to itself)"
+        return f"a link that cannot be followed: {exc.strerror}"
+    return ""
 
 
 def read_text(path: Path | str, name: str | None = None) -> str:
     """A file's text as UTF-8, or a DataError naming the file and what is wrong with it."""
     shown = name or display_path(path)
     p = Path(path)
+    broken = link_problem(p)
+    if broken:
+        raise DataError([Problem(shown, 0, 0, f"is {broken}", "check the path")])
     if not p.exists():
         raise DataError([Problem(shown, 0, 0, "no such file", "check the path")])
     if p.is_dir():

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import maturity.model
 from maturity.cli import docs
 from maturity.schema import schema_text
 
@@ -67,20 +68,49 @@ def _doc_commands(name: str) -> list[str]:
     return commands
 
 
-def test_tutorial_commands_run(tmp_path, monkeypatch):
+def test_tutorial_commands_run(tmp_path):
+    """Every command of the tutorial, run as a new user runs it: the installed `dots` (the one
+    beside this interpreter), in an empty folder outside the repository, nothing copied in."""
+    import os
     import shlex
-    import shutil
+    import subprocess
+    import sys
 
-    from click.testing import CliRunner
-
-    from maturity.cli.main import cli
-
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
+    dots = Path(sys.executable).parent / "dots"
+    folder = tmp_path / "work"
+    folder.mkdir()
+    assert ROOT not in folder.resolve().parents
     commands = _doc_commands("tutorial.md")
-    assert len(commands) >= 8
+    assert len(commands) >= 12
+    # What the consultant types in the interview: two answers, then the end of input.
+    typed = {"dots interview client.yaml": "yes\nno +\nSigned off in March\ngoals.pdf\n"}
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     for command in commands:
-        result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
-        assert result.exit_code == 0, f"{command}\n{result.output}"
-    assert (tmp_path / "mid-size.svg").read_text("utf-8").count("<svg") == 1
-    assert (tmp_path / "mid-size.png").read_bytes()[:4] == b"\x89PNG"
+        result = subprocess.run([str(dots), *shlex.split(command)[1:]], cwd=folder, env=env,
+                                input=typed.get(command, ""), capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 0, f"{command}\n{result.stdout}\n{result.stderr}"
+    assert (folder / "mid-size.svg").read_text("utf-8").count("<svg") == 1
+    assert (folder / "mid-size.png").read_bytes()[:4] == b"\x89PNG"
+    assert (folder / "organisation.schema.json").is_file()
+    client = (folder / "client.yaml").read_text("utf-8")
+    assert "  purpose.goals_written: true\n" in client
+    assert "    note: Signed off in March\n    evidence: [goals.pdf]\n" in client
+    assert (folder / "client.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_engine_md_table_of_rounds_matches_the_loader():
+    """Each subject the table lists for a round puts a rule in that round (Rule.stratum)."""
+    import re
+    from maturity.model import Rule, Test as Check
+    text = (ROOT / "docs" / "engine.md").read_text("utf-8")
+    rows = re.findall(r"^\| (\d) \| [^|]+ \| ([^|]+) \|", text, re.M)
+    assert [r for r, _ in rows] == ["0", "1", "2"]
+    seen = set()
+    for number, subjects in rows:
+        for subject in re.findall(r"`(\w+)", subjects):
+            if subject in maturity.model.SUBJECTS and subject not in seen:
+                seen.add(subject)
+                rule = Rule("r", "", Check(subject, "x", "equals", True))
+                assert rule.stratum == int(number), subject
+    assert seen == set(maturity.model.SUBJECTS)

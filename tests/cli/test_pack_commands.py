@@ -135,7 +135,7 @@ def test_schema_written_to_a_file(workdir: Path):
 
 
 def test_schema_list(workdir: Path):
-    assert exits(invoke(["schema", "--list"]), 0).stdout == "organisation\npack\n"
+    assert exits(invoke(["schema", "--list"]), 0).stdout == "organisation\npack\nsurvey\n"
 
 
 def test_schema_into_a_missing_folder(workdir: Path):
