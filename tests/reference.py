@@ -1,12 +1,12 @@
-"""A reference evaluator of the documented rule semantics (docs/engine.md, "Rounds" and
-"Resolution between rounds"; docs/yaml-format.md, "Conditions"), in plain Python and
-independent of maturity/compiler.py and maturity/assess.py. The differential test
+"""A reference evaluator of the documented rule semantics (docs/engine.md, "Rounds",
+"Resolution between rounds", "Unanswered is unknown" and "Advice while its facts are
+unanswered"; docs/yaml-format.md, "Conditions"), in plain Python and independent of
+maturity/compiler.py, maturity/questions.py and maturity/assess.py. The differential test
 (tests/test_differential.py) requires the engine to give what this gives.
 
 It reads a loaded `Model` (the loader decides what a pack means; this decides what it does).
 Conditions are evaluated in three-valued (Kleene) logic, True, False or None for unknown, and a
-rule fires only when its condition is True. Under today's documented semantics no test is ever
-unknown, so this is plain two-valued logic; what a test on an unanswered fact gives is decided
+rule fires only when its condition is True. What a test on an unanswered fact gives is decided
 in one place, `on_unanswered`.
 """
 
@@ -27,16 +27,22 @@ class Outcome:
     done: tuple[str, ...]                   # elements done, in model order
     disconnected: tuple[str, ...]           # elements disconnected, in model order
     findings: tuple[str, ...]               # finding ids, sorted
-    advice: tuple[str, ...]                 # advice ids, sorted
+    advice: tuple[str, ...]                 # ids of advice given (not asked), sorted
+    questions: tuple[str, ...] = ()         # ids of advice asked as questions, sorted
 
 
 def on_unanswered(test: Test) -> bool | None:
-    """What a test on an unanswered fact (or the count of one) gives. Documented today: it
-    fails every test but `present: false`, so `not` of it holds. (With three-valued logic for
-    unanswered facts this returns None, unknown, for every operator but `present`.)"""
+    """What a test on an unanswered fact (or the count of one) gives: unknown, whatever the
+    operator, but `present`, which asks exactly whether there is an answer. (Before three-valued
+    logic it was False, so that `not` of it held.)"""
     if test.op == "present":
         return test.value is False
-    return False
+    return None
+
+
+# What a test on a fact an advice item is `about` gives for its question twin: it is let
+# through, true and so is its negation.
+THROUGH = "through"
 
 
 def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
@@ -69,10 +75,21 @@ def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
     env.disconnected = {e.id: rank[e.id] > 0 and not all(env.done[p] for p in prerequisites[e.id])
                         for e in model.elements}
 
+    members: dict[str, list[str]] = {g.id: [] for g in model.groups}
+    group_of = {g.id: g.within for g in model.groups}
+    for element in model.elements:
+        group = element.group
+        while group is not None:
+            members[group].append(element.id)
+            group = group_of[group]
+    env.groups = {g: ([env.done[e] for e in m], [rank[e] for e in m]) for g, m in members.items()}
+
     fired += [r for r in rounds[1] if _holds(r.when, env) is True]
     # Stage: the highest set by a rule that fired in rounds 0 and 1; the first when none did.
     env.stage = max((stage_rank[r.stage] for r in fired if r.stage), default=0)
     fired += [r for r in rounds[2] if _holds(r.when, env) is True]
+    asked = [(r, a) for n in range(3) for r in rounds[n] if r not in fired
+             for a in r.advice if _asked(r, a, env)]
 
     order = [e.id for e in model.elements]
     return Outcome(
@@ -81,7 +98,22 @@ def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
         done=tuple(e for e in order if env.done[e]),
         disconnected=tuple(e for e in order if env.disconnected[e]),
         findings=tuple(sorted({f.id for r in fired for f in r.findings})),
-        advice=tuple(sorted({a.id for r in fired for a in r.advice})))
+        advice=tuple(sorted({a.id for r in fired for a in r.advice})),
+        questions=tuple(sorted({a.id for _, a in asked})))
+
+
+def _asked(rule: Rule, advice, env: "_Env") -> bool:
+    """Whether `advice` of a rule that did not fire is asked as a question: its rule's
+    condition holds once the tests on the unanswered facts that the rule's advice is about are
+    let through, and some fact this advice is about is unanswered and tested by the rule."""
+    about = {f for a in rule.advice for f in a.about}
+    tested = {t.ref for t in _tests(rule.when) if t.subject in ("fact", "count")}
+    env.through = {f for f in about if f not in env.facts}
+    try:
+        holds = _holds(rule.when, env) is True
+    finally:
+        env.through = set()
+    return holds and any(f not in env.facts and f in tested for f in advice.about)
 
 
 class _Env:
@@ -93,7 +125,9 @@ class _Env:
         self.rank: dict[str, int] = {}
         self.done: dict[str, bool] = {}
         self.disconnected: dict[str, bool] = {}
+        self.groups: dict[str, tuple[list[bool], list[int]]] = {}  # done flags, status ranks
         self.stage = 0
+        self.through: set[str] = set()  # facts whose tests are let through (question twins)
 
 
 def _round(rule: Rule) -> int:
@@ -101,7 +135,7 @@ def _round(rule: Rule) -> int:
     subjects = {t.subject for t in _tests(rule.when)}
     if "stage" in subjects:
         return 2
-    if subjects & {"status", "done", "disconnected"}:
+    if subjects & {"status", "done", "disconnected", "all_done", "done_count", "lowest_status"}:
         return 1
     return 0
 
@@ -114,22 +148,29 @@ def _tests(condition: Condition) -> list[Test]:
     return [t for c in condition.items for t in _tests(c)]
 
 
-def _holds(condition: Condition, env: _Env) -> bool | None:
-    """True, False, or None (unknown), in Kleene's logic."""
+def _holds(condition: Condition, env: _Env, positive: bool = True) -> bool | None:
+    """True, False, or None (unknown), in Kleene's logic, of `condition` (of its negation when
+    not `positive`): `not` is pushed down to the tests, where a test let through holds either
+    way."""
     if isinstance(condition, Not):
-        value = _holds(condition.item, env)
-        return None if value is None else not value
+        return _holds(condition.item, env, not positive)
     if isinstance(condition, (All, Any_)):
-        values = [_holds(c, env) for c in condition.items]
-        decisive = isinstance(condition, Any_)  # True decides `any`, False decides `all`
+        values = [_holds(c, env, positive) for c in condition.items]
+        decisive = isinstance(condition, Any_) == positive  # True decides `any`, False `all`
         if decisive in values:
             return decisive
         return None if None in values else not decisive
-    return _test(condition, env)
+    value = _test(condition, env)
+    if value == THROUGH:
+        return True
+    return value if value is None or positive else not value
 
 
-def _test(t: Test, env: _Env) -> bool | None:
+def _test(t: Test, env: _Env) -> bool | str | None:
+    """True, False, None (unknown) or THROUGH."""
     if t.subject in ("fact", "count"):
+        if t.ref in env.through and t.op != "present":
+            return THROUGH
         if t.ref not in env.facts:
             return on_unanswered(t)
         if t.op == "present":
@@ -140,6 +181,13 @@ def _test(t: Test, env: _Env) -> bool | None:
         return _compare(t.op, env.rank[t.ref], _ranks(t.value, env.status_rank))
     if t.subject == "stage":
         return _compare(t.op, env.stage, _ranks(t.value, env.stage_rank))
+    if t.subject in ("all_done", "done_count", "lowest_status"):
+        done, ranks = env.groups[t.ref]
+        if t.subject == "all_done":
+            return _compare(t.op, all(done), t.value)
+        if t.subject == "done_count":
+            return _compare(t.op, sum(done), t.value)
+        return _compare(t.op, min(ranks), _ranks(t.value, env.status_rank))
     flags = env.done if t.subject == "done" else env.disconnected
     return _compare(t.op, flags[t.ref], t.value)
 
