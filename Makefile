@@ -6,7 +6,8 @@
 # Set-up, shared by all three and quick when already done:
 #   - a Python 3.10-3.12 (scripts/find-python; `make PYTHON=/path/to/python3.x demo` picks one,
 #     and remakes .venv if it was made with another);
-#   - system packages where missing: Graphviz, a C compiler, Python headers (scripts/ensure-system);
+#   - system packages where missing: Graphviz, a C compiler, Python headers, Pango and fonts for
+#     PDF reports; for `make test` also Chromium and poppler-utils (scripts/ensure-system);
 #   - .venv with the package installed from this folder, not editable, so that the tests see
 #     what users get; re-installed when pyproject.toml or a file under maturity/, cli/, rules/
 #     or examples/ changes (or one is added or removed).
@@ -26,6 +27,7 @@ demo: system
 	$(VENV)/bin/dots demo
 
 test: system
+	@sh scripts/ensure-system $(PY) --test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -56,14 +56,23 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Picture file; its suffix picks the format: .svg, .png, .pdf or .dot "
                    "(default: FACTS's name with .svg, in the current folder).")
-def render(facts: str, rules: str | None, output: str | None) -> None:
-    """Draw the dependency graph: dots coloured by status, the next dot and disconnected dots
-    marked."""
+@click.option("--layout", type=click.Choice(maturity.LAYOUTS), default="wide", show_default=True,
+              help="wide: left to right, for screens; page: top to bottom, to fit an A4 page; "
+                   "slide: to fit a 16:9 slide.")
+@click.option("--ladder", is_flag=True, help="Draw the stage ladder beside the graph, with "
+              "'you are here'.")
+@click.option("--dpi", type=click.IntRange(36, 1200), default=None, metavar="N",
+              help="Resolution of a .png (default: Graphviz's 96).")
+def render(facts: str, rules: str | None, output: str | None, layout: str, ladder: bool,
+           dpi: int | None) -> None:
+    """Draw the dependency graph: dots numbered in the order to connect them and coloured by
+    status, the next dot and disconnected dots marked, a legend, the date and stage in the
+    title."""
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path)
+        maturity.render(load_assessment(facts, rules), path, layout, ladder=ladder, dpi=dpi)
         click.echo(f"wrote {path}")
     run(work)
 
@@ -122,6 +131,11 @@ from .pack_commands import init_command, rules_group, schema_command  # noqa: E4
 cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(init_command)
+from .document_commands import compare_command, report_command, whatif_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(compare_command)
+cli.add_command(whatif_command)
 
 
 def main() -> None:
