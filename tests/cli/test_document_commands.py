@@ -295,3 +295,25 @@ def test_whatif_unanswers_with_an_empty_value(workdir):
 def test_whatif_bad_settings(workdir, setting, message, hint):
     facts = copy(BEFORE, workdir)
     fails(invoke(["whatif", facts, "--set", setting]), message, hint)
+
+
+# dots render --layout -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["just-do-it", BEFORE, "enterprise"])
+@pytest.mark.parametrize("layout", ["page", "slide"])
+def test_render_layouts_match_golden(workdir, golden, example, layout):
+    facts = copy(example, workdir)
+    result = invoke(["render", facts, "-o", "p.dot", "--layout", layout, "--ladder"])
+    assert result.exit_code == 0, result.stderr
+    golden(f"{example}.{layout}.dot", (workdir / "p.dot").read_text("utf-8"))
+
+
+def test_render_dpi_sets_the_png_size(workdir):
+    facts = copy(BEFORE, workdir)
+    widths = []
+    for dpi in ("50", "100"):
+        assert invoke(["render", facts, "-o", f"p{dpi}.png", "--layout", "page", "--dpi", dpi]).exit_code == 0
+        widths.append(int.from_bytes((workdir / f"p{dpi}.png").read_bytes()[16:20], "big"))
+    assert 1.8 < widths[1] / widths[0] < 2.2
+    result = invoke(["render", facts, "-o", "p.png", "--dpi", "5"])
+    assert result.exit_code == 2 and "5 is not in the range 36<=x<=1200" in result.stderr
