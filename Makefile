@@ -2,17 +2,22 @@
 #   make demo   set up, then assess the bundled example and draw its picture
 #   make test   set up, then run every test (make test PYTEST_ARGS='-x -k wheel' to pass options)
 #   make bench  set up, then run the benchmarks
-#   make clean  remove .venv and build output
-# Set-up, shared by all three and quick when already done:
-#   - a Python 3.10-3.12 (scripts/find-python; `make PYTHON=/path/to/python3.x demo` picks one,
-#     and remakes .venv if it was made with another);
-#   - system packages where missing: Graphviz, a C compiler, Python headers, Pango and fonts for
-#     PDF reports; for `make test` also Chromium and poppler-utils (scripts/ensure-system);
+#   make test-pythons  `make test`, then the same whole suite on every other Python 3.10-3.13
+#               found (scripts/find-python --all), each in its own .venv-X.Y; or only on those
+#               named: make test-pythons PYTHONS='/usr/bin/python3.13'
+#   make clean  remove .venv, .venv-X.Y and build output
+# Set-up, shared by all and quick when already done:
+#   - a Python 3.10-3.13 (scripts/find-python; `make PYTHON=/path/to/python3.x demo` picks one,
+#     and remakes .venv if it was made with another; VENV=.venv-3.13 puts it elsewhere);
+#   - system packages where missing: Graphviz, a C compiler, Python headers and venv, Pango and
+#     fonts for PDF reports; for `make test` also Chromium and poppler-utils (scripts/ensure-system);
+#   - on Python 3.13, durable-rules built with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject
+#     and never from pip's cache (scripts/ensure-durable-rules): as released it does not import;
 #   - .venv with the package installed from this folder, not editable, so that the tests see
 #     what users get; re-installed when pyproject.toml or a file under maturity/, cli/, rules/
 #     or examples/ changes (or one is added or removed).
 
-VENV := .venv
+VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --no-input
 STAMP := $(VENV)/.installed
@@ -21,7 +26,7 @@ SOURCES := pyproject.toml \
 	$(shell find maturity cli rules examples -type f ! -name '*.py[co]' ! -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort)
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench setup system clean
+.PHONY: demo test test-pythons bench setup system clean
 
 demo: system
 	$(VENV)/bin/dots demo
@@ -29,6 +34,19 @@ demo: system
 test: system
 	@sh scripts/ensure-system $(PY) --test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Each interpreter in its own .venv-X.Y, so that switching does not remake .venv.
+test-pythons: test
+	@default=$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \
+	pythons="$(PYTHONS)"; [ -n "$$pythons" ] || pythons=$$(sh scripts/find-python --all) || exit 1; \
+	status=0; \
+	for python in $$pythons; do \
+		v=$$("$$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])') || { status=1; continue; }; \
+		[ "$$v" != "$$default" ] || continue; \
+		echo "== the whole suite on Python $$v ($$python), in .venv-$$v"; \
+		$(MAKE) --no-print-directory VENV=.venv-$$v PYTHON="$$python" test || status=1; \
+	done; \
+	exit $$status
 
 bench: setup
 	$(PY) bench/run.py
@@ -78,9 +96,10 @@ $(SOURCE_LIST): | $(PY)
 $(STAMP): $(PY) $(SOURCE_LIST) $(SOURCES)
 	@echo "installing connect-the-dots and its dependencies into $(VENV) (the first time, durable-rules compiles: a minute or so)"
 	@rm -rf build *.egg-info
+	@sh scripts/ensure-durable-rules $(PY)
 	$(PIP) install -qq '.[test]'
 	@rm -rf build *.egg-info
 	@touch $@
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info out .pytest_cache
+	rm -rf $(VENV) .venv-3.* build dist *.egg-info out .pytest_cache

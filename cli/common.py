@@ -16,26 +16,65 @@ import maturity
 FORMATS = click.Choice(["text", "json"])
 
 
+EXIT_CLOSED_OUTPUT = 141  # 128 + SIGPIPE: what a tool stopped by a closed pipe exits with
+EXIT_INTERRUPTED = 130    # 128 + SIGINT: Ctrl-C
+
+
 def run(work: Callable[[], None]) -> None:
-    """Run a command's work; turn library errors into messages and exit codes (1: bad data)."""
+    """Run a command's work; turn library errors into messages and exit codes (1: bad data,
+    130: interrupted, 141: standard output closed, as in `dots demo | head -1`)."""
     try:
         work()
     except maturity.MaturityError as exc:
         click.echo(exc.format(), err=True)
         sys.exit(1)
-    except Exception as exc:  # a bug of ours: one line, not a traceback (DOTS_DEBUG=1 shows it)
-        if os.environ.get("DOTS_DEBUG"):
-            raise
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("  hint: this is a bug in dots; run again with DOTS_DEBUG=1 and report the "
-                   "traceback", err=True)
+    except BrokenPipeError:
+        closed_output()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:
+        if os.environ.get("DOTS_DEBUG") or not exc.filename:
+            _internal(exc)
+        # A file the system would not let us read or write is the user's situation, not a bug.
+        name = os.fsdecode(exc.filename) if not isinstance(exc.filename, str) else exc.filename
+        click.echo(f"error: {printable(name)}: {exc.strerror or exc}", err=True)
         sys.exit(1)
+    except Exception as exc:  # a bug of ours: one line, not a traceback (DOTS_DEBUG=1 shows it)
+        _internal(exc)
+
+
+def _internal(exc: Exception) -> None:
+    if os.environ.get("DOTS_DEBUG"):
+        raise exc
+    click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+    click.echo("  hint: this is a bug in dots; run again with DOTS_DEBUG=1 and report the "
+               "traceback", err=True)
+    sys.exit(1)
+
+
+def closed_output() -> None:
+    """Exit quietly because standard output was closed (the reader of a pipe has gone), as
+    other command-line tools do; what is still buffered goes nowhere instead of failing again
+    at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (as under CliRunner)
+        pass
+    sys.exit(EXIT_CLOSED_OUTPUT)
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as surrogates)
+    become U+FFFD, so that messages and JSON stay valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def rules_option(f):
     return click.option("--rules", "rules", metavar="PACK", default=None,
                         help="Rule pack: a folder or YAML file, or a built-in pack name "
-                             "(default: the built-in 'default' pack).")(f)
+                             "(default: the pack named by FACTS's 'pack:', else the built-in "
+                             "'default' pack).")(f)
 
 
 def format_option(f):
@@ -49,8 +88,7 @@ def output_option(f):
 
 
 def load_assessment(facts: str, rules: str | None) -> maturity.Assessment:
-    model = maturity.load_pack(rules)
-    organisation = maturity.load_organisation(facts, model)
+    model, organisation = maturity.load_facts(facts, rules)
     return maturity.assess(model, organisation)
 
 

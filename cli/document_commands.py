@@ -92,7 +92,8 @@ def compare_command(previous: str, current: str, rules: str | None, fmt: str, ou
             raise maturity.OutputError("the picture needs CURRENT as a facts file, not saved JSON",
                                        "give CURRENT's facts file, or leave out --picture", current)
         data = compare.compare(before, after, allow_pack_change=allow_pack_change,
-                               model=after.assessment.model if after.assessment else maturity.load_pack(rules))
+                               model=after.assessment.model if after.assessment else
+                               compare.model_of(after, rules))
         text = maturity.to_json(data) if fmt == "json" else compare.compare_text(data)
         if picture is not None:
             maturity.render(after.assessment, picture, layout, changed=compare.changed_marks(data),
@@ -120,8 +121,7 @@ def whatif_command(facts: str, settings: tuple[str, ...], rules: str | None, fmt
         if output is not None:
             maturity.check_output_path(Path(output))
         changes = dict(whatif.parse_setting(s) for s in settings)
-        model = maturity.load_pack(rules)
-        organisation = maturity.load_organisation(facts, model)
+        model, organisation = maturity.load_facts(facts, rules)
         before, after = whatif.whatif(model, organisation, changes)
         data = whatif.whatif_data(before, after, changes)
         emit(maturity.to_json(data) if fmt == "json" else whatif.whatif_text(data), output)

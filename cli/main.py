@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 import maturity
+from maturity import bundled
 
-from .common import emit, format_option, load_assessment, output_option, rules_option, run
+from .common import EXIT_INTERRUPTED, closed_output, emit, format_option, load_assessment, output_option, rules_option, run
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -86,11 +87,8 @@ def render(facts: str, rules: str | None, output: str | None, layout: str, ladde
 def demo(example: str, out_dir: str, rules: str | None) -> None:
     """Assess a bundled example organisation, print the result and draw its picture."""
     def work() -> None:
+        bundled.example_text(example)  # an unknown name is told with the names there are
         examples = resources.files("maturity.examples")
-        names = sorted(p.name[:-5] for p in examples.iterdir() if p.name.endswith(".yaml"))
-        if example not in names:
-            raise maturity.OutputError(f"no bundled example '{example}'",
-                                       f"choose one of: {', '.join(names)}")
         with resources.as_file(examples / f"{example}.yaml") as facts:
             a = load_assessment(str(facts), rules)
         click.echo(maturity.assessment_text(a), nl=False)
@@ -107,30 +105,16 @@ def demo(example: str, out_dir: str, rules: str | None) -> None:
     run(work)
 
 
-@cli.command()
-@rules_option
-@click.option("--template", is_flag=True,
-              help="Print a facts file to fill in: every fact unanswered, its question as a comment.")
-@click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write the template to FILE; refuses to replace an existing file.")
-def facts(rules: str | None, template: bool, output: str | None) -> None:
-    """List the facts a consultant collects, or (--template) start a facts file for a client."""
-    def work() -> None:
-        if output is not None and Path(output).exists():
-            raise maturity.OutputError("the file exists already", "choose a new name; "
-                                       "dots never replaces a facts file", output)
-        model = maturity.load_pack(rules)
-        text = maturity.facts_template(model) if template or output else maturity.facts_table(model)
-        emit(text, output)
-    run(work)
-
-
 # Each room of commands lives in its own module and is registered here.
 from .pack_commands import init_command, rules_group, schema_command  # noqa: E402
 
 cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(init_command)
+from .facts_commands import examples_command, facts_command  # noqa: E402
+
+cli.add_command(facts_command)
+cli.add_command(examples_command)
 from .document_commands import compare_command, report_command, whatif_command  # noqa: E402
 
 cli.add_command(report_command)
@@ -145,8 +129,31 @@ def main() -> None:
     # `dots assess` run; freezing them first skips it. Nothing here needs a finaliser to run at
     # exit, and standard output and error are flushed as usual. See docs/performance.md.
     atexit.register(gc.freeze)
+    # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
+    # command exits 130 and a closed standard output 141, silently (see common.run).
+    stdout = sys.stdout
     try:
-        cli(prog_name="dots")
-    except KeyboardInterrupt:  # pragma: no cover
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+        code = cli.main(prog_name="dots", standalone_mode=False)
+    except SystemExit as exc:
+        if sys.stdout is not stdout:  # click met a closed pipe itself (in --help, say)
+            sys.stdout = stdout
+            closed_output()
+        code = exc.code
+    except click.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            code = EXIT_INTERRUPTED
+        else:
+            click.echo("Aborted!", err=True)
+            code = 1
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        closed_output()
+    try:
+        sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
+    except BrokenPipeError:
+        closed_output()
+    sys.exit(code if isinstance(code, int) else 0)

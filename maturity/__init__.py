@@ -7,7 +7,7 @@ from .assess import Assessment, ElementResult, Evidence, assess
 from .checks import check_pack, pack_warnings
 from .errors import DataError, EngineError, MaturityError, OutputError, Problem
 from .model import Model
-from .organisation import Organisation, load_organisation
+from .organisation import Answer, Organisation, load_facts, load_organisation
 from .pack import builtin_packs, load_pack
 from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
@@ -26,9 +26,9 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
 __all__ = [
-    "Assessment", "DataError", "ElementResult", "EngineError", "Evidence", "MaturityError",
+    "Answer", "Assessment", "DataError", "ElementResult", "EngineError", "Evidence", "MaturityError",
     "Model", "Organisation", "OutputError", "Problem", "Step", "__version__", "assess",
-    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_organisation", "load_pack",
+    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_facts", "load_organisation", "load_pack",
     "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
     "roadmap_text", "to_dot", "to_json", "write_atomic",
     # pack test cases (dots rules test)

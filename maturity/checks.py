@@ -1,7 +1,7 @@
 """Checking a rule pack without running it (`dots rules check`).
 
 Errors are what stops a pack loading (`pack.load_pack`) and test cases that name facts, answers
-or ids the pack does not have (`testing.check_tests`). Warnings are about a pack that loads
+or ids the pack does not have (`check_tests`). Warnings are about a pack that loads
 but cannot work as written: rules that can never fire, stages no organisation can reach, facts
 no rule reads, elements no rule gives a status.
 
@@ -29,24 +29,79 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from .errors import DataError, Problem, sorted_problems
-from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, FACTS, STATUSES,
+from .errors import DataError, Problem, did_you_mean, sorted_problems
+from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, TestCase, FACTS, STATUSES,
                     STAGE, tests_in)
+from .organisation import check_facts
 from .pack import load_pack
+from .yamlio import Document
 
 
 def check_pack(spec: str | Path | None = None) -> list[Problem]:
     """Every problem of the pack `spec` (a folder, a file or a built-in name; default: the
     default pack): errors first, then warnings, each group in file and line order. Warnings are
     looked for only when the pack loads. Nothing is written and the rule engine is not used."""
-    from .testing import check_tests  # here: testing uses this module's `reachable`
-
     try:
         model = load_pack(spec)
     except DataError as exc:
         return sorted_problems(exc.problems())
     errors = check_tests(model)
     return sorted_problems(errors) + pack_warnings(model)
+
+
+# The pack's test cases, without running them -------------------------------------------
+
+def check_tests(model: Model) -> list[Problem]:
+    """Every problem with the pack's test cases: facts the model does not have or answers it
+    does not allow, and expected ids (stage, element, status, finding, advice) it does not know."""
+    problems: list[Problem] = []
+    for case in model.tests:
+        doc, at = _where(case)
+        problems += check_facts(case.facts, model, doc, at + ("facts",))
+        problems += _check_expect(case.expect, model, doc, at + ("expect",))
+    return problems
+
+
+def _where(case: TestCase) -> tuple[Document, tuple]:
+    """The document and path of a case; a case made in code is located at its `loc`."""
+    if case.doc is not None:
+        return case.doc, tuple(case.path)
+    doc = Document(case.loc.file, None, values={(): (case.loc.line, case.loc.column)})
+    return doc, ()
+
+
+def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[Problem]:
+    problems = []
+    elements, stages, statuses = model.element_by_id, model.stage_by_id, model.status_by_id
+
+    def unknown(path: tuple, what: str, value: Any, known, key: bool = False) -> None:
+        problems.append(doc.problem(path, f"unknown {what} '{value}'",
+                                    did_you_mean(str(value), known), key=key))
+
+    stage = expect.get("stage")
+    if stage is not None and stage not in stages:
+        unknown(at + ("stage",), "stage", stage, stages)
+    for element, level in (expect.get("statuses") or {}).items():
+        if element not in elements:
+            unknown(at + ("statuses", element), "element", element, elements, key=True)
+        if level not in statuses:
+            unknown(at + ("statuses", element), "status", level, statuses)
+    nxt = expect.get("next")
+    if nxt is not None and nxt not in elements:
+        unknown(at + ("next",), "element", nxt, elements)
+    for n, element in enumerate(expect.get("disconnected") or []):
+        if element not in elements:
+            unknown(at + ("disconnected", n), "element", element, elements)
+    given = {"findings": {f.id for r in model.rules for f in r.findings},
+             "advice": {a.id for r in model.rules for a in r.advice}}
+    for kind, known in given.items():
+        for n, ident in enumerate(expect.get(kind) or []):
+            if ident not in known:
+                what = "finding" if kind == "findings" else "advice"
+                problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
+                                            did_you_mean(ident, known)
+                                            or f"list the ids under 'then: {kind}:' of a rule"))
+    return problems
 
 
 def pack_warnings(model: Model) -> list[Problem]:

@@ -18,8 +18,7 @@ from .assess import Assessment, assess
 from .errors import DataError, Problem
 from .explain import answer
 from .model import Model
-from .organisation import load_organisation
-from .pack import load_pack
+from .organisation import load_facts
 from .report import assessment_data
 from .yamlio import display_path
 
@@ -47,8 +46,8 @@ def load_side(path: str, rules: str | None, role: str) -> Side:
     """A facts file (assessed with `rules`) or a saved JSON assessment."""
     if Path(path).suffix.lower() == ".json":
         return _json_side(path, role)
-    model = load_pack(rules)
-    return side_of(assess(model, load_organisation(path, model)), path)
+    model, organisation = load_facts(path, rules)
+    return side_of(assess(model, organisation), path)
 
 
 def _json_side(path: str, role: str) -> Side:
@@ -69,6 +68,16 @@ def _json_side(path: str, role: str) -> Side:
         raise DataError([Problem(shown, 1, 1, "not an assessment saved by `dots assess --format json`",
                                  "save one with: dots assess FACTS --format json -o FILE.json")])
     return Side(data, shown)
+
+
+def model_of(side: Side, rules: str | None) -> Model | None:
+    """The pack a saved JSON side was assessed with, for its status levels: `rules`, or the
+    built-in pack of that id; None when neither is at hand (levels moved are then unknown)."""
+    from .pack import builtin_packs, load_pack
+    if rules is not None:
+        return load_pack(rules)
+    ident = side.data["pack"].get("id")
+    return load_pack(ident) if ident in builtin_packs() else None
 
 
 def check_packs(before: Side, after: Side, allow_pack_change: bool) -> None:

@@ -212,7 +212,8 @@ def write_report(assessment, path: Path | str, *, template_dir: Path | str | Non
                  appendix: bool = True, progress: dict | None = None,
                  benchmark: dict | None = None, layout: str = "page") -> Path:
     """Write the client report to `path` (format by suffix), whole or not at all."""
-    from .render import check_output_path, render_bytes, write_atomic
+    from .files import check_output_path, write_atomic
+    from .render import render_bytes
     from .reportdata import report_data
 
     path = Path(path)

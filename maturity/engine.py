@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import sys
 import threading
 from typing import Callable
 
@@ -29,6 +30,22 @@ else:
     _IMPORT_ERROR = ""
 
 _OK, _NOT_HANDLED = 0, 1
+# durable-rules 2.0.28 calls PyEval_CallObject, which Python 3.13 removed; built with this it runs.
+BUILD_FLAG = "CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject"
+DURABLE_RULES = "durable-rules==2.0.28"  # as pinned in pyproject.toml
+
+
+def import_problem(version: tuple[int, int], error: str) -> tuple[str, str]:
+    """The message and hint for durable-rules failing to import on Python `version`."""
+    message = f"durable-rules cannot be imported ({error})"
+    if version == (3, 13):
+        return (f"{message}; on Python 3.13 it must be built with {BUILD_FLAG}",
+                f"rebuild it: {BUILD_FLAG} pip install --no-cache-dir --force-reinstall "
+                f"{DURABLE_RULES}")
+    if (3, 10) <= version <= (3, 12):
+        return message, f"reinstall it (pip install --force-reinstall {DURABLE_RULES})"
+    return (f"{message}; it runs on Python 3.10 to 3.13, not on {version[0]}.{version[1]}",
+            "use Python 3.10, 3.11, 3.12 or 3.13 (make PYTHON=/path/to/python3.x)")
 
 
 if _dre is not None:
@@ -46,8 +63,7 @@ class Engine:
 
     def __init__(self) -> None:
         if _dre is None:
-            raise EngineError(f"durable-rules cannot be imported ({_IMPORT_ERROR}); "
-                              "it needs Python 3.10-3.12")
+            raise EngineError(*import_problem(sys.version_info[:2], _IMPORT_ERROR))
         self._host = _SyncHost()
         self._handles: dict[str, int] = {}
         self._thread = threading.get_ident()

@@ -74,8 +74,12 @@ class OutputError(MaturityError):
 class EngineError(MaturityError):
     """durable-rules failed or was used in a way that is not safe; the process may be unusable."""
 
+    def __init__(self, message: str, hint: str = ""):
+        self.hint = hint
+        super().__init__(message)
+
     def format(self) -> str:
-        return f"error: rule engine: {self}"
+        return f"error: rule engine: {self}" + (f"\n  hint: {self.hint}" if self.hint else "")
 
 
 def _problem_key(p: Problem) -> tuple:

@@ -1,4 +1,11 @@
-"""An organisation's facts file: loading and checking it against a model."""
+"""An organisation's facts file: loading and checking it against a model.
+
+A fact is answered in one of three ways (see docs/yaml-format.md): a plain value (`true`, `3`,
+`reach`, `[a, b]`), one of the markers `dont-know` and `not-applicable` (a '-' is never part of
+a choice value, so a marker cannot clash with one), or a mapping `{answer: ..., note: ...,
+evidence: [...]}` that adds a note and evidence to either. Facts files are YAML, or a filled-in
+questionnaire workbook (.xlsx) or table (.csv): every form is read into the same document.
+"""
 
 from __future__ import annotations
 
@@ -11,32 +18,143 @@ from . import schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 
+ANSWERED, DONT_KNOW, NOT_APPLICABLE = "answered", "dont_know", "not_applicable"
+STATES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE)
+# How each state other than answered is written in a facts file.
+MARKERS = {"dont-know": DONT_KNOW, "not-applicable": NOT_APPLICABLE}
+MARKER_OF = {state: marker for marker, state in MARKERS.items()}
+ANSWER_KEYS = ("answer", "note", "evidence")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One fact's answer: its value (None unless answered), its state, and what backs it."""
+
+    value: Any
+    state: str = ANSWERED
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def written(self) -> Any:
+        """The answer as a facts file writes it: the value, or the state's marker."""
+        return self.value if self.state == ANSWERED else MARKER_OF[self.state]
+
 
 @dataclass
 class Organisation:
-    """Who was assessed and the answers collected. Unanswered facts are simply absent."""
+    """Who was assessed and the answers collected. `facts` holds the answered values the engine
+    sees; `answers` every recorded answer (answered, don't know, not applicable) with its note
+    and evidence. Unanswered facts are absent from both."""
 
     name: str
     facts: dict[str, Any]
     id: str = ""
     meta: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    answers: dict[str, Answer] = field(default_factory=dict)
+    pack: str | None = None  # the pack named in the facts file, as written there
+
+    def __post_init__(self) -> None:
+        # An organisation made in code from values alone gets an answer for each value.
+        for fact_id, value in self.facts.items():
+            if fact_id not in self.answers:
+                self.answers[fact_id] = Answer(value)
 
 
-def load_organisation(path: Path | str, model: Model) -> Organisation:
-    """Read and check a facts file; raises DataError listing every problem in it."""
-    doc = yamlio.load(path)
+def parse_answers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Answer]]:
+    """The engine's facts and the answers from a `facts:` mapping already checked by
+    check_facts: plain values, markers and `{answer, note, evidence}` mappings."""
+    facts: dict[str, Any] = {}
+    answers: dict[str, Answer] = {}
+    for fact_id, raw in values.items():
+        note, evidence = None, ()
+        if isinstance(raw, dict):
+            note = raw.get("note") or None
+            ev = raw.get("evidence")
+            evidence = tuple([ev] if isinstance(ev, str) else ev or ())
+            raw = raw.get("answer")
+        if raw is None:
+            continue
+        if isinstance(raw, str) and raw in MARKERS:
+            answers[fact_id] = Answer(None, MARKERS[raw], note, evidence)
+        else:
+            facts[fact_id] = raw
+            answers[fact_id] = Answer(raw, ANSWERED, note, evidence)
+    return facts, answers
+
+
+def read_document(path: Path | str) -> yamlio.Document:
+    """A facts file as a document, whatever its form (YAML, .xlsx, .csv), checked against the
+    organisation schema. Raises DataError."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".xlsx":
+        from . import workbook  # openpyxl only for workbooks
+        doc = workbook.read(path)
+    elif suffix == ".csv":
+        from . import table
+        doc = table.read(path)
+    else:
+        doc = yamlio.load(path)
     problems = schema.validate(doc, "organisation")
     if problems:
         raise DataError(problems)
+    return doc
+
+
+def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> Organisation:
+    """The organisation in a document read by read_document, its answers checked against `model`."""
     problems = check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
     if problems:
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
     name = meta.pop("name")
-    ident = meta.pop("id", "") or Path(path).stem
-    facts = {k: v for k, v in (doc.data["facts"] or {}).items() if v is not None}
-    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=doc.file)
+    ident = meta.pop("id", "") or yamlio.printable(Path(path).stem)
+    facts, answers = parse_answers(doc.data["facts"] or {})
+    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=doc.file,
+                        answers=answers, pack=doc.data.get("pack"))
+
+
+def load_organisation(path: Path | str, model: Model) -> Organisation:
+    """Read and check a facts file; raises DataError listing every problem in it."""
+    return organisation_from(read_document(path), model, path)
+
+
+def load_facts(path: Path | str, rules: str | Path | None = None) -> tuple[Model, Organisation]:
+    """Read a facts file and the pack it is assessed with: `rules` when given (it must be the
+    pack the file names in `pack:`, or one that extends it), else the file's `pack:`, else the
+    default pack."""
+    from . import pack as packs
+    doc = read_document(path)
+    declared = doc.data.get("pack")
+    if declared is None:
+        return (model := packs.load_pack(rules)), organisation_from(doc, model, path)
+    where = _declared_pack(doc, path, declared)
+    model = packs.load_pack(rules if rules is not None else where)
+    if rules is not None:
+        wanted = {p.resolve() for p in packs.pack_files(where)}
+        if not wanted <= {Path(f).resolve() for f in model.files}:
+            line, column = doc.where(("pack",))
+            raise DataError([Problem(
+                doc.file, line, column,
+                f"--rules {rules} is not the pack this file names (pack: {declared})",
+                f"leave out --rules to use '{declared}', or change 'pack:' in {doc.file}")])
+    return model, organisation_from(doc, model, path)
+
+
+def _declared_pack(doc: yamlio.Document, path: Path | str, declared: str) -> Path:
+    """Where the pack named in a facts file is: a path relative to the file, or a built-in."""
+    from . import pack as packs
+    candidate = Path(path).parent / declared
+    if candidate.exists():
+        return candidate
+    if declared in packs.builtin_packs():
+        return packs.resolve(declared)
+    raise DataError([doc.problem(("pack",), f"no such rule pack '{declared}'",
+                                 did_you_mean(declared, packs.builtin_packs())
+                                 or "give a built-in pack name ("
+                                    + ", ".join(packs.builtin_packs())
+                                    + ") or a pack folder relative to this file")])
 
 
 def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> list[Problem]:
@@ -50,13 +168,43 @@ def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> 
                                         or f"the facts of pack '{model.id}' are listed by "
                                            "'dots facts'", key=True))
             continue
-        if value is None:
+        where = at + (fact_id,)
+        if isinstance(value, dict):
+            problems += _mapping_problems(fact_id, value, doc, where)
+            if "answer" not in value or not _valid_extras(value):
+                continue
+            value, where = value["answer"], where + ("answer",)
+        if value is None or isinstance(value, str) and value in MARKERS:
             continue
         message = value_problem(fact, value)
         if message:
             text, hint = message
-            problems.append(doc.problem(at + (fact_id,), text, hint))
+            problems.append(doc.problem(where, text, hint))
     return problems
+
+
+def _mapping_problems(fact_id: str, value: dict, doc: yamlio.Document, at: tuple) -> list[Problem]:
+    """Problems with the `{answer, note, evidence}` form (test cases are not schema-checked)."""
+    problems = []
+    for key in value:
+        if key not in ANSWER_KEYS:
+            problems.append(doc.problem(at + (key,), f"unknown key '{key}' in the answer to '{fact_id}'",
+                                        did_you_mean(str(key), ANSWER_KEYS)
+                                        or "an answer mapping has answer, note and evidence", key=True))
+    if "answer" not in value:
+        problems.append(doc.problem(at, f"the answer to '{fact_id}' has no 'answer:'",
+                                    "add 'answer:' with the answer, dont-know or not-applicable"))
+    if not _valid_extras(value):
+        problems.append(doc.problem(at, f"the note of '{fact_id}' must be text and its evidence "
+                                        "text or a list of text"))
+    return problems
+
+
+def _valid_extras(value: dict) -> bool:
+    note, evidence = value.get("note"), value.get("evidence")
+    return (note is None or isinstance(note, str)) and (
+        evidence is None or isinstance(evidence, str)
+        or isinstance(evidence, list) and all(isinstance(e, str) for e in evidence))
 
 
 def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:

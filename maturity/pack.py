@@ -27,6 +27,7 @@ from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fac
 SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests")
 DEFAULT_PACK = "default"
 _MAX_EXTENDS_DEPTH = 8
+MAX_CONDITION_DEPTH = 32  # all/any/not inside one another in a rule's 'when' (docs/engine.md)
 
 
 @dataclass
@@ -70,6 +71,10 @@ def resolve(spec: str | Path | None) -> Path:
     path = Path(spec)
     if path.exists():
         return path
+    broken = yamlio.link_problem(path)
+    if broken:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0, f"the rule pack is {broken}",
+                                 "check the path")])
     if str(spec) in builtin_packs():
         return Path(str(resources.files("maturity.rules") / str(spec)))
     hint = did_you_mean(str(spec), builtin_packs()) or \
@@ -97,7 +102,18 @@ def pack_files(path: Path) -> list[Path]:
     """The YAML files that make up the pack at `path`, in a fixed order."""
     if path.is_file():
         return [path]
-    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    try:
+        entries = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError as exc:
+        raise DataError([Problem(yamlio.display_path(path), 0, 0,
+                                 f"cannot read the folder: {exc.strerror}")]) from None
+    # A link that leads nowhere would quietly leave its rules out: say so.
+    broken = [Problem(yamlio.display_path(p), 0, 0, f"is {yamlio.link_problem(p)}",
+                      "fix or remove the link; the pack's files are every .yaml file here")
+              for p in entries if yamlio.link_problem(p)]
+    if broken:
+        raise DataError(broken)
+    files = [p for p in entries if p.is_file()]
     if not files:
         raise DataError([Problem(yamlio.display_path(path), 0, 0, "no .yaml files in this folder",
                                  "a rule pack is a folder of YAML files, or one YAML file")])
@@ -112,13 +128,40 @@ def _read_docs(path: Path) -> list[yamlio.Document]:
         except DataError as exc:
             problems += exc.problems()
             continue
-        found = schema.validate(doc, "pack")
+        # Checked before the schema, whose validation recurses once per level.
+        found = condition_depth_problems(doc) or schema.validate(doc, "pack")
         problems += found
         if not found:
             docs.append(doc)
     if problems:
         raise DataError(problems)
     return docs
+
+
+def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
+    """A problem for each rule whose 'when' nests all/any/not more than MAX_CONDITION_DEPTH
+    levels deep, at the first condition too deep. Reads the raw data, before the schema."""
+    rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    problems = []
+    for n, rule in enumerate(rules if isinstance(rules, list) else []):
+        if not isinstance(rule, dict) or "when" not in rule:
+            continue
+        stack = [(rule["when"], ("rules", n, "when"), 0)]
+        while stack:
+            raw, path, depth = stack.pop()
+            if not isinstance(raw, dict):
+                continue
+            inner = [(c, path + (key, i)) for key in ("all", "any") if isinstance(raw.get(key), list)
+                     for i, c in enumerate(raw[key])]
+            inner += [(raw["not"], path + ("not",))] if "not" in raw else []
+            if inner and depth == MAX_CONDITION_DEPTH:
+                problems.append(doc.problem(path, f"conditions nest more than {MAX_CONDITION_DEPTH} "
+                                                  "levels deep (all, any and not inside one another)",
+                                            "split the rule in simpler rules, or write the "
+                                            "condition flatter ('not' of 'all' is 'any' of 'not's)"))
+                break
+            stack += [(c, p, depth + 1) for c, p in reversed(inner)]
+    return problems
 
 
 def _load_layer(path: Path, chain: list[Path]) -> Layer:

@@ -5,19 +5,40 @@ from __future__ import annotations
 from importlib import resources
 
 from .model import Fact, Model
+from .scaffold import _quote
+
+
+def _scalar(text: str) -> str:
+    """A pack name or relative path as a YAML scalar: plain when it reads back as itself."""
+    import re
+
+    import yaml
+    if re.fullmatch(r"[\w.][\w./-]*", text) and yaml.safe_load(text) == text:
+        return text
+    return _quote(text)
+
+
+SCHEMA_FILE = "organisation.schema.json"
 
 
 def schema_uri() -> str:
-    """Where the installed organisation schema is, for the editor's schema line."""
-    path = resources.files("maturity.rules") / "schema" / "organisation.schema.json"
+    """Where the installed organisation schema is (inside the installed package: for reading,
+    never for a file's schema line, which must work wherever the file goes)."""
+    path = resources.files("maturity.rules") / "schema" / SCHEMA_FILE
     return str(path)
 
 
-def facts_template(model: Model) -> str:
-    """A YAML facts file with every fact of `model` unanswered and its question as a comment."""
-    lines = [f"# yaml-language-server: $schema={schema_uri()}",
+def facts_template(model: Model, pack: str | None = None) -> str:
+    """A YAML facts file with every fact of `model` unanswered and its question as a comment.
+    `pack` is what its `pack:` line says (default: the model's id). The schema line names
+    organisation.schema.json beside the file, which `dots schema organisation` writes."""
+    lines = [f"# yaml-language-server: $schema={SCHEMA_FILE}",
+             f"# ({SCHEMA_FILE} beside this file lets editors check it as you type; write it with",
+             f"#  'dots schema organisation -o {SCHEMA_FILE}'.)",
              f"# Facts for pack '{model.id}' ({model.label}). Answer what you know; leave the rest",
-             "# empty: an unanswered fact fails every rule test that needs it.",
+             "# empty. Besides an answer: dont-know (asked, not known), not-applicable, or",
+             "#   fact.id: {answer: ..., note: what was said, evidence: [a link, a document]}",
+             f"pack: {_scalar(pack or model.id)}",
              "organisation:",
              "  id: client",
              "  name: Client name",

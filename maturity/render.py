@@ -9,13 +9,12 @@ are made by the Graphviz program `dot`, and every output is written whole or not
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 from .assess import Assessment
 from .errors import OutputError
+from .files import check_output_path, write_atomic  # noqa: F401  (also for render's callers)
 from .recommend import connection_order, next_dot
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -232,27 +231,3 @@ def render(assessment: Assessment, path: Path | str, layout: str = "wide", *,
     write_atomic(path, render_bytes(assessment, fmt, layout, ladder=ladder, dpi=dpi,
                                     changed=changed, since=since))
     return path
-
-
-def check_output_path(path: Path) -> None:
-    """Fail early, before any work, when `path` cannot be written."""
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError("the folder for the output does not exist", "create it first",
-                          str(path))
-    if path.is_dir():
-        raise OutputError("the output is a folder", "give a file name", str(path))
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `path`, then move it into place."""
-    check_output_path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

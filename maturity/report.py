@@ -43,10 +43,19 @@ def _step(step: Step) -> dict:
     }
 
 
+def answers_data(a: Assessment) -> dict:
+    """The answers that carry more than a value: a note, evidence, or don't know / not
+    applicable (interface a), by fact id in id order."""
+    return {k: {"state": x.state, "value": x.value, "note": x.note, "evidence": list(x.evidence)}
+            for k, x in sorted(a.organisation.answers.items())
+            if x.note or x.evidence or x.state != "answered"}
+
+
 def assessment_data(a: Assessment) -> dict:
     nxt = next_dot(a)
     return {
         **_head(a),
+        "answers": answers_data(a),
         "elements": [{"id": e.element.id, "label": e.element.label, "status": e.status.id,
                       "status_label": e.status.label, "done": e.done, "disconnected": e.disconnected,
                       "missing_prerequisites": list(e.missing_prerequisites),
@@ -115,16 +124,46 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
         lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
     for n, need in enumerate(step.needs):
         lines += _wrap(need, "           ", "  needs: " if n == 0 else "         ")
-    facts = [f"{k} = {answer(v)}" for e in r.evidence[:1] for k, v in e.facts]
-    if facts:
-        for n, fact in enumerate(facts):  # one a line, so a fact is never split from its value
-            lines += _wrap(fact, "           ", "  facts: " if n == 0 else "         ")
+    pairs = [(k, v) for e in r.evidence[:1] for k, v in e.facts]
+    for n, (k, v) in enumerate(pairs):  # one a line, so a fact is never split from its value
+        lines += _wrap(f"{k} = {_shown(a, k, v)}", "           ", "  facts: " if n == 0 else "         ")
+        lines += _backing(a, k, "           ")
     if step.actions:
         lines.append("  do:")
         for x in step.actions:
             lines += _wrap(x.advice.action, "      ", "    - ")
     else:
         lines.append("  do: no advice rule fired for it; see the element's description")
+    return lines
+
+
+_STATE_WORDS = {"dont_know": "don't know", "not_applicable": "not applicable"}
+
+
+def _shown(a: Assessment, fact_id: str, value: object) -> str:
+    """An answer as a consultant reads it, saying "don't know" or "not applicable" when so."""
+    given = a.organisation.answers.get(fact_id)
+    return _STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
+
+
+def _backing(a: Assessment, fact_id: str, indent: str) -> list[str]:
+    """The note and evidence behind an answer, as lines under it."""
+    given = a.organisation.answers.get(fact_id)
+    lines: list[str] = []
+    if given and given.note:
+        lines += _wrap(given.note, indent + "      ", indent + "note: ")
+    if given and given.evidence:
+        lines += _wrap(", ".join(given.evidence), indent + "          ", indent + "evidence: ")
+    return lines
+
+
+def _noted(a: Assessment, e: Evidence, indent: str) -> list[str]:
+    """The facts a conclusion's rule tested that carry a note or evidence, each with them."""
+    lines: list[str] = []
+    for k, v in e.facts:
+        backing = _backing(a, k, indent + "  ")
+        if backing:
+            lines += _wrap(f"{k} = {_shown(a, k, v)}", indent + "  ", indent) + backing
     return lines
 
 
@@ -154,12 +193,14 @@ def assessment_text(a: Assessment) -> str:
         lines += ["", "Findings"]
         for f in a.findings:
             lines += _wrap(f"[{f.finding.severity}] {f.finding.message} (rule {f.evidence.rule})", "    ", "  - ")
+            lines += _noted(a, f.evidence, "    ")
     if a.advice:
         lines += ["", "Advice"]
         labels = a.model.element_by_id
         for x in a.advice:
             where = labels[x.advice.element].label if x.advice.element in labels else "General"
             lines += _wrap(f"{where}: {x.advice.action} (rule {x.evidence.rule})", "    ", "  - ")
+            lines += _noted(a, x.evidence, "    ")
     lines += [""] + _next_lines(a, nxt)
     return "\n".join(lines) + "\n"
 

@@ -20,13 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assess import Assessment, assess
-from .checks import reachable
+from .checks import check_tests, reachable
 from .engine import Engine
-from .errors import DataError, Problem, did_you_mean
+from .errors import DataError
 from .model import Model, TestCase
-from .organisation import Organisation, check_facts
+from .organisation import Organisation, parse_answers
 from .recommend import next_dot
-from .yamlio import Document
 
 EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice")
 JSON_FORMAT = 1
@@ -81,61 +80,6 @@ class SuiteResult:
         return self.failed == 0
 
 
-# Checking the cases against the model -----------------------------------------------------
-
-def check_tests(model: Model) -> list[Problem]:
-    """Every problem with the pack's test cases: facts the model does not have or answers it
-    does not allow, and expected ids (stage, element, status, finding, advice) it does not know."""
-    problems: list[Problem] = []
-    for case in model.tests:
-        doc, at = _where(case)
-        problems += check_facts(case.facts, model, doc, at + ("facts",))
-        problems += _check_expect(case.expect, model, doc, at + ("expect",))
-    return problems
-
-
-def _where(case: TestCase) -> tuple[Document, tuple]:
-    """The document and path of a case; a case made in code is located at its `loc`."""
-    if case.doc is not None:
-        return case.doc, tuple(case.path)
-    doc = Document(case.loc.file, None, values={(): (case.loc.line, case.loc.column)})
-    return doc, ()
-
-
-def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[Problem]:
-    problems = []
-    elements, stages, statuses = model.element_by_id, model.stage_by_id, model.status_by_id
-
-    def unknown(path: tuple, what: str, value: Any, known, key: bool = False) -> None:
-        problems.append(doc.problem(path, f"unknown {what} '{value}'",
-                                    did_you_mean(str(value), known), key=key))
-
-    stage = expect.get("stage")
-    if stage is not None and stage not in stages:
-        unknown(at + ("stage",), "stage", stage, stages)
-    for element, level in (expect.get("statuses") or {}).items():
-        if element not in elements:
-            unknown(at + ("statuses", element), "element", element, elements, key=True)
-        if level not in statuses:
-            unknown(at + ("statuses", element), "status", level, statuses)
-    nxt = expect.get("next")
-    if nxt is not None and nxt not in elements:
-        unknown(at + ("next",), "element", nxt, elements)
-    for n, element in enumerate(expect.get("disconnected") or []):
-        if element not in elements:
-            unknown(at + ("disconnected", n), "element", element, elements)
-    given = {"findings": {f.id for r in model.rules for f in r.findings},
-             "advice": {a.id for r in model.rules for a in r.advice}}
-    for kind, known in given.items():
-        for n, ident in enumerate(expect.get(kind) or []):
-            if ident not in known:
-                what = "finding" if kind == "findings" else "advice"
-                problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
-                                            did_you_mean(ident, known)
-                                            or f"list the ids under 'then: {kind}:' of a rule"))
-    return problems
-
-
 # Running ---------------------------------------------------------------------------------
 
 def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
@@ -150,9 +94,9 @@ def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
     fired: set[str] = set()
     reached: set[str] = set()
     for case in model.tests:
-        facts = {k: v for k, v in case.facts.items() if v is not None}
+        facts, answers = parse_answers(case.facts)
         organisation = Organisation(name=case.description or case.id, facts=facts, id=case.id,
-                                    source=case.loc.file)
+                                    source=case.loc.file, answers=answers)
         assessment = assess(model, organisation, engine)
         fired.update(assessment.fired)
         reached.add(assessment.stage.id)

@@ -3,11 +3,18 @@
 PyYAML's safe loader is used to compose the node tree; we build plain Python values from it
 ourselves so that every value keeps its line and column, duplicate keys are caught, and any tag
 that would build an object (such as ``!!python/object``) is refused before anything runs.
+
+What a small file can make us build is bounded: aliases (``*name``), which let a few hundred
+bytes stand for billions of values, may add at most `MAX_ALIAS_VALUES` values to those written
+out (yaml.dump writes aliases for repeated values, so they are not refused outright), and lists
+and mappings may nest at most `MAX_DEPTH` levels.
 """
 
 from __future__ import annotations
 
 import datetime
+import errno
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +24,9 @@ import yaml
 from .errors import DataError, Problem
 
 Path_ = tuple  # a path into a document: keys and list indexes
+
+MAX_DEPTH = 100  # levels of nested lists and mappings in one file (docs/engine.md, "Limits")
+MAX_ALIAS_VALUES = 100_000  # values aliases (*name) may add to those written out in one file
 
 _SAFE_TAGS = {
     "tag:yaml.org,2002:str",
@@ -58,18 +68,47 @@ class Document:
 
 
 def display_path(path: Path | str) -> str:
-    """How a file is named in messages: relative to the working folder when inside it."""
+    """How a file is named in messages: relative to the working folder when inside it, as
+    valid text (bytes of the name that are not UTF-8 become U+FFFD)."""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
-        return str(p)
+        # A link is named as the user wrote it, not as what it points at (nor, when it leads
+        # nowhere, as an error of its own).
+        real = p.parent.resolve() / p.name if p.is_symlink() else p.resolve()
+        shown = str(real.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a link loop, before Python 3.13
+        shown = str(p)
+    return printable(shown)
+
+
+def printable(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8, which Python keeps in names as
+    lone surrogates, become U+FFFD, so that messages and JSON stay valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def link_problem(path: Path) -> str:
+    """What is wrong with `path` when it is a link that leads nowhere, else ""."""
+    if not path.is_symlink():
+        return ""
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return f"a link to '{os.readlink(path)}', which does not exist"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a link that loops (it leads back to itself)"
+        return f"a link that cannot be followed: {exc.strerror}"
+    return ""
 
 
 def read_text(path: Path | str, name: str | None = None) -> str:
     """A file's text as UTF-8, or a DataError naming the file and what is wrong with it."""
     shown = name or display_path(path)
     p = Path(path)
+    broken = link_problem(p)
+    if broken:
+        raise DataError([Problem(shown, 0, 0, f"is {broken}", "check the path")])
     if not p.exists():
         raise DataError([Problem(shown, 0, 0, "no such file", "check the path")])
     if p.is_dir():
@@ -101,7 +140,7 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
     if not text.strip():
         raise DataError([Problem(shown, 0, 0, "file is empty")])
     try:
-        node = _compose(text)
+        node = _compose(text, shown)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or exc.context or "invalid YAML"
@@ -113,7 +152,7 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
         raise DataError([Problem(shown, 0, 0, "file is empty")])
     doc = Document(shown, None)
     problems: list[Problem] = []
-    doc.data = _build(node, (), doc, problems, yaml.constructor.SafeConstructor())
+    doc.data = _build(node, (), doc, problems, yaml.constructor.SafeConstructor(), 0)
     if problems:
         raise DataError(problems)
     return doc
@@ -122,21 +161,115 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
 
 
-def _compose(text: str) -> yaml.Node | None:
+def _compose(text: str, shown: str) -> yaml.Node | None:
     """The node tree of `text`. libyaml's parser, where PyYAML has it, is about ten times faster
     and gives the same nodes, tags and positions; on any error the pure-Python parser reads the
-    text again, so that what is accepted, and how errors are worded, stay PyYAML's own."""
+    text again, so that what is accepted, and how errors are worded, stay PyYAML's own. Nesting
+    beyond MAX_DEPTH and aliases that stand for too much are refused (DataError) here, before
+    any value is built."""
+    node = None
     if _FAST_LOADER is not None:
         try:
-            return yaml.compose(text, Loader=_FAST_LOADER)
+            node = yaml.compose(text, Loader=_FAST_LOADER)
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is None:
+        # PyYAML's own composer recurses once per level, and would fail (RecursionError) long
+        # before libyaml's limit of 1000 levels: its parser, which does not recurse, looks first.
+        _check_depth(text, shown)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if node is not None and "*" in text:  # an alias needs a '*'; most files have none
+        _check_aliases(node, text, shown)
+    return node
+
+
+def _check_depth(text: str, shown: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, at the first list or mapping too deep."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise DataError([_too_deep(shown, mark.line + 1, mark.column + 1)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _check_aliases(root: yaml.Node, text: str, shown: str) -> None:
+    """Refuse aliases that make the values more than MAX_ALIAS_VALUES more numerous than those
+    written out, or that refer to a value they are inside. PyYAML composes an alias as the
+    anchored node itself, so the tree is a graph: its size, aliases expanded, is counted over
+    the graph without expanding anything (each node once, no recursion)."""
+    sizes: dict[int, int] = {}  # id(node) -> number of values it stands for, aliases expanded
+    inside: set[int] = set()    # the nodes being counted, from the root down
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        children = _children(node)
+        if leaving:
+            inside.discard(id(node))
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        if id(node) in sizes:
+            continue
+        inside.add(id(node))
+        stack.append((node, True))
+        for child in children:
+            if id(child) in inside:
+                raise DataError([_alias_problem(text, shown, child, "refers to a value it is "
+                                                "inside, which would never end",
+                                                "write the value out instead of the alias")])
+            if id(child) not in sizes:
+                stack.append((child, False))
+    extra = sizes[id(root)] - len(sizes)
+    if extra > MAX_ALIAS_VALUES:
+        raise DataError([_alias_problem(text, shown, None,
+                                        f"stands, with the file's other aliases, for "
+                                        f"{extra:,} values more than are written out",
+                                        f"at most {MAX_ALIAS_VALUES:,} are read; write the "
+                                        "values out, or repeat them less")])
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _alias_problem(text: str, shown: str, target: yaml.Node | None, what: str, hint: str) -> Problem:
+    """A problem at the first alias of `target` (None: the first alias in the file)."""
+    anchors: dict[tuple[int, int], str] = {}
+    loader = _FAST_LOADER or yaml.SafeLoader
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.NodeEvent) and not isinstance(event, yaml.AliasEvent) \
+                and event.anchor is not None:
+            anchors[(event.start_mark.line, event.start_mark.column)] = event.anchor
+        elif isinstance(event, yaml.AliasEvent):
+            wanted = None if target is None else \
+                anchors.get((target.start_mark.line, target.start_mark.column))
+            if target is None or event.anchor == wanted:
+                mark = event.start_mark
+                return Problem(shown, mark.line + 1, mark.column + 1,
+                               f"YAML alias '*{event.anchor}' {what}", hint)
+    return Problem(shown, 0, 0, f"a YAML alias {what}", hint)  # not reached: an alias exists
+
+
+def _too_deep(shown: str, line: int, column: int) -> Problem:
+    return Problem(shown, line, column, f"lists and mappings nest more than {MAX_DEPTH} levels deep",
+                   "no file dots reads needs that many; flatten this part")
 
 
 def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
-           scalars: yaml.constructor.SafeConstructor) -> Any:
+           scalars: yaml.constructor.SafeConstructor, depth: int) -> Any:
     doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.CollectionNode):
+        depth += 1
+        if depth > MAX_DEPTH:  # only reached after libyaml, which allows 1000 levels
+            problems.append(_too_deep(doc.file, *doc.values[path]))
+            return None
     if node.tag not in _SAFE_TAGS:
         problems.append(Problem(doc.file, *doc.values[path],
                                 f"YAML tag '{node.tag}' is not allowed",
@@ -151,7 +284,7 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                         "YAML merge keys ('<<') are not supported",
                                         "write the keys out"))
                 continue
-            key = _build(key_node, path + ("<key>",), doc, problems, scalars)
+            key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth)
             if isinstance(key, (list, dict)) or key is None and key_node.tag != "tag:yaml.org,2002:null":
                 problems.append(Problem(doc.file, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1,
@@ -165,11 +298,12 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                         f"duplicate key '{key}'",
                                         "a key may appear once in a mapping; remove one"))
                 continue
-            result[key] = _build(value_node, path + (key,), doc, problems, scalars)
+            result[key] = _build(value_node, path + (key,), doc, problems, scalars, depth)
         doc.values.pop(path + ("<key>",), None)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, problems, scalars) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, problems, scalars, depth)
+                for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:str":  # most scalars: the constructor gives the text as is
         return node.value
     value = scalars.construct_object(node, deep=True)

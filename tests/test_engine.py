@@ -220,3 +220,41 @@ def test_tiny_and_huge_answers_are_assessed_in_a_subprocess(tmp_path: Path):
     assert (result.returncode, result.stderr) == (0, "")
     assert json.loads(result.stdout) == [["budget.some"], ["budget.big", "budget.some"], ["budget.some"],
                                          ["budget.big", "budget.some"], [], ["budget.big", "budget.some"]]
+
+
+# durable-rules missing or not importable -------------------------------------------------
+
+def test_durable_rules_that_does_not_import_is_one_clear_error(tmp_path: Path):
+    # As on Python 3.13 with a build without the flag: importing the C core fails.
+    result = run_python(f"""
+        import sys
+        sys.modules["durable_rules_engine"] = None  # import fails, as with an undefined symbol
+        sys.argv = ["dots", "assess", {str(Path(__file__).parent.parent / "examples" / "mid-size.yaml")!r}]
+        from maturity.cli.main import main
+        main()
+        """, tmp_path)
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("error: rule engine: durable-rules cannot be "
+                                                   "imported ("), result.stderr
+    assert lines[1].startswith("  hint: "), result.stderr
+
+
+def test_import_problem_tells_what_to_do_on_each_python():
+    from maturity.engine import BUILD_FLAG, import_problem
+
+    message, hint = import_problem((3, 13), "undefined symbol: PyEval_CallObject")
+    assert BUILD_FLAG in message and "(undefined symbol: PyEval_CallObject)" in message
+    assert hint.startswith(f"rebuild it: {BUILD_FLAG} pip install --no-cache-dir")
+    message, hint = import_problem((3, 12), "No module named 'durable'")
+    assert "3.1" not in message and "reinstall" in hint
+    for version in ((3, 14), (3, 9)):
+        message, hint = import_problem(version, "x")
+        assert f"not on {version[0]}.{version[1]}" in message and "3.13" in hint
+
+
+def test_the_durable_rules_pin_in_messages_is_pyprojects():
+    from maturity.engine import DURABLE_RULES
+
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"{DURABLE_RULES}"' in pyproject

@@ -148,7 +148,7 @@ def test_choice_fact_value_not_allowed(model: maturity.Model, answer: str, messa
      "3:23: 'linkdin' is not an allowed answer to 'platforms.channels'\n  hint: did you mean 'linkedin'?"),
     ("platforms.channels: [tiktok, tiktok]", "3:23: 'platforms.channels' lists a choice twice"),
     ("platforms.channels: {tiktok: 1}",
-     "3:23: expected true or false, a number, text, a list or nothing, got a mapping"),
+     "3:24: unknown key 'tiktok'\n  hint: allowed here: answer, evidence, note"),
 ])
 def test_choices_fact_wrong_type_and_values(model: maturity.Model, answer: str, message: str):
     assert org_error(model, answer) == f"error: org.yaml:{message}"

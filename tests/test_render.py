@@ -186,9 +186,10 @@ def test_a_failing_write_leaves_the_old_file_and_no_temporary_file(acme, tmp_pat
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(render.os, "replace", broken_replace)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("maturity.files.os.replace", broken_replace)
+    with pytest.raises(maturity.OutputError) as info:
         maturity.render(acme, tmp_path / "acme.dot")
+    assert info.value.message == "cannot write: No space left on device"
     assert files_in(tmp_path) == {"acme.dot": b"old"}
 
 

@@ -188,9 +188,10 @@ def test_organisation_unknown_key_and_missing_sections():
         "error: x.yaml:1:15: 'name' is missing\n  hint: add it"]
 
 
-def test_organisation_fact_value_of_no_allowed_type():
+def test_organisation_fact_value_mapping_is_an_answer_with_a_note():
+    # A mapping is the {answer, note, evidence} form: its keys are checked as such.
     assert problems("organisation: {name: A}\nfacts:\n  a.b: {x: 1}\n", "organisation") == [
-        "error: x.yaml:3:8: expected true or false, a number, text, a list or nothing, got a mapping"]
+        "error: x.yaml:3:9: unknown key 'x'\n  hint: allowed here: answer, evidence, note"]
 
 
 def test_organisation_list_with_a_non_text_item_points_at_the_item():

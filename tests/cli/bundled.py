@@ -11,21 +11,16 @@ EXAMPLES = sorted(p.stem for p in (ROOT / "examples").glob("*.yaml"))
 
 
 def pack_of(example: str) -> str:
-    """The pack an example is assessed with: the `--rules NAME` its header comment shows, or
-    the default pack."""
-    for line in (ROOT / "examples" / f"{example}.yaml").read_text("utf-8").splitlines():
-        if not line.startswith("#"):
-            break
-        found = re.search(r"--rules\s+(\S+)", line)
-        if found:
-            return found.group(1)
-    return "default"
+    """The pack an example is assessed with: the one its `pack:` line names, or the default."""
+    text = (ROOT / "examples" / f"{example}.yaml").read_text("utf-8")
+    found = re.search(r"^pack:\s*(\S+)", text, re.M)
+    return found.group(1) if found else "default"
 
 
 def rules_args(example: str) -> list[str]:
-    """The `--rules` option for an example, or nothing for the default pack."""
-    pack = pack_of(example)
-    return [] if pack == "default" else ["--rules", pack]
+    """The `--rules` option for an example: none, as each names its pack in `pack:` (or is
+    for the default pack)."""
+    return []
 
 
 def invoke(args: list[str]):

@@ -177,14 +177,16 @@ def test_facts_template_to_stdout_is_the_default(workdir):
     result = ok(invoke(["facts", "--template"]))
     assert result.stderr == ""
     first = result.stdout.splitlines()[0]
-    assert first.startswith("# yaml-language-server: $schema=")
-    assert Path(first.split("=", 1)[1]).is_file()  # the installed schema
+    # The schema beside the file, never a path into this machine's installation.
+    assert first == "# yaml-language-server: $schema=organisation.schema.json"
+    assert "\npack: default\n" in result.stdout
     assert list(workdir.iterdir()) == []
 
 
 def test_facts_template_file_is_accepted_by_assess(workdir):
     result = ok(invoke(["facts", "--template", "-o", "f.yaml"]))
-    assert (result.stdout, result.stderr) == ("", "wrote f.yaml\n")
+    assert (result.stdout, result.stderr) == ("", "wrote f.yaml\nwrote organisation.schema.json\n")
+    assert (workdir / "organisation.schema.json").read_text("utf-8") == maturity.schema_text("organisation")
     template = (workdir / "f.yaml").read_text("utf-8")
     assert template == ok(invoke(["facts", "--template"])).stdout
     for fact in maturity.load_pack().facts:

@@ -18,7 +18,8 @@ from maturity.scaffold import pack_id_for
 
 ROOT = Path(__file__).resolve().parents[2]
 # The examples of the default model (an example for another pack says --rules in its header).
-EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if "--rules" not in p.read_text("utf-8"))
+# The examples for the default pack (the others name theirs in `pack:`).
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.yaml") if "\npack: " not in p.read_text("utf-8"))
 
 
 

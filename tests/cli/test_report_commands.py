@@ -26,7 +26,7 @@ SUFFIX = {"text": "txt", "json": "json"}
 
 HEAD_KEYS = ["format", "organisation", "pack", "stage"]
 JSON_KEYS = {
-    "assess": HEAD_KEYS + ["elements", "disconnected", "findings", "advice", "next", "complete"],
+    "assess": HEAD_KEYS + ["answers", "elements", "disconnected", "findings", "advice", "next", "complete"],
     "next": HEAD_KEYS + ["next", "complete"],
     "roadmap": HEAD_KEYS + ["phases", "complete"],
 }

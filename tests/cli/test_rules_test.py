@@ -201,7 +201,22 @@ def test_demo_and_facts_on_the_talent_community_pack(workdir):
     assert "capture.consent_recorded" in result.stdout
 
 
-def test_the_talent_community_example_is_not_for_the_default_pack(tc_example):
-    result = invoke(["assess", tc_example])
+def test_the_talent_community_example_names_its_pack(tc_example):
+    # `pack: talent_community` in the file: no --rules needed, and the result is the same.
+    result = invoke(["assess", tc_example, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == invoke(["assess", tc_example, "--rules", "talent_community",
+                                    "--format", "json"]).stdout
+    assert json.loads(result.stdout)["pack"]["id"] == "talent_community"
+    result = invoke(["demo", "--example", TC_EXAMPLE, "--out-dir", "pictures"])
+    assert result.exit_code == 0, result.output
+    assert "Stage: Newsletter (2 of 4)" in result.stdout
+
+
+def test_rules_that_contradict_the_files_pack_are_an_error_naming_both(tc_example):
+    result = invoke(["assess", tc_example, "--rules", "default"])
     assert result.exit_code == 1
-    assert "unknown fact 'proposition.written'" in result.stderr
+    assert result.stderr == (
+        f"error: {tc_example}:5:7: --rules default is not the pack this file names "
+        "(pack: talent_community)\n"
+        f"  hint: leave out --rules to use 'talent_community', or change 'pack:' in {tc_example}\n")

@@ -1,0 +1,114 @@
+"""Writing output files: whole or not at all, with the permissions any file the user makes
+would have, through links to what they point at, and into devices as they are.
+
+Every failure the user can meet (no folder, no permission, a read-only or full disk, a link
+that loops) is an OutputError naming the path and the reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+
+def check_output_path(path: Path) -> None:
+    """Fail early, before any work, when `path` cannot be written."""
+    target = _target(Path(path))
+    if _is_device(target):
+        return
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError("the folder for the output does not exist", "create it first",
+                          str(path))
+    if target.is_dir():
+        raise OutputError("the output is a folder", "give a file name", str(path))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` to `path`, whole or not at all: to a temporary file beside it, then moved
+    into place. A link is followed and what it points at is replaced, so the link stays; a
+    device (such as /dev/null) or a pipe is written to as it is, never replaced by a file. A
+    new file gets the mode the umask gives; a replaced file keeps its mode."""
+    path = Path(path)
+    check_output_path(path)
+    target = _target(path)
+    if _is_device(target):
+        _guard(path, lambda: _write_through(target, data))
+        return
+    _guard(path, lambda: _replace(target, data))
+
+
+def _replace(target: Path, data: bytes) -> None:
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            os.fchmod(f.fileno(), mode)  # mkstemp makes it 0600, whatever the umask
+            f.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _write_through(target: Path, data: bytes) -> None:
+    with open(target, "wb") as f:
+        f.write(data)
+
+
+def _guard(path: Path, write) -> None:
+    """Run `write`; an OSError becomes one OutputError naming `path` and the reason."""
+    try:
+        write()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        hints = {errno.EACCES: "check the folder's permissions, or write elsewhere",
+                 errno.EPERM: "check the folder's permissions, or write elsewhere",
+                 errno.EROFS: "the disk is read-only; write elsewhere",
+                 errno.ENOSPC: "free some space, or write elsewhere",
+                 errno.EDQUOT: "free some space, or write elsewhere"}
+        raise OutputError(f"cannot write: {reason}",
+                          hints.get(exc.errno, "nothing was written") if exc.errno else "",
+                          str(path)) from None
+
+
+def _target(path: Path) -> Path:
+    """What writing to `path` writes: the file a link (or chain of links) points at."""
+    if not path.is_symlink():
+        return path
+    try:
+        return Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:  # a link to a file not made yet: it is made where it points
+        return Path(os.path.realpath(path))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError("the output is a link that loops", "remove the link or write "
+                              "elsewhere", str(path)) from None
+        raise OutputError(f"cannot follow the link: {exc.strerror}", "", str(path)) from None
+    except RuntimeError:  # Python before 3.13 says a loop so
+        raise OutputError("the output is a link that loops", "remove the link or write "
+                          "elsewhere", str(path)) from None
+
+
+def _is_device(path: Path) -> bool:
+    """Whether `path` is a device, a pipe or a socket: something written to, not replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading it means setting it; it is put back at once
+    os.umask(mask)
+    return mask
