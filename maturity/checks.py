@@ -1,6 +1,7 @@
 """Checking a rule pack without running it (`dots rules check`).
 
-Errors are what stops a pack loading (`pack.load_pack`) and test cases that name facts, answers
+Errors are what stops a pack loading (`pack.load_pack`) or running in the engine
+(`compiler.check_limits`, on the compiled form) and test cases that name facts, answers
 or ids the pack does not have (`check_tests`). Warnings are about a pack that loads
 but cannot work as written: rules that can never fire, stages no organisation can reach, facts
 no rule reads, elements no rule gives a status.
@@ -29,6 +30,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean, sorted_problems
 from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, TestCase, FACTS, STATUSES,
                     STAGE, tests_in)
@@ -45,7 +47,7 @@ def check_pack(spec: str | Path | None = None) -> list[Problem]:
         model = load_pack(spec)
     except DataError as exc:
         return sorted_problems(exc.problems())
-    errors = check_tests(model)
+    errors = check_limits(model) + check_tests(model)
     return sorted_problems(errors) + pack_warnings(model)
 
 
@@ -411,8 +413,12 @@ def _elements_without_status(model: Model, reach: Reach) -> list[Problem]:
     out = []
     lowest = model.statuses[0].id
     done = next(s.id for s in model.statuses if s.done)
+    setting: dict[str, set[str]] = {}
+    for rule in model.rules:
+        for element_id, _ in rule.status:
+            setting.setdefault(element_id, set()).add(rule.id)
     for element in model.elements:
-        setters = sorted(r.id for r in model.rules if any(e == element.id for e, _ in r.status))
+        setters = sorted(setting.get(element.id, ()))
         if not setters:
             out.append(_problem(element.loc, f"no rule sets the status of element '{element.id}': "
                                              f"it is always '{lowest}'",

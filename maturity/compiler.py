@@ -1,37 +1,56 @@
-"""Compiling a `Model`'s rules into durable-rules rulesets, and checking them against the
-engine's limits first.
+"""Compiling a `Model`'s rules into durable-rules rulesets, within the engine's limits.
 
-Every rule becomes one pattern over one fact per round (see docs/engine.md): the round's fact
-holds every answered fact, and from round 1 on each element's status rank, done and
-disconnected flags, and from round 2 on the stage rank. Rules are grouped into buckets of
-bounded size so that no node of the engine's matching network has more children than its C
-core can handle (more than 64 matching at once crashes it; ~512 hangs it).
+Every rule becomes one pattern over one message per bucket (see docs/engine.md). Rules of a
+round are packed into buckets; each bucket is sent its own message holding only the
+properties its rules test (answered facts, choice counts, from round 1 on element status
+ranks and done and disconnected flags, from round 2 on the stage rank), tagged with the
+round, the bucket and the session. Buckets keep every node of the engine's matching network
+small: the limits below are those of durable-rules 2.0.28's C core, and the packer never
+exceeds them. `check_limits` reports, in a pack author's terms, what cannot be packed, from
+the very compiled form that will be sent: a pack it accepts always runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Problem
+from .errors import DataError, Problem, sorted_problems
 from .model import All, Any_, Condition, Model, Not, Rule, Test, FACTS, STATUSES, STAGE
 
-# Limits of durable-rules 2.0.28's C core (see ../shared notes and docs/engine.md), with margin.
-BUCKET_BRANCHES = 40        # alternatives matched under one node; the C stack holds 64
+# Limits of durable-rules 2.0.28's C core (measured: tests/test_engine_limits.py).
+BUCKET_BRANCHES = 40        # alternatives matched in one bucket; the C core's stack holds 64
 RULE_BRANCHES = 40          # alternatives of one rule after 'not' is pushed in and 'any' spread out
 RULE_TESTS = 48             # tests in one rule
-FACT_PROPERTIES = 240       # properties of one asserted fact; the C core stores at most 255
-MAX_RULES = 4000            # buckets per round stay far below the ~512 that hang the engine
+# Each $and/$or of a pattern takes two of the C core's 32 expression entries, and it refuses
+# (error 113) a pattern whose entries reach 32: at most 15 $and/$or per pattern.
+RULE_EXPRESSIONS = 31
+MESSAGE_TAGS = ("k", "g", "sid")  # round, bucket and session, in every message
+# The C core stores at most 255 properties of a message (an unsigned char); at 360 it fires
+# nothing at all, from ~750 it crashes. Every message we send stays far below.
+MESSAGE_PROPERTIES = 128
+BUCKET_PROPERTIES = MESSAGE_PROPERTIES - len(MESSAGE_TAGS)
+# Buckets are children of their round's node, kept in a 512-slot hash set that the C core
+# probes forever once it is full (512 buckets hang the engine; 511 run).
+ROUND_BUCKETS = 256
+# A ruleset holds at most 4,096 rules (MAX_ACTIONS; the 4,097th is refused with error 106), our
+# marker rule included: a larger pack is split into several rulesets, each run in its own
+# session, whole buckets to each.
+RULESET_RULES = 4000
 STRING_VALUE = 200          # characters of a compared text value
 
 ROUNDS = (FACTS, STATUSES, STAGE)
+ROUND_NAMES = {FACTS: "rules that test only facts",
+               STATUSES: "rules that test statuses, done or disconnected",
+               STAGE: "rules that test the stage"}
 
 
 @dataclass
 class CompiledPack:
-    """A pack ready for the engine: ruleset definition, and how to fill each round's fact."""
+    """A pack ready for the engine: ruleset definition, and what to send each bucket."""
 
     model: Model
     fingerprint: str
@@ -41,9 +60,15 @@ class CompiledPack:
     fact_props: dict[str, str]                 # fact id -> property name
     count_props: dict[str, str]                # choices fact id -> property with its length
     element_props: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # rank, done, disc.
-    # round -> the properties its rules test, sorted (None: all). Only these are sent to the
-    # engine: a property no rule of the round tests cannot change what matches in it.
-    round_props: dict[int, tuple[str, ...] | None] = field(default_factory=dict)
+    # (round, bucket) -> the properties its rules test, sorted. Only these are sent to that
+    # bucket: a property none of its rules tests cannot change what matches there.
+    bucket_props: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    # durable-rules rule name -> expression entries its pattern takes in the C core
+    expressions: dict[str, int] = field(default_factory=dict)
+    # The rulesets the pack is split into (each also holds the marker rule '__begin'): the
+    # rule names of each, and the ruleset each bucket belongs to.
+    parts: list[list[str]] = field(default_factory=list)
+    bucket_part: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str, str]]]:
@@ -55,86 +80,166 @@ def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[s
 
 
 def check_limits(model: Model) -> list[Problem]:
-    """Every way in which `model` would go beyond what durable-rules can run safely."""
-    problems = []
-    facts, counts, elements = property_names(model)
-    props = len(facts) + len(counts) + 3 * len(elements) + 4
-    if props > FACT_PROPERTIES:
-        problems.append(Problem(model.source, 0, 0,
-                                f"the pack needs {props} properties per engine fact; the engine "
-                                f"holds at most {FACT_PROPERTIES}",
-                                "use fewer facts or elements (split the model into two packs)"))
-    if len(model.rules) > MAX_RULES:
-        problems.append(Problem(model.source, 0, 0, f"{len(model.rules)} rules; at most {MAX_RULES}",
-                                "split the pack"))
-    for rule in model.rules:
-        loc = rule.loc
-        tests = _count_tests(rule.when)
-        if tests > RULE_TESTS:
-            problems.append(Problem(loc.file, loc.line, loc.column,
-                                    f"rule '{rule.id}' has {tests} tests; the engine takes at most {RULE_TESTS}",
-                                    "split it into several rules"))
-        branches = _branches(_nnf(rule.when, False))
-        if branches > RULE_BRANCHES:
-            problems.append(Problem(loc.file, loc.line, loc.column,
-                                    f"rule '{rule.id}' has {branches} alternatives once 'any', 'one_of' "
-                                    f"and 'not' are spread out; the engine takes at most {RULE_BRANCHES}",
-                                    "split it into several rules with the same conclusions"))
-        for test in _walk_tests(rule.when):
-            for v in (test.value if isinstance(test.value, list) else [test.value]):
-                if isinstance(v, str) and len(v) > STRING_VALUE:
-                    problems.append(Problem(test.loc.file, test.loc.line, test.loc.column,
-                                            f"a compared value longer than {STRING_VALUE} characters"))
-    return problems
+    """Every way in which `model` would go beyond what durable-rules can run safely, found in
+    the compiled form itself, each at the rule concerned. Empty: `compile_pack` succeeds."""
+    return _build(model)[1]
 
 
 def compile_pack(model: Model) -> CompiledPack:
-    """The ruleset definition for `model`. Call `check_limits` first; the loader does."""
+    """The ruleset definition for `model`; DataError if it cannot run within the engine's
+    limits (the same problems `check_limits` lists)."""
+    compiled, problems = _build(model)
+    if problems:
+        raise DataError(sorted_problems(problems))
+    return compiled
+
+
+@dataclass
+class _Bucket:
+    alternatives: int = 0
+    props: set[str] = field(default_factory=set)
+
+
+def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     fact_props, count_props, element_props = property_names(model)
     ctx = _Ctx(model, fact_props, count_props, element_props)
+    problems: list[Problem] = []
+    # Each rule compiled once: its condition, the properties it reads and its alternatives.
+    compiled_rules = []
+    for rule in sorted(model.rules, key=lambda r: r.id):  # file order must not matter
+        nnf = _nnf(rule.when, False)
+        condition = _compile(nnf, ctx)
+        props = _properties(condition)
+        size = _branches(nnf)
+        problems += _rule_problems(rule, nnf, condition, props, size)
+        compiled_rules.append((rule, condition, props, size))
     definition: dict[str, dict] = {"__begin": {"all": [{"m": {"k": "__begin"}}]}}
     names: dict[str, str] = {}
     buckets: dict[int, list[int]] = {}
-    read: dict[int, set[str] | None] = {}
-    rules = sorted(model.rules, key=lambda r: r.id)  # file order must not matter
+    bucket_props: dict[tuple[int, int], tuple[str, ...]] = {}
+    expressions: dict[str, int] = {}
+    parts: list[list[str]] = [[]]
+    bucket_part: dict[tuple[int, int], int] = {}
     for stratum in ROUNDS:
-        bucket, used = 0, 0
-        for rule in (r for r in rules if r.stratum == stratum):
-            nnf = _nnf(rule.when, False)
-            size = _branches(nnf)
-            if used and used + size > BUCKET_BRANCHES:
-                bucket, used = bucket + 1, 0
-            used += size
+        # Rules reading the same properties go together, so each bucket's message stays short.
+        ours = sorted((r for r in compiled_rules if r[0].stratum == stratum),
+                      key=lambda r: (sorted(map(_prop_key, r[2])), r[0].id))
+        packed: list[_Bucket] = []
+        for rule, condition, props, size in ours:
+            bucket = packed[-1] if packed else None
+            if bucket is None or bucket.alternatives + size > BUCKET_BRANCHES \
+                    or len(bucket.props | props) > BUCKET_PROPERTIES:
+                bucket = _Bucket()
+                packed.append(bucket)
+                if len(packed) == ROUND_BUCKETS + 1:
+                    problems.append(_at(rule, (
+                        f"the {ROUND_NAMES[stratum]} need more than {ROUND_BUCKETS} buckets in the "
+                        f"engine, from rule '{rule.id}' on; it runs at most {ROUND_BUCKETS} "
+                        f"(about {ROUND_BUCKETS * BUCKET_BRANCHES:,} alternatives, or "
+                        f"{ROUND_BUCKETS * BUCKET_PROPERTIES:,} facts and elements tested)"),
+                        "split the pack into two packs, or merge rules that test the same things"))
+            bucket.alternatives += size
+            bucket.props |= props
+            number = len(packed) - 1
             name = f"r{len(names)}"
             names[name] = rule.id
-            condition = _compile(nnf, ctx)
-            definition[name] = {"all": [{"m": {"$and": [{"k": stratum}, {"g": bucket}, condition]}}]}
-            props = _properties(condition)
-            read[stratum] = None if props is None or read.get(stratum, set()) is None \
-                else read.get(stratum, set()) | props
-            buckets.setdefault(stratum, [])
-            if bucket not in buckets[stratum]:
-                buckets[stratum].append(bucket)
+            if (stratum, number) not in bucket_part:  # a new bucket: does it fit this ruleset?
+                if len(parts[-1]) + BUCKET_BRANCHES >= RULESET_RULES:
+                    parts.append([])
+                bucket_part[(stratum, number)] = len(parts) - 1
+            parts[bucket_part[(stratum, number)]].append(name)
+            pattern = _and([{"k": stratum}, {"g": number}, condition])
+            definition[name] = {"all": [{"m": pattern}]}
+            expressions[name] = 2 * _groups(pattern)
+        if packed:
+            buckets[stratum] = list(range(len(packed)))
+            for number, bucket in enumerate(packed):
+                bucket_props[(stratum, number)] = tuple(sorted(bucket.props, key=_prop_key))
     text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return CompiledPack(model, fingerprint, definition, names, buckets, fact_props, count_props,
-                        element_props,
-                        {n: None if props is None else tuple(sorted(props)) for n, props in read.items()})
+                        element_props, bucket_props, expressions, parts, bucket_part), problems
 
 
-def _properties(condition: dict) -> set[str] | None:
-    """The fact properties a compiled condition tests; None if it has a shape not known here."""
+def engine_violations(compiled: CompiledPack) -> list[str]:
+    """What in a compiled pack the engine cannot run: empty for anything `compile_pack` made.
+    The engine checks this before it takes a pack, so a change to the packer that broke a
+    limit fails loudly instead of silently firing nothing."""
+    found = []
+    for stratum, numbers in compiled.buckets.items():
+        if len(numbers) > ROUND_BUCKETS:
+            found.append(f"round {stratum} has {len(numbers)} buckets; at most {ROUND_BUCKETS}")
+    for (stratum, number), props in compiled.bucket_props.items():
+        if len(props) + len(MESSAGE_TAGS) > MESSAGE_PROPERTIES:
+            found.append(f"bucket {number} of round {stratum} is sent {len(props)} properties "
+                         f"and {len(MESSAGE_TAGS)} tags; at most {MESSAGE_PROPERTIES}")
+    for n, part in enumerate(compiled.parts):
+        if len(part) + 1 > RULESET_RULES:
+            found.append(f"ruleset {n} has {len(part) + 1} rules; at most {RULESET_RULES}")
+    for name, entries in compiled.expressions.items():
+        if entries > RULE_EXPRESSIONS:
+            found.append(f"rule '{compiled.rule_names[name]}' takes {entries} expression entries; "
+                         f"at most {RULE_EXPRESSIONS}")
+    return found
+
+
+def _at(rule: Rule, message: str, hint: str = "") -> Problem:
+    return Problem(rule.loc.file, rule.loc.line, rule.loc.column, message, hint)
+
+
+def _rule_problems(rule: Rule, nnf, condition: dict, props: set[str], size: int) -> list[Problem]:
+    problems = []
+    tests = _count_tests(rule.when)
+    if tests > RULE_TESTS:
+        problems.append(_at(rule, f"rule '{rule.id}' has {tests} tests; the engine takes at most {RULE_TESTS}",
+                            "split it into several rules"))
+    if size > RULE_BRANCHES:
+        problems.append(_at(rule, f"rule '{rule.id}' has {size} alternatives once 'any', 'one_of' "
+                                  f"and 'not' are spread out; the engine takes at most {RULE_BRANCHES}",
+                            "split it into several rules with the same conclusions"))
+    # The pattern the rule becomes: its condition under the round and bucket tags.
+    groups = _groups(_and([{"k": 0}, {"g": 0}, condition]))
+    if 2 * groups > RULE_EXPRESSIONS:
+        problems.append(_at(rule, f"rule '{rule.id}' nests {groups - 1} groups of tests; the engine "
+                                  f"takes at most {RULE_EXPRESSIONS // 2 - 1}",
+                            "each 'any', 'one_of', 'all' inside 'any', and 'not' on a fact or count "
+                            "makes one group; split the rule into several rules with the same "
+                            "conclusions"))
+    if len(props) > BUCKET_PROPERTIES:
+        problems.append(_at(rule, f"rule '{rule.id}' reads {len(props)} facts, counts and element "
+                                  f"conclusions; the engine takes at most {BUCKET_PROPERTIES}",
+                            "split it into several rules"))
+    for test in _walk_tests(rule.when):
+        for v in (test.value if isinstance(test.value, list) else [test.value]):
+            if isinstance(v, str) and len(v) > STRING_VALUE:
+                problems.append(Problem(test.loc.file, test.loc.line, test.loc.column,
+                                        f"a compared value longer than {STRING_VALUE} characters"))
+    return problems
+
+
+def _groups(condition: dict) -> int:
+    """How many $and and $or a compiled condition holds (each takes two expression entries)."""
+    count = 0
+    for key, value in condition.items():
+        if key in ("$and", "$or"):
+            count += 1 + sum(_groups(item) for item in value)
+    return count
+
+
+def _prop_key(prop: str) -> tuple[str, int]:
+    """Properties in a natural order: f2 before f10."""
+    match = re.fullmatch(r"([a-z]+)(\d*)", prop)
+    return (match.group(1), int(match.group(2) or -1)) if match else (prop, -1)
+
+
+def _properties(condition: dict) -> set[str]:
+    """The message properties a compiled condition tests."""
     found: set[str] = set()
     for key, value in condition.items():
         if key in ("$and", "$or"):
             for item in value:
-                inner = _properties(item)
-                if inner is None:
-                    return None
-                found |= inner
+                found |= _properties(item)
         elif key.startswith("$"):  # {"$gt": {prop: v}}, {"$nex": {prop: 1}}, {"$iany": {prop: ...}}
-            if not isinstance(value, dict):
-                return None
             found |= set(value)
         else:
             found.add(key)  # {prop: value}
@@ -217,11 +322,20 @@ def _one_of(prop: str, values: list) -> dict:
 
 
 def _or(items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {"$or": items}
+    return _join("$or", items)
 
 
 def _and(items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {"$and": items}
+    return _join("$and", items)
+
+
+def _join(op: str, items: list[dict]) -> dict:
+    """`items` under `op`, an `op` among them spliced in: each $and/$or costs the C core two of
+    a rule's 32 expression entries, and (a and (b and c)) matches what (a and b and c) does."""
+    flat = []
+    for item in items:
+        flat += item[op] if list(item) == [op] else [item]
+    return flat[0] if len(flat) == 1 else {op: flat}
 
 
 def _compile(c, ctx: _Ctx) -> dict:

@@ -3,8 +3,8 @@
 durable-rules 2.0.28 crashes or hangs when used carelessly (see docs/engine.md). This module
 uses it the way that was measured to be safe: one host without background threads, used from
 one thread; one live session at a time, always deleted in ``finally``; a marker fact so that
-every session has run at least one action before it is deleted; and packs that have passed
-`compiler.check_limits`. Matching and the order of firing are the engine's; we only read which
+every session has run at least one action before it is deleted; and only compiled packs within
+the C core's limits (`compiler.engine_violations` is checked before a pack is taken). Matching and the order of firing are the engine's; we only read which
 rules fired in each round.
 """
 
@@ -17,7 +17,7 @@ import sys
 import threading
 from typing import Callable
 
-from .compiler import ROUNDS, CompiledPack
+from .compiler import ROUNDS, CompiledPack, engine_violations
 from .errors import EngineError
 
 try:  # durable-rules builds a C extension; say plainly when it is not there.
@@ -65,30 +65,40 @@ class Engine:
         if _dre is None:
             raise EngineError(*import_problem(sys.version_info[:2], _IMPORT_ERROR))
         self._host = _SyncHost()
-        self._handles: dict[str, int] = {}
+        self._handles: dict[str, list[int]] = {}
         self._thread = threading.get_ident()
         self._busy = False
         self._poisoned = ""
         self._sids = itertools.count(1)
 
-    def _handle(self, compiled: CompiledPack) -> int:
-        handle = self._handles.get(compiled.fingerprint)
-        if handle is None:
-            name = f"pack_{compiled.fingerprint}"
-            definition = json.loads(json.dumps(compiled.definition))  # the host mutates what it gets
-            for rule in definition.values():
-                rule["run"] = _never_called
-            try:
-                self._host.set_rulesets({name: definition})
-            except Exception as exc:
-                raise EngineError(f"durable-rules refused the compiled pack: {exc}") from None
-            handle = self._host.get_ruleset(name)._handle
-            self._handles[compiled.fingerprint] = handle
-        return handle
+    def _rulesets(self, compiled: CompiledPack) -> list[int]:
+        """The engine's handles of the rulesets a compiled pack is split into, made once."""
+        handles = self._handles.get(compiled.fingerprint)
+        if handles is None:
+            violations = engine_violations(compiled)
+            if violations:
+                raise EngineError("the compiled pack is beyond the engine's limits: "
+                                  + "; ".join(violations[:3]))
+            handles = []
+            for n, names in enumerate(compiled.parts):
+                name = f"pack_{compiled.fingerprint}_{n}"
+                # the host mutates what it gets: a copy
+                definition = json.loads(json.dumps({r: compiled.definition[r]
+                                                    for r in ["__begin", *names]}))
+                for rule in definition.values():
+                    rule["run"] = _never_called
+                try:
+                    self._host.set_rulesets({name: definition})
+                except Exception as exc:
+                    raise EngineError(f"durable-rules refused the compiled pack: {exc}") from None
+                handles.append(self._host.get_ruleset(name)._handle)
+            self._handles[compiled.fingerprint] = handles
+        return handles
 
     def run(self, compiled: CompiledPack, first: dict,
             next_round: Callable[[int, list[str], dict], dict]) -> list[list[str]]:
-        """Run the rounds of one assessment in one session; the rule ids fired in each round.
+        """Run the rounds of one assessment, one session per ruleset; the rule ids fired in
+        each round.
 
         `first` is round 0's fact; after each round, `next_round(round, fired_ids, fact)` gives
         the next round's fact (the caller resolves the round's conclusions into it)."""
@@ -100,34 +110,35 @@ class Engine:
                               "start a new process")
         if self._busy:
             raise EngineError("a second assessment was started inside the first")
-        handle = self._handle(compiled)
+        handles = self._rulesets(compiled)
         sid = str(next(self._sids))
         names = compiled.rule_names
         fired_rounds: list[list[str]] = []
         self._busy = True
-        started = False
+        started: list[int] = []  # handles whose session has run an action (safe to delete)
         try:
             fact = first
             sid_json = f'"{sid}"'  # sids are decimal numbers
-            batch = [f'{{"k":"__begin","sid":{sid_json}}}']
+            batches: list[list[str]] = [[f'{{"k":"__begin","sid":{sid_json}}}'] for _ in handles]
             for stratum in ROUNDS:
                 if stratum > 0:
                     fact = next_round(stratum - 1, fired_rounds[-1], fact)
-                buckets = compiled.buckets.get(stratum, [])
-                if buckets:
-                    # One copy of the round's fact per bucket, tagged with round, bucket and
-                    # session: the fact is encoded once and the tags appended to each copy
-                    # (its property names never collide with k, g or sid). Only properties
-                    # that a rule of the round tests are sent; the others cannot match anything
-                    # and would cost encoding, parsing and storage in every action's message.
-                    wanted = compiled.round_props.get(stratum)
-                    sent = fact if wanted is None else {p: fact[p] for p in wanted if p in fact}
-                    body = _encode(sent)[:-1]
+                # Each bucket gets its own message: the properties its rules test (the others
+                # cannot change what matches there, and would cost encoding, parsing and
+                # storage), tagged with round, bucket and session. Property names never
+                # collide with the tags k, g and sid.
+                for number in compiled.buckets.get(stratum, ()):
+                    body = _encode({p: fact[p] for p in compiled.bucket_props[(stratum, number)]
+                                    if p in fact})[:-1]
                     body += "," if len(body) > 1 else ""
-                    batch += [f'{body}"k":{stratum},"g":{b},"sid":{sid_json}}}' for b in buckets]
-                fired = self._assert_and_run(handle, batch)
-                started = True
-                batch = []
+                    batches[compiled.bucket_part[(stratum, number)]].append(
+                        f'{body}"k":{stratum},"g":{number},"sid":{sid_json}}}')
+                fired: list[str] = []
+                for handle, batch in zip(handles, batches):
+                    fired += self._assert_and_run(handle, batch)
+                    if handle not in started:
+                        started.append(handle)
+                batches = [[] for _ in handles]
                 fired_rounds.append(sorted({names[f] for f in fired if f in names}))
             return fired_rounds
         except EngineError:
@@ -140,8 +151,9 @@ class Engine:
             raise EngineError(f"durable-rules failed: {exc}") from None
         finally:
             self._busy = False
-            if started and not self._poisoned:
-                _dre.delete_state(handle, sid)
+            if not self._poisoned:
+                for handle in started:
+                    _dre.delete_state(handle, sid)
 
     @staticmethod
     def _assert_and_run(handle: int, batch: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 import networkx as nx
 
 from . import schema, yamlio
-from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
@@ -86,14 +85,9 @@ def load_pack(spec: str | Path | None = None) -> Model:
     """Load, layer and validate a pack. Raises DataError listing every problem found."""
     path = resolve(spec)
     layer = _load_layer(path, [])
-    model = _build_model(layer, path)
-    problems = check_limits(model)
-    if problems:
-        # A limit of the whole pack has no line of its own: show it at the pack's 'pack:' key.
-        line, column = layer.manifest.doc.where(("pack",), key=True)
-        raise DataError([p if p.line else replace(p, file=layer.manifest.doc.file, line=line,
-                                                  column=column) for p in problems])
-    return model
+    # The engine's limits are checked where the rules are compiled (compiler.check_limits),
+    # so commands that never run the engine take any pack that loads.
+    return _build_model(layer, path)
 
 
 # Reading files ---------------------------------------------------------------------------
@@ -220,6 +214,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                    extending: bool) -> list[Item]:
     merged = list(base)
     base_ids = {i.data["id"] for i in base}
+    present = set(base_ids)  # ids in `merged`: looked up before its index is searched for
     seen: dict[str, Item] = {}
     for item in items:
         ident = item.data["id"]
@@ -230,7 +225,8 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                                          key="id"))
             continue
         seen[ident] = item
-        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None)
+        index = next((n for n, b in enumerate(merged) if b.data["id"] == ident), None) \
+            if ident in present else None
         if item.data.get("override"):
             if index is None:
                 problems.append(item.problem(
@@ -251,6 +247,7 @@ def _merge_section(section: str, base: list[Item], items: list[Item], problems: 
                 + ("; add 'override: true' to change it" if extending and ident in base_ids else ""),
                 key="id"))
             continue
+        present.add(ident)
         after = item.data.get("after")
         if after is not None:
             spot = next((n for n, b in enumerate(merged) if b.data["id"] == after), None)

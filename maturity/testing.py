@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .assess import Assessment, assess
+from .assess import Assessment, assess, compiled_for
 from .checks import check_tests, reachable
 from .engine import Engine
 from .errors import DataError
@@ -90,6 +90,7 @@ def run_tests(model: Model, engine: Engine | None = None) -> SuiteResult:
     problems = check_tests(model)
     if problems:
         raise DataError(problems)
+    compiled_for(model)  # a pack beyond the engine's limits is refused, with or without cases
     result = SuiteResult(model)
     fired: set[str] = set()
     reached: set[str] = set()

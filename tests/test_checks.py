@@ -182,11 +182,15 @@ LIMITS = {
         "error: tiny/rules_extra.yaml:4:5: rule 'big.rule' has 50 alternatives once 'any', "
         "'one_of' and 'not' are spread out; the engine takes at most 40\n"
         "  hint: split it into several rules with the same conclusions"),
-    "300 facts": (
-        "facts:\n" + "".join(f"  - {{id: big.f{i}, type: boolean}}\n" for i in range(300)),
-        "error: tiny/pack.yaml:1:1: the pack needs 318 properties per engine fact; the engine "
-        "holds at most 240\n"
-        "  hint: use fewer facts or elements (split the model into two packs)"),
+    "any of 14 two-test alls": (
+        "rules:\n  - id: big.any\n    when:\n      any:\n"
+        + "".join(f"        - all: [{{fact: audience.personas, equals: {i}}}, "
+                  "{fact: purpose.goals_written, equals: true}]\n" for i in range(14))
+        + "    then: {stage: strategised}\n",
+        "error: tiny/rules_extra.yaml:2:5: rule 'big.any' nests 15 groups of tests; the engine "
+        "takes at most 14\n"
+        "  hint: each 'any', 'one_of', 'all' inside 'any', and 'not' on a fact or count makes one "
+        "group; split the rule into several rules with the same conclusions"),
 }
 
 
@@ -201,6 +205,10 @@ def test_packs_beyond_the_engine_limits(here: Path, no_engine: None, text: str, 
         assert result.exit_code == 1, args
         assert expected in result.stdout + result.stderr, args
         assert isinstance(result.exception, SystemExit), args  # an exit, not a traceback
+    # Commands that do not run the engine take the pack.
+    for args in (["facts", "--rules", "tiny"], ["facts", "--template", "--rules", "tiny"]):
+        result = CliRunner().invoke(cli, args, prog_name="dots")
+        assert (result.exit_code, result.stderr) == (0, ""), args
 
 
 # Warnings ----------------------------------------------------------------------------------

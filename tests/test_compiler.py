@@ -243,12 +243,11 @@ ORACLE = settings(max_examples=150, deadline=None, suppress_health_check=[Health
 @given(rules=rule_lists(), fact_sets=st.lists(FACT_SETS, min_size=1, max_size=6))
 def test_engine_fires_exactly_the_rules_the_reference_says_hold(rules, fact_sets):
     with tempfile.TemporaryDirectory() as folder:
-        try:
-            model = load({**MODEL, "rules": rules}, Path(folder))
-        except maturity.DataError as exc:
-            # Only the engine's size limits may refuse a generated pack: every test is valid.
-            assert all("alternatives" in p.message for p in exc.problems()), exc.format()
-            assume(False)
+        model = load({**MODEL, "rules": rules}, Path(folder))
+        # Only the engine's size limits may refuse a generated pack: every test is valid.
+        problems = check_limits(model)
+        assert all("alternatives" in p.message or "groups" in p.message for p in problems), problems
+        assume(not problems)
     for facts in fact_sets:
         got = observed(maturity.assess(model, maturity.Organisation("o", facts)))
         assert got == reference(model, facts), (facts, rules)
@@ -377,9 +376,18 @@ def test_buckets_never_hold_more_alternatives_than_the_bound(tmp_path: Path):
 
 # Limits ----------------------------------------------------------------------------------
 
-def limit_error(tmp_path: Path, data: dict) -> str:
+def load_error(tmp_path: Path, data: dict) -> str:
     with pytest.raises(maturity.DataError) as info:
         load(data, tmp_path)
+    return info.value.format()
+
+
+def limit_error(tmp_path: Path, data: dict) -> str:
+    """The message `compile_pack` refuses the pack with; loading it alone succeeds."""
+    model = load(data, tmp_path)
+    assert check_limits(model)
+    with pytest.raises(maturity.DataError) as info:
+        compile_pack(model)
     return info.value.format()
 
 
@@ -411,36 +419,79 @@ def test_a_rule_with_49_tests_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
         "error: pack.yaml:56:3: rule 'long' has 49 tests; the engine takes at most 48\n"
         "  hint: split it into several rules")
     rule["when"]["all"].pop()
-    assert [r.id for r in load({**MODEL, "rules": [rule]}, Path(".")).rules] == ["long"]
+    assert check_limits(load({**MODEL, "rules": [rule]}, Path("."))) == []
 
 
-def test_too_many_facts_for_one_engine_fact(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_many_facts_and_elements_are_no_limit(tmp_path: Path):
+    # The round's properties are spread over buckets: 600 facts and 300 elements load, check
+    # clean and compile; no message to the engine holds more than its limit.
+    data = {"pack": {"id": "wide", "label": "Wide"}, "statuses": MODEL["statuses"],
+            "elements": [{"id": f"e{n}"} for n in range(300)], "stages": [{"id": "s"}, {"id": "t"}],
+            "facts": [{"id": f"e{n % 300}.q{n}", "element": f"e{n % 300}", "type": "boolean"}
+                      for n in range(600)],
+            "rules": [{"id": f"r{n}", "when": {"all": [{"fact": f"e{n % 300}.q{n}", "equals": True},
+                                                      {"fact": f"e{n % 300}.q{(n + 300) % 600}", "equals": True}]},
+                       "then": {"status": {f"e{n % 300}": "defined"}}} for n in range(600)]
+            + [{"id": "top", "when": {"all": [{"done": f"e{n}", "equals": True} for n in range(40)]},
+                "then": {"stage": "t"}}]}
+    model = load(data, tmp_path)
+    assert check_limits(model) == []
+    compiled = compile_pack(model)
+    assert compiler.engine_violations(compiled) == []
+    assert max(len(p) for p in compiled.bucket_props.values()) <= compiler.BUCKET_PROPERTIES
+
+
+def _nested_any(pairs: int) -> dict:
+    """A rule whose 'any' holds `pairs` two-test 'all's: 2 + pairs groups in the engine."""
+    return {"id": "nested", "when": {"any": [{"all": [{"fact": "a.n", "equals": n},
+                                                      {"fact": "b.x", "equals": n}]}
+                                             for n in range(pairs)]},
+            "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
+
+
+def test_expression_entries_are_counted_from_the_compiled_form(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # The C core holds 31 expression entries per pattern; each $and/$or takes two, the round
+    # and bucket tags' $and included: an 'any' of 13 two-test 'all's runs, 14 do not.
     monkeypatch.chdir(tmp_path)
-    # 237 facts + 1 element x 3 + 4 of our own = 244 properties; at most 240.
-    data = {"pack": {"id": "wide", "label": "Wide"}, "statuses": MODEL["statuses"],
-            "elements": [{"id": "e"}], "stages": [{"id": "s"}],
-            "facts": [{"id": f"e.q{n}", "element": "e", "type": "boolean"} for n in range(237)]}
-    assert limit_error(Path("."), data) == (
-        "error: pack.yaml:1:1: the pack needs 244 properties per engine fact; the engine holds at most 240\n"
-        "  hint: use fewer facts or elements (split the model into two packs)")
-    data["facts"] = data["facts"][:233]  # 240 exactly
-    assert len(load(data, Path(".")).facts) == 233
+    assert limit_error(Path("."), {**MODEL, "rules": [_nested_any(14)]}) == (
+        "error: pack.yaml:56:3: rule 'nested' nests 15 groups of tests; the engine takes at most 14\n"
+        "  hint: each 'any', 'one_of', 'all' inside 'any', and 'not' on a fact or count makes one "
+        "group; split the rule into several rules with the same conclusions")
+    compiled = compile_pack(load({**MODEL, "rules": [_nested_any(13)]}, Path(".")))
+    assert list(compiled.expressions.values()) == [30]
 
 
-@pytest.fixture
-def no_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let load_pack return packs beyond the limits, to call check_limits on them directly."""
-    monkeypatch.setattr("maturity.pack.check_limits", lambda model: [])
+def test_all_inside_all_takes_no_extra_entries(tmp_path: Path):
+    rule = {"id": "flat", "when": {"all": [{"all": [{"fact": "a.n", "equals": n}, {"all": [
+        {"fact": "b.x", "equals": n}]}]} for n in range(20)]},
+        "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
+    compiled = compile_pack(load({**MODEL, "rules": [rule]}, tmp_path))
+    [pattern] = [d["all"][0]["m"] for name, d in compiled.definition.items() if name != "__begin"]
+    assert len(pattern["$and"]) == 42 and compiled.expressions == {"r0": 2}
 
 
-def test_choices_facts_count_twice_towards_the_properties(tmp_path: Path, no_limits):
-    data = {"pack": {"id": "wide", "label": "Wide"}, "statuses": MODEL["statuses"],
-            "elements": [{"id": "e"}], "stages": [{"id": "s"}],
-            "facts": [{"id": f"e.q{n}", "element": "e", "type": "choices", "values": ["x"]}
-                      for n in range(117)]}
-    [problem] = check_limits(load(data, tmp_path))
-    assert (problem.line, problem.message) == (
-        0, "the pack needs 241 properties per engine fact; the engine holds at most 240")
+def test_a_round_of_more_buckets_than_the_engine_holds_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # Each rule fills a bucket on its own (40 alternatives): 256 buckets run, 257 are refused.
+    monkeypatch.chdir(tmp_path)
+    def rules(count: int) -> list[dict]:
+        return [{"id": f"r{n:03d}", "when": {"fact": "a.n", "one_of": list(range(n, n + 40))},
+                 "then": {"findings": [{"id": f"f{n}", "severity": "low", "message": "m"}]}}
+                for n in range(count)]
+    compiled = compile_pack(load({**MODEL, "rules": rules(256)}, Path(".")))
+    assert len(compiled.buckets[0]) == compiler.ROUND_BUCKETS == 256
+    message = limit_error(Path("."), {**MODEL, "rules": rules(257)})
+    assert message.startswith("error: pack.yaml:")
+    assert "the rules that test only facts need more than 256 buckets in the engine, from rule " \
+           "'r256' on; it runs at most 256" in message
+
+
+def test_a_pack_beyond_the_limits_loads_for_commands_without_the_engine(tmp_path: Path):
+    rule = {"id": "wide", "when": {"fact": "a.n", "one_of": list(range(1, 51))},
+            "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
+    model = load({**MODEL, "rules": [rule]}, tmp_path)
+    assert maturity.facts_table(model) and maturity.facts_template(model)
+    with pytest.raises(maturity.DataError, match="50 alternatives"):
+        maturity.assess(model, maturity.Organisation("o", {}))
 
 
 @pytest.mark.parametrize("value", [1e-05, 1e16, -1e20, 0.00009])
@@ -450,7 +501,7 @@ def test_numbers_the_engine_cannot_read_are_refused(tmp_path: Path, monkeypatch:
     monkeypatch.chdir(tmp_path)
     rule = {"id": "far", "when": {"fact": "b.x", "gte": value},
             "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
-    assert limit_error(Path("."), {**MODEL, "rules": [rule]}) == (
+    assert load_error(Path("."), {**MODEL, "rules": [rule]}) == (
         f"error: pack.yaml:59:10: the rule engine cannot compare with {value!r}\n"
         "  hint: use a threshold between 0.0001 and 10000000000000000")
 
@@ -484,9 +535,10 @@ def test_a_long_compared_text_is_refused(tmp_path: Path):
 def test_too_long_an_id_is_refused_by_the_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     data = {**MODEL, "elements": MODEL["elements"] + [{"id": "e" * 65}]}
-    assert limit_error(Path("."), data) == f"error: pack.yaml:16:7: '{'e' * 56}... is longer than 64 characters"
+    assert load_error(Path("."), data) == f"error: pack.yaml:16:7: '{'e' * 56}... is longer than 64 characters"
 
 
 def test_the_tiny_pack_is_within_every_limit(tiny_model: Model):
     assert check_limits(tiny_model) == []
+    assert compiler.engine_violations(compile_pack(tiny_model)) == []
     assert compiler.RULE_BRANCHES <= compiler.BUCKET_BRANCHES < 64

@@ -1,0 +1,186 @@
+"""The engine's limits, measured on durable-rules itself, and packs at and just past each.
+
+Each measurement runs in a fresh interpreter with a timeout: the C core hangs (512 buckets)
+or silently fires nothing (a message of 254 properties) at its limits, and a hang or a crash
+there must fail one test, not take the test run down. The compiler's limits
+(maturity/compiler.py) must sit at or inside what is measured here, and a pack of any size
+that `rules check` accepts must reach the engine within them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+
+import maturity
+from maturity import compiler
+from maturity.compiler import check_limits, compile_pack, engine_violations
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import models  # noqa: E402  (bench/models.py: generated models of any size)
+
+PROBE = """
+import json, sys
+import durable_rules_engine as dre
+from durable.engine import Host
+
+class SyncHost(Host):
+    def _run(self):
+        pass
+
+def ruleset(definition):
+    for rule in definition.values():
+        rule["run"] = lambda c: None
+    host = SyncHost()
+    host.set_rulesets({"probe": definition})
+    return host.get_ruleset("probe")._handle
+
+def fired(handle, messages):
+    code, state = dre.assert_facts(handle, json.dumps(messages))
+    names = []
+    result = dre.start_action_for_state(handle, state)
+    message = result[1] if result else None
+    while message:
+        names.append(message[2:message.index('"', 2)])
+        message = dre.complete_and_start_action(handle, state)
+    return names
+
+BEGIN = {"__begin": {"all": [{"m": {"k": "__begin"}}]}}
+"""
+
+
+def probe(code: str, timeout: float = 30) -> subprocess.CompletedProcess:
+    """Run `code` after PROBE in a fresh interpreter."""
+    return subprocess.run([sys.executable, "-c", PROBE + textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout)
+
+
+# The C core, measured --------------------------------------------------------------------
+
+@pytest.mark.parametrize("count, fires", [(253, True), (254, False)])
+def test_a_message_of_254_properties_silently_fires_nothing(count: int, fires: bool):
+    result = probe(f"""
+        handle = ruleset({{**BEGIN, "r": {{"all": [{{"m": {{"$and": [{{"k": 0}}, {{"p0": 1}}]}}}}]}}}})
+        message = {{f"p{{i}}": 1 for i in range({count} - 2)}}
+        message.update(k=0, sid="1")
+        print(json.dumps(fired(handle, [{{"k": "__begin", "sid": "1"}}, message])))
+        """)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == (["__begin", "r"] if fires else ["__begin"])
+    assert compiler.MESSAGE_PROPERTIES < 253
+
+
+@pytest.mark.parametrize("pairs, refused", [(13, False), (14, True)])
+def test_a_pattern_holds_15_and_or(pairs: int, refused: bool):
+    # an $and (round and bucket tags), an $or, and `pairs` $and: 2 + pairs of them
+    condition = {"$and": [{"k": 0}, {"g": 0}, {"$or": [{"$and": [{"a": i}, {"b": i}]}
+                                                       for i in range(pairs)]}]}
+    result = probe(f"""
+        try:
+            handle = ruleset({{**BEGIN, "r": {{"all": [{{"m": {json.dumps(condition)}}}]}}}})
+        except Exception as exc:
+            print(exc)
+        else:
+            print(json.dumps(fired(handle, [{{"k": "__begin", "sid": "1"}}, {{"k": 0, "g": 0, "a": 1, "b": 1, "sid": "1"}}])))
+        """)
+    assert result.returncode == 0, result.stderr
+    if refused:
+        assert "error code: 113" in result.stdout
+    else:
+        assert json.loads(result.stdout) == ["__begin", "r"]
+    assert compiler._groups(condition) * 2 == 4 + 2 * pairs
+    assert (compiler._groups(condition) * 2 > compiler.RULE_EXPRESSIONS) == refused
+
+
+def test_512_buckets_hang_the_engine_511_run():
+    code = """
+        definition = dict(BEGIN)
+        for b in range({count}):
+            definition[f"r{{b}}"] = {{"all": [{{"m": {{"$and": [{{"k": 0}}, {{"g": b}}, {{"p": 1}}]}}}}]}}
+        handle = ruleset(definition)
+        messages = [{{"k": "__begin", "sid": "1"}}] + [{{"k": 0, "g": b, "p": 1, "sid": "1"}} for b in range({count})]
+        print(len(fired(handle, messages)))
+        """
+    result = probe(code.format(count=511))
+    assert (result.returncode, result.stdout) == (0, "512\n"), result.stderr
+    with pytest.raises(subprocess.TimeoutExpired):
+        probe(code.format(count=512), timeout=5)
+    assert compiler.ROUND_BUCKETS < 511
+
+
+@pytest.mark.parametrize("rules, refused", [(4095, False), (4096, True)])
+def test_a_ruleset_holds_4096_rules(rules: int, refused: bool):
+    result = probe(f"""
+        definition = dict(BEGIN)
+        for n in range({rules}):
+            definition[f"r{{n}}"] = {{"all": [{{"m": {{"$and": [{{"k": 0}}, {{"g": n % 200}}, {{"p": n}}]}}}}]}}
+        try:
+            ruleset(definition)
+        except Exception as exc:
+            print(exc)
+        else:
+            print("ok")
+        """)
+    assert result.returncode == 0, result.stderr
+    assert ("error code: 106" in result.stdout) if refused else result.stdout == "ok\n"
+    assert compiler.RULESET_RULES < 4096
+
+
+# Generated packs of any size -------------------------------------------------------------
+
+def generated(tmp_path: Path, n: int, **options) -> maturity.Model:
+    path = tmp_path / f"generated-{n}.yaml"
+    path.write_text(yaml.safe_dump(models.model(n, **options), sort_keys=False), "utf-8")
+    return maturity.load_pack(path)
+
+
+@pytest.mark.parametrize("n", [1, 40, 200])
+def test_what_reaches_the_engine_stays_within_its_limits(tmp_path: Path, n: int):
+    model = generated(tmp_path, n, groups=False)
+    assert check_limits(model) == []
+    compiled = compile_pack(model)
+    assert engine_violations(compiled) == []
+    for props in compiled.bucket_props.values():
+        assert len(props) + len(compiler.MESSAGE_TAGS) <= compiler.MESSAGE_PROPERTIES < 253
+    for part in compiled.parts:
+        assert len(part) + 1 <= compiler.RULESET_RULES < 4096
+    assert all(len(buckets) <= compiler.ROUND_BUCKETS for buckets in compiled.buckets.values())
+    assert max(compiled.expressions.values()) <= compiler.RULE_EXPRESSIONS
+    assert sorted(compiled.rule_names.values()) == sorted(r.id for r in model.rules)
+
+
+@pytest.mark.slow
+def test_a_1000_element_pack_runs_within_the_limits_and_fires_every_rule_it_should(tmp_path: Path):
+    # 6,005 rules in two rulesets, 204 messages per assessment: within every limit, and every
+    # rule that should fire does, so nothing was silently dropped.
+    path = tmp_path / "generated.yaml"
+    path.write_text(yaml.safe_dump(models.model(1000, groups=False), sort_keys=False), "utf-8")
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        import json, maturity
+        from maturity import compiler
+        model = maturity.load_pack({str(path)!r})
+        compiled = compiler.compile_pack(model)
+        print(json.dumps([compiler.engine_violations(compiled), len(compiled.parts),
+                          max(len(p) for p in compiled.bucket_props.values())]))
+        full = {{}}
+        for e in model.elements:
+            full.update({{f"{{e.id}}.yes": True, f"{{e.id}}.n": 10, f"{{e.id}}.how": "all"}})
+        out = []
+        for facts in (full, {{}}):
+            a = maturity.assess(model, maturity.Organisation("o", facts))
+            out.append([len(a.fired), a.stage.id, sum(e.done for e in a.elements), len(a.findings)])
+        print(json.dumps(out))
+        """)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    limits, results = result.stdout.splitlines()
+    violations, rulesets, widest = json.loads(limits)
+    assert (violations, rulesets) == ([], 2) and widest <= compiler.BUCKET_PROPERTIES
+    # everything answered: started, done and optimised for each element, and five stages;
+    # nothing answered: each element's 'missing' finding.
+    assert json.loads(results) == [[3005, "level5", 1000, 0], [1000, "level0", 0, 1000]]
