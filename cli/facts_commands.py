@@ -32,10 +32,13 @@ def _pack_ref(rules: str | None, output: str | None) -> str | None:
 @click.option("--template", is_flag=True,
               help="Print a facts file to fill in: every fact unanswered, its question as a comment.")
 @click.option("-o", "--output", metavar="FILE", default=None,
-              help="Write the template to FILE; refuses to replace an existing file. A .yaml "
-                   "file gets organisation.schema.json beside it (for editors) when none is there.")
+              help="Write the template to FILE; refuses to replace an existing file. Its suffix "
+                   "picks the form: .xlsx (a workbook with drop-downs), .csv, else YAML (with "
+                   "organisation.schema.json beside it, for editors, when none is there).")
 def facts_command(rules: str | None, template: bool, output: str | None) -> None:
-    """List the facts a consultant collects, or (--template) start a facts file for a client."""
+    """List the facts a consultant collects, or (--template) start a facts file for a client:
+    a YAML file, or a questionnaire workbook or CSV table a client can fill in. Every command
+    reads all three back."""
     def work() -> None:
         if output is not None and Path(output).exists():
             raise maturity.OutputError("the file exists already", "choose a new name; "
@@ -44,7 +47,19 @@ def facts_command(rules: str | None, template: bool, output: str | None) -> None
         if not (template or output):
             click.echo(maturity.facts_table(model), nl=False)
             return
-        text = maturity.facts_template(model, _pack_ref(rules, output))
+        ref = _pack_ref(rules, output)
+        suffix = Path(output).suffix.lower() if output else ""
+        if suffix in (".xlsx", ".csv"):
+            if suffix == ".xlsx":
+                from maturity import workbook  # openpyxl only for workbooks
+                data = workbook.template_bytes(model, ref or model.id)
+            else:
+                from maturity import table
+                data = table.template_text(model, ref or model.id).encode("utf-8")
+            maturity.write_atomic(Path(output), data)
+            click.echo(f"wrote {output}", err=True)
+            return
+        text = maturity.facts_template(model, ref)
         if output is None:
             click.echo(text, nl=False)
             return
@@ -77,4 +92,58 @@ def examples_command(name: str | None, output: str | None) -> None:
             return
         for path in bundled.copy_example(name, Path(output)):
             click.echo(f"wrote {path}", err=True)
+    run(work)
+
+
+@click.command("interview")
+@click.argument("facts", metavar="FACTS")
+@click.option("--rules", "rules", metavar="PACK", default=None,
+              help="Rule pack: a folder or YAML file, or a built-in pack name (default: the "
+                   "pack named by FACTS's 'pack:', else the built-in 'default' pack).")
+@click.option("--element", metavar="ID", default=None, help="Ask only this element's questions.")
+@click.option("--review", is_flag=True,
+              help="Walk through every question, answered or not, showing the answer given; "
+                   "Enter keeps it.")
+def interview_command(facts: str, rules: str | None, element: str | None, review: bool) -> None:
+    """Interview a client in the terminal and record the answers in FACTS (a YAML facts file,
+    started from the template when it does not exist).
+
+    Questions come element by element in dependency order, each with its help text. Answers
+    are checked as typed (a wrong one is asked again); Enter alone skips, '?' records don't
+    know, 'n/a' not applicable, and an answer ending in ' +' asks for a note and evidence.
+    Every answer is saved at once, keeping the file's comments and layout, so an interview
+    stopped at any point goes on at the first unanswered question when started again. At the
+    end: coverage, stage, next dot, and the command that writes the report."""
+    def work() -> None:
+        path = Path(facts)
+        if path.suffix.lower() in (".xlsx", ".csv"):
+            raise maturity.OutputError("the interview records answers in a YAML facts file",
+                                       "give a .yaml file (it is started from the template "
+                                       "when it does not exist)", facts)
+        if not path.exists():
+            model = maturity.load_pack(rules)
+            maturity.write_atomic(path, maturity.facts_template(model, _pack_ref(rules, facts))
+                                  .encode("utf-8"))
+            click.echo(f"started {facts} from the template of pack '{model.id}'")
+            for written in bundled.write_schema_beside(path):
+                click.echo(f"wrote {written}")
+        from maturity.interview import Interview, ordered_facts, summary_lines  # the interview owns terminal input
+        from maturity.roundtrip import FactsEditor  # ruamel.yaml only here
+        model, organisation = maturity.load_facts(facts, rules)
+        ordered_facts(model, element)  # an unknown --element is said before anything is asked
+        editor = FactsEditor(path)
+        outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
+                            element=element, review=review).run()
+        model, organisation = maturity.load_facts(facts, rules)  # as saved
+        assessment = maturity.assess(model, organisation)
+        click.echo("")
+        if outcome.stopped:
+            click.echo(f"Stopped. Every answer given is saved in {facts}; run the same command "
+                       "again to go on.")
+        report = "report" if "report" in click.get_current_context().find_root().command.commands \
+            else "assess"
+        extra = "" if organisation.pack or rules is None else f" --rules {rules}"
+        for line in summary_lines(model, organisation, assessment, maturity.next_dot(assessment),
+                                  f"dots {report} {facts}{extra}"):
+            click.echo(line)
     run(work)

@@ -111,10 +111,11 @@ from .pack_commands import init_command, rules_group, schema_command  # noqa: E4
 cli.add_command(rules_group)
 cli.add_command(schema_command)
 cli.add_command(init_command)
-from .facts_commands import examples_command, facts_command  # noqa: E402
+from .facts_commands import examples_command, facts_command, interview_command  # noqa: E402
 
 cli.add_command(facts_command)
 cli.add_command(examples_command)
+cli.add_command(interview_command)
 from .document_commands import compare_command, report_command, whatif_command  # noqa: E402
 
 cli.add_command(report_command)

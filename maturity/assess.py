@@ -20,7 +20,7 @@ import networkx as nx
 from .compiler import CompiledPack, compile_pack
 from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
-from .organisation import Organisation
+from .organisation import Organisation, rule_facts
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,8 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     plan = _plan_for(model)
     compiled = plan.compiled
     engine = engine or default_engine()
-    first = _round0_fact(compiled, organisation.facts)
+    seen = rule_facts(model, organisation)  # answers, and the pack's stand-ins (docs/yaml-format.md)
+    first = _round0_fact(compiled, seen)
     statuses: dict[str, Status] = {}
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     fired_before: list[str] = []  # every round's fired rules so far
@@ -156,7 +157,7 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     rounds = engine.run(compiled, first, next_round)
     fired = sorted({r for ids in rounds for r in ids})
     rules = [model.rule_by_id[r] for r in fired]
-    answer, tested = organisation.facts.get, plan.evidence_facts
+    answer, tested = seen.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
     why = {r.id: Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
            for r in rules}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import OutputError, did_you_mean
 from .questionnaire import SCHEMA_FILE
-from .render import write_atomic
+from .files import write_atomic
 from .schema import schema_text
 
 _SCHEMA_LINE = re.compile(r"^# yaml-language-server: \$schema=\S*", re.M)

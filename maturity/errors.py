@@ -19,11 +19,14 @@ class Problem:
     message: str
     hint: str = ""
     severity: str = "error"  # "error" or "warning"
+    place: str = ""  # a spreadsheet cell such as "Facts!C14", shown instead of line:column
 
     def format(self) -> str:
         """The problem as the CLI prints it: one line, and an indented hint line if any."""
         where = self.file
-        if self.line:
+        if self.place:
+            where += f": {self.place}"
+        elif self.line:
             where += f":{self.line}:{self.column}"
         text = f"{self.severity}: {where}: {self.message}"
         if self.hint:

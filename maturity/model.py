@@ -69,6 +69,10 @@ class Fact:
     min: float | None = None
     max: float | None = None
     loc: Loc = Loc()
+    # The answer rules see when the consultant records "don't know" / "not applicable"
+    # (None: the fact is absent for the rules, as if unanswered). See docs/yaml-format.md.
+    dont_know: Any = None
+    not_applicable: Any = None
 
 
 # Conditions -------------------------------------------------------------------------------

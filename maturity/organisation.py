@@ -84,6 +84,21 @@ def parse_answers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Ans
     return facts, answers
 
 
+def rule_facts(model: Model, organisation: Organisation) -> dict[str, Any]:
+    """The answers the rules see: the answered values, and for a fact answered "don't know" or
+    "not applicable" the answer its pack gives for that (`dont_know:` / `not_applicable:` on the
+    fact), if it gives one; otherwise the fact is absent, as an unanswered one is."""
+    facts = organisation.facts
+    extra = {}
+    for fact_id, given in organisation.answers.items():
+        if given.state != ANSWERED and fact_id not in facts:
+            fact = model.fact_by_id.get(fact_id)
+            stand_in = getattr(fact, given.state, None) if fact else None
+            if stand_in is not None:
+                extra[fact_id] = stand_in
+    return {**facts, **extra} if extra else facts
+
+
 def read_document(path: Path | str) -> yamlio.Document:
     """A facts file as a document, whatever its form (YAML, .xlsx, .csv), checked against the
     organisation schema. Raises DataError."""
@@ -104,6 +119,9 @@ def read_document(path: Path | str) -> yamlio.Document:
 
 def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> Organisation:
     """The organisation in a document read by read_document, its answers checked against `model`."""
+    if getattr(doc, "loose", False):  # a table's answers are text as typed
+        from .sheet import coerce_facts
+        coerce_facts(doc, model)
     problems = check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
     if problems:
         raise DataError(problems)

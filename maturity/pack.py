@@ -439,10 +439,36 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
     if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
         problems.append(item.problem("'min' is greater than 'max'", key="min"))
         ok = False
+    for key in ("dont_know", "not_applicable"):
+        if d.get(key) is not None:
+            wrong = _stand_in_problem(kind, values, d.get("min"), d.get("max"), d[key])
+            if wrong:
+                problems.append(item.problem(f"'{key}' of '{d['id']}': {wrong}",
+                                             "give the answer the rules should see", key=key))
+                ok = False
     if not ok:
         return None
     return Fact(d["id"], element, kind, d.get("question", ""), d.get("help", ""), values,
-                d.get("min"), d.get("max"), item.loc())
+                d.get("min"), d.get("max"), item.loc(), d.get("dont_know"), d.get("not_applicable"))
+
+
+def _stand_in_problem(kind: str, values: tuple, low, high, value) -> str:
+    """What is wrong with `value` as an answer to a fact of this kind ("" if nothing)."""
+    if kind == "boolean":
+        return "" if isinstance(value, bool) else "a yes/no fact takes true or false"
+    if kind in ("integer", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            return "a number fact takes a number"
+        if kind == "integer" and not float(value).is_integer():
+            return "a whole number is needed"
+        if (low is not None and value < low) or (high is not None and value > high):
+            return "the number is out of the fact's range"
+        return ""
+    items = value if kind == "choices" and isinstance(value, list) else None if kind == "choices" else [value]
+    if items is None:
+        return "a choices fact takes a list of its values"
+    bad = [v for v in items if v not in values]
+    return f"{bad[0]!r} is not one of its values" if bad else ""
 
 
 @dataclass

@@ -206,3 +206,45 @@ def test_the_format_reference_example_loads():
     assert org.answers["brand.evp_documented"].evidence == (
         "https://intranet.example/evp.pdf", "EVP 2026.docx")
     assert json.loads(maturity.to_json(maturity.assessment_data(maturity.assess(model, org))))["answers"]
+
+
+# How rules see dont-know and not-applicable: the pack decides per fact -------------------------
+
+def test_a_pack_can_give_the_answer_rules_see_for_not_applicable(workdir):
+    write_text(workdir / "pk4" / "pack.yaml", TINY_PACK_TEXT.replace(
+        "  - {id: purpose.goals_written, element: purpose, type: boolean}",
+        "  - {id: purpose.goals_written, element: purpose, type: boolean, not_applicable: true}"))
+    with_stand_in, plain = maturity.load_pack("pk4"), maturity.load_pack("pk")
+    for marker, defined in [("not-applicable", True), ("dont-know", False)]:
+        write_text(workdir / "acme.yaml",
+                   f"organisation: {{name: Acme}}\nfacts: {{purpose.goals_written: {marker}}}\n")
+        org = maturity.load_organisation("acme.yaml", with_stand_in)
+        assert org.facts == {}  # interface a: Organisation.facts holds answered values only
+        a = maturity.assess(with_stand_in, org)
+        assert (a.element("purpose").status.id == "defined") is defined
+        assert maturity.assess(plain, maturity.load_organisation("acme.yaml", plain)
+                               ).element("purpose").status.id == "missing"
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("not_applicable: 3", "'not_applicable' of 'purpose.goals_written': a yes/no fact takes true or false"),
+    ("dont_know: [x]", "'dont_know' of 'purpose.goals_written': a yes/no fact takes true or false"),
+])
+def test_a_stand_in_answer_must_fit_the_fact(workdir, extra, message):
+    write_text(workdir / "pk5" / "pack.yaml", TINY_PACK_TEXT.replace(
+        "  - {id: purpose.goals_written, element: purpose, type: boolean}",
+        f"  - {{id: purpose.goals_written, element: purpose, type: boolean, {extra}}}"))
+    with pytest.raises(maturity.DataError) as info:
+        maturity.load_pack("pk5")
+    assert message in info.value.format()
+
+
+def test_stand_ins_are_checked_for_every_type(workdir):
+    from maturity.pack import _stand_in_problem
+    assert _stand_in_problem("integer", (), 0, 10, 11) == "the number is out of the fact's range"
+    assert _stand_in_problem("integer", (), 0, 10, 2.5) == "a whole number is needed"
+    assert _stand_in_problem("number", (), None, None, "x") == "a number fact takes a number"
+    assert _stand_in_problem("choice", ("a", "b"), None, None, "c") == "'c' is not one of its values"
+    assert _stand_in_problem("choices", ("a", "b"), None, None, "a") == "a choices fact takes a list of its values"
+    assert _stand_in_problem("choices", ("a", "b"), None, None, ["a", "x"]) == "'x' is not one of its values"
+    assert _stand_in_problem("choices", ("a", "b"), None, None, ["b"]) == ""

@@ -1,0 +1,99 @@
+"""The questionnaire as an Excel workbook (.xlsx), for a client to fill in before or during the
+interview: one sheet "Facts", a row per question grouped by element, drop-downs for yes/no and
+choices. openpyxl is imported here only, and this module only by what reads or writes .xlsx."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from .errors import DataError, Problem
+from .model import Model
+from .sheet import ANSWER, EVIDENCE, HELP, NOTE, QUESTION, SheetDocument, column_name, read_rows, template_rows
+from .yamlio import display_path
+
+SHEET = "Facts"
+_WIDTHS = {0: 34, QUESTION: 60, ANSWER: 22, NOTE: 36, EVIDENCE: 36, HELP: 60}
+_FIXED_TIME = datetime(2000, 1, 1)  # no clock in the file: the same template gives the same bytes
+_MARKERS = "dont-know,not-applicable"
+
+
+def template_bytes(model: Model, pack: str) -> bytes:
+    """A workbook to fill in for `model`, its `pack` row saying `pack`."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    bold, heading = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
+    validations: dict[str, DataValidation] = {}
+    for n, (cells, fact, kind) in enumerate(template_rows(model, pack), 1):
+        for c, value in enumerate(cells):
+            cell = ws.cell(row=n, column=c + 1, value=value if value != "" else None)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if kind in ("header", "element"):
+                cell.font = bold
+                cell.fill = heading
+        if fact is not None and fact.type in ("boolean", "choice"):
+            options = "yes,no" if fact.type == "boolean" else ",".join(fact.values)
+            formula = f'"{options},{_MARKERS}"'
+            if len(formula) <= 257:  # Excel's limit on a list written in place
+                dv = validations.get(formula)
+                if dv is None:
+                    dv = validations[formula] = DataValidation(
+                        type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                        errorTitle="Not an answer", error=f"Choose one of: {options.replace(',', ', ')}, "
+                                                          "dont-know or not-applicable.")
+                    ws.add_data_validation(dv)
+                dv.add(f"{column_name(ANSWER)}{n}")
+    for c, width in _WIDTHS.items():
+        ws.column_dimensions[column_name(c)].width = width
+    ws.freeze_panes = "C2"
+    wb.properties.creator = "dots"
+    wb.properties.created = wb.properties.modified = _FIXED_TIME
+    raw = io.BytesIO()
+    wb.save(raw)
+    return _without_clock(raw.getvalue())
+
+
+def _without_clock(data: bytes) -> bytes:
+    """The zip again with fixed entry times and the core properties' times fixed."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _fix_times(body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2000, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def _fix_times(xml: bytes) -> bytes:
+    import re
+    return re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", xml)
+
+
+def read(path: Path | str) -> SheetDocument:
+    """A filled-in workbook as a facts document; problems name the cell ("Facts!C14")."""
+    shown = display_path(path)
+    p = Path(path)
+    if not p.is_file():
+        raise DataError([Problem(shown, 0, 0, "no such file" if not p.exists() else "is a folder, not a file",
+                                 "check the path")])
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError([Problem(shown, 0, 0, f"not an Excel workbook (.xlsx): {type(exc).__name__}",
+                                 "save it from Excel or LibreOffice as .xlsx")]) from None
+    try:
+        ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+        return read_rows(rows, shown, ws.title)
+    finally:
+        wb.close()

@@ -1,0 +1,124 @@
+"""`dots interview` through click's runner (typed lines as standard input): one element's
+questions, review, skipping, stopping at the end of input, and bad uses. The same in a real
+terminal: tests/terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+import maturity
+from bundled import ROOT, invoke
+from maturity.interview import ReplyError, parse_reply
+from maturity.organisation import Answer
+
+
+def run(args: list[str], lines: list[str]):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    return CliRunner().invoke(cli, ["interview", *args], input="".join(l + "\n" for l in lines))
+
+
+def facts_of(path: str) -> dict:
+    return {k: v for k, v in (yaml.safe_load(Path(path).read_text("utf-8"))["facts"] or {}).items()
+            if v is not None}
+
+
+def test_one_elements_questions_only(workdir):
+    result = run(["c.yaml", "--element", "brand"], ["yes", "no", "n/a", "", "", "", ""])
+    assert result.exit_code == 0, result.output
+    assert "== Employment Brand & Workforce Marketing ==" in result.stdout
+    assert "(purpose." not in result.stdout and "(audience." not in result.stdout
+    assert facts_of("c.yaml") == {"brand.evp_documented": True, "brand.evp_researched_with_employees": False,
+                                  "brand.evp_approved": "not-applicable"}
+    assert "Coverage: 3 of 34 questions have an answer (2 answered, 0 don't know, 1 not applicable); 31 unanswered" in result.stdout
+
+
+def test_the_end_of_input_stops_and_keeps_what_was_given(workdir):
+    result = run(["c.yaml"], ["yes", "no"])
+    assert result.exit_code == 0, result.output
+    assert "Stopped. Every answer given is saved in c.yaml" in result.stdout
+    assert facts_of("c.yaml") == {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False}
+
+
+def test_review_shows_each_answer_and_enter_keeps_it(workdir):
+    Path("mid.yaml").write_text((ROOT / "examples" / "mid-size.yaml").read_text("utf-8"))
+    before = Path("mid.yaml").read_text("utf-8")
+    result = run(["mid.yaml", "--review", "--element", "purpose"], [""] * 6)
+    assert result.exit_code == 0, result.output
+    assert "    now: apply, refer, join_talent_community\n" in result.stdout
+    assert Path("mid.yaml").read_text("utf-8") == before  # nothing changed, nothing rewritten
+    result = run(["mid.yaml", "--review", "--element", "purpose"], ["", "skip", "", "3 +", "Board pack", ""])
+    assert result.exit_code == 0, result.output
+    after = Path("mid.yaml").read_text("utf-8")
+    assert "  purpose.tied_to_hiring_plan:\n" in after
+    assert "  purpose.success_metrics:\n    answer: 3\n    note: Board pack\n" in after
+    # Everything else as it was: comments, quoting, order.
+    assert after.splitlines()[:10] == before.splitlines()[:10]
+
+
+def test_a_complete_file_is_not_asked_again(workdir):
+    Path("mid.yaml").write_text((ROOT / "examples" / "mid-size.yaml").read_text("utf-8"))
+    result = run(["mid.yaml"], [])
+    assert "Every question here has an answer; --review walks through them." in result.stdout
+    assert "Coverage: 34 of 34" in result.stdout
+
+
+def test_bad_uses(workdir):
+    result = run(["c.xlsx"], [])
+    assert (result.exit_code, result.stderr) == (1, "error: c.xlsx: the interview records answers in a YAML "
+                                                    "facts file\n  hint: give a .yaml file (it is started "
+                                                    "from the template when it does not exist)\n")
+    result = run(["c.yaml", "--element", "brnd"], [])
+    assert result.exit_code == 1
+    assert result.stderr == "error: --element: no element 'brnd' in pack 'default'\n  hint: did you mean 'brand'?\n"
+    Path("bad.yaml").write_text("organisation: {name: A}\nfacts: {purpose.goals_written: maybe}\n")
+    result = run(["bad.yaml"], [])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: bad.yaml:2:32: 'purpose.goals_written' is yes/no")
+
+
+def test_the_interview_takes_the_pack_of_the_file(workdir):
+    result = run(["tc.yaml", "--rules", "talent_community"], ["yes"])
+    assert result.exit_code == 0, result.output
+    assert "\npack: talent_community\n" in Path("tc.yaml").read_text("utf-8")
+    result = run(["tc.yaml"], [])
+    assert "(proposition.member_value)" in result.stdout  # the next question of that pack
+
+
+@pytest.mark.parametrize("fact_id, text, expected", [
+    ("purpose.goals_written", "Y", Answer(True)),
+    ("purpose.goals_written", "no +", Answer(False)),
+    ("purpose.goals_written", "?", Answer(None, "dont_know")),
+    ("purpose.goals_written", "Don\u2019t know", Answer(None, "dont_know")),
+    ("purpose.goals_written", "N/A", Answer(None, "not_applicable")),
+    ("purpose.success_metrics", "2", Answer(2)),
+    ("brand.advocates_pct", "12.5", Answer(12.5)),
+    ("engagement.measurement", "2", None),
+    ("purpose.desired_actions", "none", Answer([])),
+    ("purpose.desired_actions", "1 refer,5", Answer(["apply", "refer", "follow"])),
+])
+def test_replies(fact_id, text, expected):
+    fact = maturity.load_pack().fact_by_id[fact_id]
+    reply = parse_reply(fact, text)
+    if expected is None:  # a choice by number: the second value of the list shown
+        expected = Answer(fact.values[1])
+    assert reply.answer == expected
+    assert reply.more == text.endswith("+")
+
+
+@pytest.mark.parametrize("fact_id, text, message", [
+    ("purpose.goals_written", "+", "give the answer before ' +'"),
+    ("purpose.success_metrics", "two", "'two' is not a number"),
+    ("purpose.success_metrics", "-1", "'purpose.success_metrics' is -1, below its minimum 0"),
+    ("purpose.success_metrics", "2.5", "'purpose.success_metrics' is a whole number, got 2.5"),
+    ("purpose.desired_actions", "apply apply", "'purpose.desired_actions' lists a choice twice"),
+    ("engagement.measurement", "0", "there is no choice 0"),
+])
+def test_replies_that_are_no_answer(fact_id, text, message):
+    with pytest.raises(ReplyError) as info:
+        parse_reply(maturity.load_pack().fact_by_id[fact_id], text)
+    assert info.value.message == message
