@@ -104,7 +104,11 @@ def examples_command(name: str | None, output: str | None) -> None:
 @click.option("--review", is_flag=True,
               help="Walk through every question, answered or not, showing the answer given; "
                    "Enter keeps it.")
-def interview_command(facts: str, rules: str | None, element: str | None, review: bool) -> None:
+@click.option("--skip-settled", is_flag=True,
+              help="Leave out (and say so) each question no answer to which can change the "
+                   "stage, the statuses or the next dot, given the answers so far.")
+def interview_command(facts: str, rules: str | None, element: str | None, review: bool,
+                      skip_settled: bool) -> None:
     """Interview a client in the terminal and record the answers in FACTS (a YAML facts file,
     started from the template when it does not exist).
 
@@ -133,7 +137,7 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
         ordered_facts(model, element)  # an unknown --element is said before anything is asked
         editor = FactsEditor(path)
         outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
-                            element=element, review=review).run()
+                            element=element, review=review, skip_settled=skip_settled).run()
         model, organisation = maturity.load_facts(facts, rules)  # as saved
         assessment = maturity.assess(model, organisation)
         click.echo("")

@@ -10,8 +10,8 @@ no rule reads, elements no rule gives a status.
 certain, never on a guess. What is known for certain:
 
 - an answer is one of its fact's allowed values (a yes/no, a choice, whole numbers, min and
-  max; a choices fact has at most as many answers as values), or no answer at all, which fails
-  every test except ``present: false``;
+  max, any number within ±2^53; a choices fact has at most as many answers as values), or no
+  answer at all, which fails every test except ``present: false``;
 - an element's status is the lowest level or one set by a rule that can fire; it is done only
   if such a level is done and each prerequisite can be done; it is disconnected only if it
   builds on another element and can be above the lowest level;
@@ -30,6 +30,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
+from . import numbers
 from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean, sorted_problems
 from .model import (All, Condition, Fact, Loc, Model, Not, Rule, Test, TestCase, FACTS, STATUSES,
@@ -308,16 +309,18 @@ def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
         wanted = list(dict.fromkeys(t.value for t in tests if t.op == "contains"))
         others = [v for v in fact.values if v not in wanted]
         return out + [wanted + others[:k] for k in range(len(others) + 1)]
-    constants = sorted({float(v) for t in tests if t.op not in ("present", "contains")
+    # The values as written, not made floats: a whole number beyond 2^53 would change. Python
+    # compares them exactly, as the engine does for the numbers a pack may hold (numbers.py).
+    constants = sorted({v for t in tests if t.op not in ("present", "contains")
                         for v in (t.value if t.op == "one_of" else [t.value])}
-                       | {float(x) for x in (fact.min, fact.max) if x is not None} | {0.0})
+                       | {x for x in (fact.min, fact.max) if x is not None} | {0})
     if fact.type == "integer":
         points = {math.floor(c) + d for c in constants for d in (-1, 0, 1, 2)}
     else:
         points = set(constants) | {c + d for c in constants for d in (-1, 1)} \
             | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
     return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
-                        and (fact.max is None or p <= fact.max))
+                        and (fact.max is None or p <= fact.max) and numbers.exact(p))
 
 
 def _passes(t: Test, answer: Any) -> bool:

@@ -160,6 +160,7 @@ class Outcome:
     recorded: int = 0
     stopped: bool = False
     asked: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # left out as settled (skip_settled)
 
 
 class Interview:
@@ -167,11 +168,12 @@ class Interview:
 
     def __init__(self, model: Model, organisation: Organisation, editor: Any,
                  ask: Callable[[str], str], say: Callable[[str], None],
-                 element: str | None = None, review: bool = False) -> None:
+                 element: str | None = None, review: bool = False,
+                 skip_settled: bool = False) -> None:
         self.model, self.editor, self.ask, self.say = model, editor, ask, say
         self.answers = dict(organisation.answers)
         self.facts = ordered_facts(model, element)
-        self.review = review
+        self.review, self.skip_settled = review, skip_settled
 
     def run(self) -> Outcome:
         outcome = Outcome()
@@ -200,9 +202,19 @@ class Interview:
                 break
         return outcome
 
+    def _matters(self, fact: Fact) -> bool:
+        from .relevance import could_change
+        facts = {k: a.value for k, a in self.answers.items() if a.state == ANSWERED}
+        return could_change(self.model, Organisation("", facts, answers=dict(self.answers)), fact.id)
+
     def _ask(self, fact: Fact, number: int, outcome: Outcome) -> bool:
         """Ask one question until it gets a reply; False when the interview is to stop."""
         self.say(f"[{number}/{len(self.facts)}] {fact.question or fact.id}  ({fact.id})")
+        if self.skip_settled and not self.review and not self._matters(fact):
+            self.say("    skipped: no answer to it can change the stage, the statuses or the next "
+                     "dot, given the answers so far")
+            outcome.skipped.append(fact.id)
+            return True
         for line in ([fact.help] if fact.help else []) + how_to_answer(fact):
             self.say(f"    {line}")
         given = self.answers.get(fact.id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema, yamlio
+from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 
@@ -238,6 +238,8 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
         # .nan passes any min/max check, .inf one without a max; the rule engine takes neither.
         if isinstance(value, float) and not math.isfinite(value):
             return f"'{fact.id}' is a number, got {value}", "write a finite number"
+        if not numbers.exact(value):
+            return f"'{fact.id}': {numbers.too_large(value)}", numbers.HINT
         if kind == "integer" and isinstance(value, float) and not value.is_integer():
             return f"'{fact.id}' is a whole number, got {_yaml(value)}", ""
         if fact.min is not None and value < fact.min:

@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import schema, yamlio
+from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
@@ -436,6 +436,10 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
         problems.append(item.problem(f"'min' and 'max' are only for number facts, not '{kind}'",
                                      key="min" if "min" in d else "max"))
         ok = False
+    for key in ("min", "max"):
+        if not numbers.exact(d.get(key)):
+            problems.append(item.problem(numbers.too_large(d[key]), numbers.HINT, key=key))
+            ok = False
     if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
         problems.append(item.problem("'min' is greater than 'max'", key="min"))
         ok = False
@@ -619,10 +623,13 @@ def _check_numbers(op: str, values, what: str, integer: bool) -> tuple[str, str,
     for v in values:
         if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
             return f"{what} is a number; {v!r} is not", "write a number without quotes", False
+        if not numbers.exact(v):
+            return numbers.too_large(v), numbers.HINT, False
         if isinstance(v, float) and (not math.isfinite(v) or "e" in repr(v)):
             # durable-rules cannot read such a number in a rule (error 204 when compiling)
             return (f"the rule engine cannot compare with {v!r}",
-                    "use a threshold between 0.0001 and 10000000000000000", False)
+                    "use a threshold of at least 0.0001 (in size), written without an exponent",
+                    False)
     return None
 
 

@@ -494,7 +494,7 @@ def test_a_pack_beyond_the_limits_loads_for_commands_without_the_engine(tmp_path
         maturity.assess(model, maturity.Organisation("o", {}))
 
 
-@pytest.mark.parametrize("value", [1e-05, 1e16, -1e20, 0.00009])
+@pytest.mark.parametrize("value", [1e-05, 0.00009])
 def test_numbers_the_engine_cannot_read_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value):
     # durable-rules refuses a ruleset with 1e-05 or 1e+16 in it (error 204): such a pack must
     # stop at loading, located, not in the engine.
@@ -503,10 +503,21 @@ def test_numbers_the_engine_cannot_read_are_refused(tmp_path: Path, monkeypatch:
             "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
     assert load_error(Path("."), {**MODEL, "rules": [rule]}) == (
         f"error: pack.yaml:59:10: the rule engine cannot compare with {value!r}\n"
-        "  hint: use a threshold between 0.0001 and 10000000000000000")
+        "  hint: use a threshold of at least 0.0001 (in size), written without an exponent")
 
 
-@pytest.mark.parametrize("value", [0, 0.0001, -0.0001, 999999999999999, 123456.789, 10**16, -5 * 10**18])
+@pytest.mark.parametrize("value", [1e16, -1e20])
+def test_numbers_too_large_for_the_engine_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value):
+    # beyond 2^53 (test_numbers.py): refused for their size before their spelling is judged
+    monkeypatch.chdir(tmp_path)
+    rule = {"id": "far", "when": {"fact": "b.x", "gte": value},
+            "then": {"findings": [{"id": "f", "severity": "low", "message": "m"}]}}
+    assert load_error(Path("."), {**MODEL, "rules": [rule]}).startswith(
+        f"error: pack.yaml:59:10: the number {value} is too large for the rule engine to compare "
+        "exactly\n")
+
+
+@pytest.mark.parametrize("value", [0, 0.0001, -0.0001, 999999999999999, 123456.789, 2**53, -(2**53)])
 def test_numbers_at_the_edges_of_the_range_are_compared_correctly(tmp_path: Path, value):
     rules = [{"id": op, "when": {"fact": "b.x", op: value},
               "then": {"findings": [{"id": op, "severity": "low", "message": "m"}]}}

@@ -206,7 +206,10 @@ def test_number_outside_min_max(workdir, value, message):
     ("content.posts_per_week", "6", ".inf", "'content.posts_per_week' is a number, got inf\n"
                                              "  hint: write a finite number"),
     # Too big for a float: once an OverflowError traceback.
-    ("audience.personas", "0", "9" * 400, f"'audience.personas' is {'9' * 400}, above its maximum 100"),
+    ("audience.personas", "0", "9" * 400, f"'audience.personas': the number {'9' * 400} is too large "
+                                          "for the rule engine to compare exactly\n  hint: numbers "
+                                          "from -9,007,199,254,740,992 to 9,007,199,254,740,992 are "
+                                          "compared exactly; use a smaller unit"),
     ("audience.personas", "0", "2.5", "'audience.personas' is a whole number, got 2.5"),
 ])
 def test_numbers_that_are_not_usable_answers(workdir, fact, old, value, message):

@@ -122,3 +122,55 @@ def test_replies_that_are_no_answer(fact_id, text, message):
     with pytest.raises(ReplyError) as info:
         parse_reply(maturity.load_pack().fact_by_id[fact_id], text)
     assert info.value.message == message
+
+
+# Questions whose answer cannot change the outcome (--skip-settled) ----------------------------
+
+GATED = """\
+  - id: purpose.budget_approved
+    element: purpose
+    type: boolean
+    question: Is there a budget?
+rules:
+  - id: purpose.optimised_gate
+    because: goals and a budget
+    when: {all: [{fact: purpose.goals_written, equals: true}, {fact: purpose.budget_approved, equals: true}]}
+    then: {findings: [{id: funded, severity: info, message: Funded}], status: {audience: started}}
+"""
+
+
+@pytest.fixture
+def gated(workdir):
+    from conftest import TINY_PACK_TEXT, write_text
+    write_text(workdir / "gp" / "pack.yaml", TINY_PACK_TEXT.replace("rules:\n", GATED, 1))
+    return maturity.load_pack("gp")
+
+
+def org(facts: dict) -> maturity.Organisation:
+    return maturity.Organisation("A", facts)
+
+
+def test_a_fact_behind_a_false_answer_is_settled(gated):
+    from maturity.relevance import could_change
+    assert not could_change(gated, org({"purpose.goals_written": False}), "purpose.budget_approved")
+    assert could_change(gated, org({"purpose.goals_written": True}), "purpose.budget_approved")
+    assert could_change(gated, org({}), "purpose.goals_written")
+
+
+def test_every_stretch_between_constants_is_tried(gated):
+    from maturity.relevance import candidate_answers
+    personas = gated.fact_by_id["audience.personas"]  # integer, min 0; rules test >= 1 and >= 3
+    assert candidate_answers(gated, personas) == [0, 1, 2, 3, 4, 5]
+    channels = gated.fact_by_id["platforms.channels"]  # three values: all eight sets
+    assert len(candidate_answers(gated, channels)) == 8
+
+
+def test_skip_settled_says_which_questions_it_leaves_out(gated, workdir):
+    Path("c.yaml").write_text("pack: gp\norganisation: {name: A}\nfacts:\n  purpose.goals_written: false\n")
+    result = run(["c.yaml", "--skip-settled"], ["", "", "", ""])
+    assert result.exit_code == 0, result.output
+    assert ("(purpose.budget_approved)\n    skipped: no answer to it can change the stage, the "
+            "statuses or the next dot, given the answers so far\n") in result.stdout
+    assert "(audience.personas)\n    " in result.stdout and "skipped" not in result.stdout.split("(audience.personas)")[1]
+    result = run(["c.yaml"], ["", "", "", "", ""])
+    assert "skipped" not in result.stdout  # only when asked for
