@@ -21,6 +21,15 @@ from .compiler import CompiledPack, compile_pack
 from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
 from .organisation import Organisation, rule_facts
+from .questions import SUFFIX
+
+
+def question_text(model: Model, advice: Advice, asks: tuple[str, ...]) -> str:
+    """An advice item asked as a question: the unanswered questions, then what to do if the
+    answers show the gap."""
+    questions = " ".join(model.fact_by_id[f].question for f in asks)
+    action = advice.action[:1].lower() + advice.action[1:]
+    return f"Find out: {questions} If the answer shows a gap: {action}"
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,18 @@ class FindingResult:
 
 @dataclass(frozen=True)
 class AdviceResult:
+    """An advice item given: an action (or re-anchoring) when its facts show the gap, a question
+    to settle when they are unanswered (`asks`: those facts). `action` is the text to show."""
+
     advice: Advice
     evidence: Evidence
+    kind: str = "action"              # "action", "reanchor" or "question"
+    action: str = ""
+    asks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.action:
+            object.__setattr__(self, "action", self.advice.action)
 
 
 @dataclass
@@ -140,6 +159,7 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     fired_before: list[str] = []  # every round's fired rules so far
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
+        fired = [r for r in fired if not r.endswith(SUFFIX)]  # question twins conclude only advice
         fired_before.extend(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(model, [model.rule_by_id[r] for r in fired]))
@@ -155,7 +175,10 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
         return {**fact, "st": stage.rank}
 
     rounds = engine.run(compiled, first, next_round)
-    fired = sorted({r for ids in rounds for r in ids})
+    every = {r for ids in rounds for r in ids}
+    fired = sorted(r for r in every if not r.endswith(SUFFIX))
+    # A question twin that fired while its rule did not: the advice waits on unanswered facts.
+    asked = {r[:-1] for r in every if r.endswith(SUFFIX)} - set(fired)
     rules = [model.rule_by_id[r] for r in fired]
     answer, tested = seen.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
@@ -169,7 +192,16 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
                                       tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
     stage = _resolve_stage(model, rules)
     findings = [FindingResult(f, why[r.id]) for r, f in plan.findings if r.id in why]
-    advice = [AdviceResult(a, why[r.id]) for r, a in plan.advice if r.id in why]
+    advice = []
+    for r, a in plan.advice:
+        if r.id in why:
+            advice.append(AdviceResult(a, why[r.id], a.kind))
+        elif r.id in asked:
+            asks = tuple(f for f in a.about if f not in seen
+                         and f in plan.evidence_facts[r.id])
+            if asks:
+                evidence = Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
+                advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks), asks))
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, fired)

@@ -4,14 +4,16 @@ Errors are what stops a pack loading (`pack.load_pack`) or running in the engine
 (`compiler.check_limits`, on the compiled form) and test cases that name facts, answers
 or ids the pack does not have (`check_tests`). Warnings are about a pack that loads
 but cannot work as written: rules that can never fire, stages no organisation can reach, facts
-no rule reads, elements no rule gives a status.
+no rule reads, elements no rule gives a status, advice whose rule does not test the facts it is
+`about`.
 
 "Can never fire" is decided conservatively: a rule is flagged only when the model makes it
 certain, never on a guess. What is known for certain:
 
 - an answer is one of its fact's allowed values (a yes/no, a choice, whole numbers, min and
   max, any number within ±2^53; a choices fact has at most as many answers as values), or no
-  answer at all, which fails every test except ``present: false``;
+  answer at all, which is unknown: it fails every test and every negated test, except
+  ``present`` tests;
 - an element's status is the lowest level or one set by a rule that can fire; it is done only
   if such a level is done and each prerequisite can be done; it is disconnected only if it
   builds on another element and can be above the lowest level;
@@ -97,13 +99,17 @@ def _check_expect(expect: dict, model: Model, doc: Document, at: tuple) -> list[
             unknown(at + ("disconnected", n), "element", element, elements)
     given = {"findings": {f.id for r in model.rules for f in r.findings},
              "advice": {a.id for r in model.rules for a in r.advice}}
+    given["questions"] = given["no_advice"] = given["advice"]
+    given["no_findings"] = given["findings"]
     for kind, known in given.items():
         for n, ident in enumerate(expect.get(kind) or []):
             if ident not in known:
-                what = "finding" if kind == "findings" else "advice"
+                what = "finding" if kind.endswith("findings") else "advice"
                 problems.append(doc.problem(at + (kind, n), f"no rule gives {what} '{ident}'",
                                             did_you_mean(ident, known)
-                                            or f"list the ids under 'then: {kind}:' of a rule"))
+                                            or f"list the ids under 'then: "
+                                               f"{'findings' if what == 'finding' else 'advice'}:' "
+                                               "of a rule"))
     return problems
 
 
@@ -118,6 +124,7 @@ def pack_warnings(model: Model) -> list[Problem]:
     found += _unreached_stages(model, reach)
     found += _unused_facts(model)
     found += _elements_without_status(model, reach)
+    found += _advice_about(model)
     return sorted_problems(found)
 
 
@@ -203,11 +210,16 @@ def _cannot(c: Condition, want: bool, model: Model, reach: Reach) -> Why | None:
 
 def _cannot_test(t: Test, want: bool, model: Model, reach: Reach) -> Why | None:
     if t.subject in ("fact", "count"):
-        if not want:
-            return None  # an unanswered fact fails every test (present: false passes if answered)
         fact = model.fact_by_id[t.ref]
-        if _answers_exist(fact, [t]):
+        if want and _answers_exist(fact, [t]):
             return None
+        if not want and _answers_fail(fact, t):
+            return None
+        if not want:
+            return Why(t.loc, f"{_domain(fact, t.subject)}, so '{_show(t)}' always holds when "
+                              "answered, and the test is under 'not' (an unanswered fact is "
+                              "unknown and fails it too)",
+                       "remove the test, or test 'present: false' to ask for unanswered")
         return Why(t.loc, f"{_domain(fact, t.subject)}, so '{_show(t)}' never holds",
                    _domain_hint(fact, t.subject))
     if t.subject == "status":
@@ -294,6 +306,15 @@ def _answers_exist(fact: Fact, tests: list[Test]) -> bool:
     """Whether some answer to `fact` (or none) passes every one of `tests`: each is a test of
     the fact or of its count. The answers tried are enough to decide it exactly."""
     return any(all(_passes(t, answer) for t in tests) for answer in _candidates(fact, tests))
+
+
+def _answers_fail(fact: Fact, t: Test) -> bool:
+    """Whether `not t` can hold for certain: some answer fails `t`. Unanswered is unknown, so
+    only a `present` test can be failed by no answer at all."""
+    answers = _candidates(fact, [t])
+    if fact.type == "choices":  # lists without the value a `contains` test looks for, too
+        answers += [[v for v in fact.values if v != t.value][:k] for k in range(len(fact.values) + 1)]
+    return any(not _passes(t, answer) for answer in answers if answer is not None or t.op == "present")
 
 
 def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
@@ -431,6 +452,23 @@ def _elements_without_status(model: Model, reach: Reach) -> list[Problem]:
                                              f"rule that sets its status can never fire "
                                              f"({', '.join(setters)})",
                                 "see the warnings about those rules"))
+    return out
+
+
+def _advice_about(model: Model) -> list[Problem]:
+    """Advice whose rule does not test the facts it is `about`: it could be given to an
+    organisation whose answers show the work done, and never asked while they are unanswered."""
+    out = []
+    for rule in model.rules:
+        tested = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
+        for advice in rule.advice:
+            untested = [f for f in advice.about if f not in tested]
+            if untested:
+                out.append(_problem(rule.loc, f"advice '{advice.id}' is about "
+                                              f"{', '.join(repr(f) for f in untested)}, which rule "
+                                              f"'{rule.id}' does not test",
+                                    "test the facts whose answers show the gap the advice "
+                                    "closes, or leave them out of 'about'"))
     return out
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from .errors import DataError, Problem, sorted_problems
 from .model import All, Any_, Condition, Model, Not, Rule, Test, FACTS, STATUSES, STAGE
+from .questions import SUFFIX, question_rules
 
 # Limits of durable-rules 2.0.28's C core (measured: tests/test_engine_limits.py).
 BUCKET_BRANCHES = 40        # alternatives matched in one bucket; the C core's stack holds 64
@@ -106,12 +107,21 @@ def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     problems: list[Problem] = []
     # Each rule compiled once: its condition, the properties it reads and its alternatives.
     compiled_rules = []
-    for rule in sorted(model.rules, key=lambda r: r.id):  # file order must not matter
+    # File order must not matter. Question twins (advice asked while the facts it is about are
+    # unanswered, see questions.py) are compiled and checked like any rule.
+    flagged: set[str] = set()
+    for rule in sorted(model.rules + question_rules(model), key=lambda r: r.id):
         nnf = _nnf(rule.when, False)
         condition = _compile(nnf, ctx)
         props = _properties(condition)
         size = _branches(nnf)
-        problems += _rule_problems(rule, nnf, condition, props, size)
+        found = _rule_problems(rule, nnf, condition, props, size)
+        if rule.id.endswith(SUFFIX):
+            original = rule.id[:-len(SUFFIX)]
+            found = [] if original in flagged else [_as_question(p, original) for p in found]
+        elif found:
+            flagged.add(rule.id)
+        problems += found
         compiled_rules.append((rule, condition, props, size))
     definition: dict[str, dict] = {"__begin": {"all": [{"m": {"k": "__begin"}}]}}
     names: dict[str, str] = {}
@@ -183,6 +193,14 @@ def engine_violations(compiled: CompiledPack) -> list[str]:
     return found
 
 
+def _as_question(problem: Problem, rule_id: str) -> Problem:
+    """A problem of a question twin, said of the rule it comes from."""
+    message = problem.message.replace(f"rule '{rule_id}{SUFFIX}'", f"rule '{rule_id}', asked as a "
+                                      "question while its facts are unanswered,")
+    hint = (problem.hint + ", or name fewer facts in 'about'") if problem.hint else problem.hint
+    return Problem(problem.file, problem.line, problem.column, message, hint)
+
+
 def _at(rule: Rule, message: str, hint: str = "") -> Problem:
     return Problem(rule.loc.file, rule.loc.line, rule.loc.column, message, hint)
 
@@ -248,7 +266,10 @@ def _properties(condition: dict) -> set[str]:
 
 # Negation normal form ----------------------------------------------------------------------
 # A condition is rewritten so that 'not' stands only on single tests, which are then compiled
-# to the opposite operator. An unanswered fact fails every test, and so passes every negated one.
+# to the opposite operator. Unanswered means unknown (three-valued, Kleene logic): a condition
+# holds for certain exactly when its negation normal form holds with every test on an
+# unanswered fact false, negated tests included. So an unanswered fact fails a test and its
+# negation alike; only `present` tests ask whether a fact was answered (see docs/engine.md).
 
 _OPPOSITE = {"equals": "not_equals", "not_equals": "equals", "lt": "gte", "gte": "lt",
              "lte": "gt", "gt": "lte"}
@@ -276,7 +297,7 @@ def _branches(c) -> int:
     if isinstance(c, Test):
         return len(c.value) if c.op == "one_of" else 1
     if isinstance(c, _Neg):
-        return 3 if c.test.op == "contains" else (1 if c.test.subject not in ("fact", "count") else 2)
+        return 2 if c.test.op == "contains" else 1
     if isinstance(c, All):
         total = 1
         for i in c.items:
@@ -374,12 +395,10 @@ def _compile_test(t: Test, ctx: _Ctx, negate: bool) -> dict:
         if not negate:
             return {"$iany": {prop: {"$i": value}}}
         count = ctx.counts[t.ref]
-        return {"$or": [{"$nex": {prop: 1}}, {count: 0}, {"$iall": {prop: {"$neq": {"$i": value}}}}]}
+        return {"$or": [{count: 0}, {"$iall": {prop: {"$neq": {"$i": value}}}}]}
     if op == "one_of":
         values = [convert(v) for v in value]
         test = _and([{"$neq": {prop: v}} for v in values]) if negate else _one_of(prop, values)
     else:
         test = _compare(prop, _OPPOSITE[op] if negate else op, convert(value))
-    if negate and t.subject in ("fact", "count"):
-        return {"$or": [{"$nex": {prop: 1}}, test]}
     return test

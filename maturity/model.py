@@ -133,11 +133,25 @@ class Finding:
     message: str
 
 
+PRIORITIES = ("high", "medium", "low")
+EFFORTS = ("small", "medium", "large")        # days, weeks, months of work
+TIMEFRAMES = ("now", "quarter", "year")       # start within a month, this quarter, this year
+ADVICE_KINDS = ("action", "reanchor")         # a "question" is derived, never written
+
+
 @dataclass(frozen=True)
 class Advice:
+    """Something to do. `about` names the facts whose answers show the gap it closes: the
+    advice is given when they show it, and asked as a question while they are unanswered."""
+
     id: str
     element: str | None
     action: str
+    about: tuple[str, ...] = ()
+    priority: str = "medium"
+    effort: str = "medium"
+    timeframe: str = "quarter"
+    kind: str = "action"
 
 
 # Strata: rules are run in three rounds so that a rule can rely on every conclusion it reads

@@ -525,7 +525,14 @@ def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[
             if kind == "findings":
                 out.append(Finding(raw["id"], raw["severity"], element, raw["message"]))
             else:
-                out.append(Advice(raw["id"], element, raw["action"]))
+                for n_fact, fact_id in enumerate(raw.get("about") or []):
+                    if fact_id not in ctx.facts:
+                        problems.append(item.doc.problem(path + ("about", n_fact),
+                                                         f"unknown fact '{fact_id}'",
+                                                         did_you_mean(fact_id, ctx.facts)))
+                out.append(Advice(raw["id"], element, raw["action"], tuple(raw.get("about") or ()),
+                                  raw.get("priority", "medium"), raw.get("effort", "medium"),
+                                  raw.get("timeframe", "quarter"), raw.get("kind", "action")))
     if when is None or len(problems) > before:
         return None
     rule = Rule(d["id"], d.get("because", ""), when, tuple(status), stage, tuple(findings),

@@ -7,17 +7,25 @@ import json
 import textwrap
 from typing import Any
 
-from .assess import Assessment, Evidence
+from .assess import AdviceResult, Assessment, Evidence
 from .explain import answer
 from .recommend import Step, next_dot, roadmap
 
 JSON_FORMAT = 1
+# Why the first stage applies when no stage rule fired: true whatever was (not) answered.
+NO_STAGE_RULE = "none of the answers given meets a rule for a later stage"
 
 
 # JSON ------------------------------------------------------------------------------------
 
 def _evidence(e: Evidence) -> dict:
     return {"rule": e.rule, "because": e.because, "facts": {k: v for k, v in e.facts}}
+
+
+def _advice_fields(x: AdviceResult) -> dict:
+    a = x.advice
+    return {"kind": x.kind, "priority": a.priority, "effort": a.effort, "timeframe": a.timeframe,
+            "about": list(a.about), "asks": list(x.asks)}
 
 
 def _head(a: Assessment) -> dict:
@@ -27,7 +35,9 @@ def _head(a: Assessment) -> dict:
         "organisation": {"id": org.id, "name": org.name, **dict(sorted(org.meta.items()))},
         "pack": {"id": a.model.id, "label": a.model.label, "version": a.model.version},
         "stage": {"id": a.stage.id, "label": a.stage.label, "rank": a.stage.rank + 1,
-                  "of": len(a.model.stages), "because": [_evidence(e) for e in a.stage_evidence]},
+                  "of": len(a.model.stages),
+                  "because": [_evidence(e) for e in a.stage_evidence]
+                  or [{"rule": None, "because": NO_STAGE_RULE, "facts": {}}]},
     }
 
 
@@ -38,7 +48,7 @@ def _step(step: Step) -> dict:
         "disconnected": r.disconnected, "prerequisites_done": list(step.prerequisites_done),
         "waits_for": list(step.waits_for), "why": list(step.reasons), "needs": list(step.needs),
         "evidence": [_evidence(e) for e in r.evidence],
-        "actions": [{"id": x.advice.id, "action": x.advice.action, "rule": x.evidence.rule}
+        "actions": [{"id": x.advice.id, "action": x.action, "rule": x.evidence.rule, **_advice_fields(x)}
                     for x in step.actions],
     }
 
@@ -63,8 +73,8 @@ def assessment_data(a: Assessment) -> dict:
         "disconnected": [e.element.id for e in a.disconnected],
         "findings": [{"id": f.finding.id, "severity": f.finding.severity, "element": f.finding.element,
                       "message": f.finding.message, **_evidence(f.evidence)} for f in a.findings],
-        "advice": [{"id": x.advice.id, "element": x.advice.element, "action": x.advice.action,
-                    **_evidence(x.evidence)} for x in a.advice],
+        "advice": [{"id": x.advice.id, "element": x.advice.element, "action": x.action,
+                    **_advice_fields(x), **_evidence(x.evidence)} for x in a.advice],
         "next": _step(nxt) if nxt else None,
         "complete": nxt is None,
     }
@@ -113,7 +123,7 @@ def _stage_lines(a: Assessment) -> list[str]:
         for e in a.stage_evidence:
             lines += _wrap(f"because {e.because} [rule {e.rule}]" if e.because else f"rule {e.rule}", "    ", "  ")
     else:
-        lines.append("  because no stage rule fired: the first stage applies")
+        lines += _wrap(f"because {NO_STAGE_RULE}", "    ", "  ")
     return lines
 
 
@@ -131,7 +141,7 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
     if step.actions:
         lines.append("  do:")
         for x in step.actions:
-            lines += _wrap(x.advice.action, "      ", "    - ")
+            lines += _wrap(x.action, "      ", "    - ")
     else:
         lines.append("  do: no advice rule fired for it; see the element's description")
     return lines
@@ -199,7 +209,7 @@ def assessment_text(a: Assessment) -> str:
         labels = a.model.element_by_id
         for x in a.advice:
             where = labels[x.advice.element].label if x.advice.element in labels else "General"
-            lines += _wrap(f"{where}: {x.advice.action} (rule {x.evidence.rule})", "    ", "  - ")
+            lines += _wrap(f"{where}: {x.action} (rule {x.evidence.rule})", "    ", "  - ")
             lines += _noted(a, x.evidence, "    ")
     lines += [""] + _next_lines(a, nxt)
     return "\n".join(lines) + "\n"

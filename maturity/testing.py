@@ -6,7 +6,10 @@ Each case gives facts and what the assessment of those facts should say. What is
 - ``statuses``: the status of each element listed (elements not listed are not checked);
 - ``next``: the next dot's element id, or null for "every element is done";
 - ``disconnected``: the set of disconnected elements, exactly (order does not matter);
-- ``findings`` and ``advice``: at least these ids are given (others may be given too).
+- ``findings`` and ``advice``: at least these ids are given (others may be given too); advice
+  asked as a question (its facts unanswered) counts under ``questions``, not ``advice``;
+- ``no_findings`` and ``no_advice``: none of these ids is given (``no_advice`` as an action or a
+  re-anchoring; a question is not advice given).
 
 Besides pass or fail, a run reports coverage: the rules that no case makes fire and the stages
 that no case reaches, so a pack author can see what the cases leave untested. Rules that no
@@ -27,7 +30,8 @@ from .model import Model, TestCase
 from .organisation import Organisation, parse_answers
 from .recommend import next_dot
 
-EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice")
+EXPECT_KEYS = ("stage", "statuses", "next", "disconnected", "findings", "advice", "questions",
+               "no_findings", "no_advice")
 JSON_FORMAT = 1
 
 
@@ -136,12 +140,18 @@ def compare(expect: dict, a: Assessment) -> list[Difference]:
         if want_set != got_set:
             out.append(Difference("disconnected", _names(model.in_model_order(want_set)),
                                   _names(model.in_model_order(got_set))))
-    given = {"findings": [f.finding.id for f in a.findings], "advice": [x.advice.id for x in a.advice]}
+    given = {"findings": [f.finding.id for f in a.findings],
+             "advice": [x.advice.id for x in a.advice if x.kind != "question"],
+             "questions": [x.advice.id for x in a.advice if x.kind == "question"]}
     for kind, got_ids in given.items():
         want_ids = list(dict.fromkeys(expect.get(kind) or []))
         missing = [i for i in want_ids if i not in got_ids]
         if missing:
             out.append(Difference(kind, "at least " + ", ".join(want_ids), _names(got_ids)))
+    for kind, got_ids in (("no_findings", given["findings"]), ("no_advice", given["advice"])):
+        unwanted = [i for i in dict.fromkeys(expect.get(kind) or []) if i in got_ids]
+        if unwanted:
+            out.append(Difference(kind, "none of " + ", ".join(unwanted), _names(got_ids)))
     return out
 
 

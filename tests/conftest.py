@@ -95,7 +95,8 @@ rules:
     then: {status: {audience: started}}
   - id: audience.defined
     because: enough personas
-    when: {all: [{fact: audience.personas, gte: 3}, {not: {fact: platforms.measure, equals: none}}]}
+    # Unanswered is unknown; 'present: false' says outright that no answer will do.
+    when: {all: [{fact: audience.personas, gte: 3}, {any: [{not: {fact: platforms.measure, equals: none}}, {fact: platforms.measure, present: false}]}]}
     then: {status: {audience: defined}}
   - id: platforms.started
     because: on platforms
@@ -118,9 +119,9 @@ rules:
     when: {disconnected: platforms, equals: true}
     then: {findings: [{id: platforms-disc, severity: high, element: platforms, message: "Platforms before foundations"}]}
   - id: advice.purpose
-    because: not done
-    when: {not: {done: purpose, equals: true}}
-    then: {advice: [{id: write-purpose, element: purpose, action: "Write down goals"}]}
+    because: goals not written
+    when: {fact: purpose.goals_written, equals: false}
+    then: {advice: [{id: write-purpose, element: purpose, about: [purpose.goals_written], action: "Write down goals"}]}
   - id: advice.late
     because: stage low
     when: {stage: current, lt: engaging}

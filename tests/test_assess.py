@@ -35,7 +35,10 @@ def test_nothing_answered(tiny_model):
     assert statuses(a) == {"purpose": ("missing", False, False), "audience": ("missing", False, False),
                            "platforms": ("missing", False, False)}
     assert (a.stage.id, a.stage_evidence) == ("just_do_it", [])
-    assert a.fired == ["advice.late", "advice.purpose"]
+    assert a.fired == ["advice.late"]
+    # Unanswered is unknown: the advice about the goals is asked, not given.
+    assert [(x.advice.id, x.kind, x.asks) for x in a.advice] == [
+        ("write-purpose", "question", ("purpose.goals_written",)), ("keep-going", "action", ())]
 
 
 def test_status_is_the_highest_level_set_and_evidence_lists_highest_first(tiny_model):

@@ -2,8 +2,9 @@
 written here, test-only, straight from the documented semantics (docs/engine.md and the module
 docstrings of assess.py and compiler.py):
 
-- an unanswered fact fails every test on it, except `present: false`, which it passes;
-- `not` negates; `all` and `any` are and/or;
+- unanswered is unknown (Kleene's three-valued logic): a test on an unanswered fact is neither
+  true nor false, except `present`, which is always one or the other; `not`, `all` and `any` are
+  Kleene's not, and, or; a rule fires when its condition is true (not false, not unknown);
 - rules run in three rounds: facts; then status, done and disconnected; then the stage;
 - between rounds an element's status is the highest level set by any fired rule (the lowest
   when none), it is done when that level is done and all its prerequisites are done, and
@@ -85,21 +86,33 @@ def _compare(op: str, have: Any, want: Any) -> bool:
     raise AssertionError(op)
 
 
+UNKNOWN = None  # the third truth value: a test on an unanswered fact
+
+
 def holds(c, facts: dict, state: dict) -> bool:
-    """Whether condition `c` holds for `facts`, with the conclusions in `state` so far."""
-    if isinstance(c, All):
-        return all(holds(i, facts, state) for i in c.items)
-    if isinstance(c, Any_):
-        return any(holds(i, facts, state) for i in c.items)
+    """Whether condition `c` holds for certain for `facts`, with the conclusions in `state`."""
+    return truth(c, facts, state) is True
+
+
+def truth(c, facts: dict, state: dict) -> bool | None:
+    """Condition `c` in Kleene's three-valued logic: True, False or UNKNOWN. This is the one
+    place where what unanswered means is decided."""
+    if isinstance(c, (All, Any_)):
+        values = [truth(i, facts, state) for i in c.items]
+        decisive = isinstance(c, Any_)  # any: one true decides; all: one false decides
+        if decisive in values:
+            return decisive
+        return UNKNOWN if UNKNOWN in values else not decisive
     if isinstance(c, Not):
-        return not holds(c.item, facts, state)
+        value = truth(c.item, facts, state)
+        return UNKNOWN if value is UNKNOWN else not value
     assert isinstance(c, Check)
     if c.subject in ("fact", "count"):
         value = facts.get(c.ref)
         if c.op == "present":
             return (value is not None) == c.value
         if value is None:
-            return False  # an unanswered fact fails every test
+            return UNKNOWN
         if c.subject == "count":
             return _compare(c.op, len(value), c.value)
         if c.op == "contains":
@@ -291,11 +304,15 @@ def test_the_reference_itself_on_known_cases(tmp_path: Path):
          "then": {"findings": [{"id": "late", "severity": "low", "message": "m"}]}},
     ]}, tmp_path)
     result = reference(model, {"a.yes": True, "c.many": ["tiktok"]})
-    assert result["fired"] == ["a_def", "c_start", "late", "not_n"]  # a.n unanswered: not_equals fails
+    # a.n unanswered is unknown: neither `not gte` nor `not_equals` holds
+    assert result["fired"] == ["a_def", "c_start"]
     assert result["status"] == {"a": "defined", "b": "missing", "c": "started", "d": "missing"}
     assert result["done"] == {"a": True, "b": False, "c": False, "d": False}
     assert result["disconnected"] == {"a": False, "b": False, "c": True, "d": False}
-    assert result["stage"] == "s1"
+    assert result["stage"] == "s0"
+    answered = reference(model, {"a.yes": True, "c.many": ["tiktok"], "a.n": 1})
+    assert answered["fired"] == ["a_def", "c_start", "late", "n_ne", "not_n"]
+    assert answered["stage"] == "s2"
     assert observed(maturity.assess(model, maturity.Organisation("o", {"a.yes": True, "c.many": ["tiktok"]}))) \
         == result
 
@@ -339,7 +356,7 @@ def test_compiled_conditions_as_documented_in_docs_engine_md(tmp_path: Path):
         "r4": {"$iany": {"f4": {"$i": "tiktok"}}},
         "r5": {"$gte": {"n4": 2}},
         "r6": {"$nex": {"f0": 1}},
-        "r7": {"$or": [{"$nex": {"f1": 1}}, {"$lt": {"f1": 3}}]},
+        "r7": {"$lt": {"f1": 3}},
         "r8": {"$gte": {"r1": 2}},
     }
     assert compiled.definition["__begin"] == {"all": [{"m": {"k": "__begin"}}]}

@@ -11,7 +11,7 @@ import pytest
 
 import maturity
 from conftest import TINY_PACK_TEXT, write_pack, write_text
-from maturity.model import All, Loc, Not
+from maturity.model import Any_, All, Loc, Not
 from maturity.model import Test as Check
 
 
@@ -338,7 +338,7 @@ def test_rounds_follow_what_a_rule_tests():
     rounds = {r.id: r.stratum for r in model.rules}
     assert rounds == {"purpose.defined": 0, "audience.started": 0, "audience.defined": 0,
                       "platforms.started": 0, "platforms.defined": 0, "stage.strat": 1,
-                      "stage.eng": 1, "find.disc": 1, "advice.purpose": 1, "advice.late": 2}
+                      "stage.eng": 1, "find.disc": 1, "advice.purpose": 0, "advice.late": 2}
 
 
 # Several problems ------------------------------------------------------------------------
@@ -581,5 +581,7 @@ def test_condition_tree_is_built_as_written():
     assert isinstance(when, All) and len(when.items) == 2
     first, second = when.items
     assert (first.subject, first.ref, first.op, first.value) == ("fact", "audience.personas", "gte", 3)
-    assert isinstance(second, Not)
-    assert (second.item.ref, second.item.op, second.item.value) == ("platforms.measure", "equals", "none")
+    assert isinstance(second, Any_) and isinstance(second.items[0], Not)
+    negated = second.items[0].item
+    assert (negated.ref, negated.op, negated.value) == ("platforms.measure", "equals", "none")
+    assert (second.items[1].op, second.items[1].value) == ("present", False)

@@ -25,16 +25,19 @@ tests:
       statuses: {purpose: missing, audience: missing, platforms: missing}
       next: purpose
       disconnected: []
-      advice: [write-purpose, keep-going]
+      advice: [keep-going]
+      questions: [write-purpose]
+      no_advice: [write-purpose]
   - id: just-platforms
-    description: On LinkedIn and nothing else.
-    facts: {platforms.channels: [linkedin]}
+    description: On LinkedIn, goals not written.
+    facts: {platforms.channels: [linkedin], purpose.goals_written: false}
     expect:
       stage: just_do_it
       statuses: {platforms: started}
       next: purpose
       disconnected: [platforms]
       findings: [platforms-disc]
+      advice: [write-purpose]
   - id: all-done
     facts: {purpose.goals_written: true, audience.personas: 4, platforms.measure: hires}
     expect:
@@ -102,6 +105,26 @@ def test_each_expected_field_reports_expected_and_got(tmp_path):
     assert case.differences[1] == maturity.Difference("statuses.platforms", "started", "defined")
 
 
+def test_no_findings_no_advice_and_questions_are_checked(tmp_path):
+    cases = """\
+    tests:
+      - id: unwanted
+        facts: {platforms.channels: [linkedin]}
+        expect:
+          no_findings: [platforms-disc]
+          no_advice: [keep-going, write-purpose]
+          questions: [write-purpose]
+      - id: asked-is-not-given
+        facts: {}
+        expect:
+          advice: [write-purpose]
+    """
+    assert differences(run(tmp_path, cases)) == {
+        "unwanted": ["no_findings: expected none of platforms-disc, got platforms-disc",
+                     "no_advice: expected none of keep-going, got keep-going"],
+        "asked-is-not-given": ["advice: expected at least write-purpose, got keep-going"]}
+
+
 def test_only_listed_statuses_and_at_least_listed_conclusions_are_checked(tmp_path):
     cases = """\
     tests:
@@ -111,7 +134,7 @@ def test_only_listed_statuses_and_at_least_listed_conclusions_are_checked(tmp_pa
           statuses: {platforms: started}
           advice: [keep-going]
     """
-    # write-purpose is given too, and purpose's status is not listed: both are fine.
+    # write-purpose is asked too, and purpose's status is not listed: both are fine.
     assert differences(run(tmp_path, cases)) == {"partial": []}
 
 

@@ -196,7 +196,7 @@ def test_facts_template_file_is_accepted_by_assess(workdir):
     report = json.loads(result.stdout)
     assert report["organisation"] == {"id": "client", "name": "Client name",
                                       "assessed_on": "YYYY-MM-DD", "consultant": "Your name"}
-    assert report["stage"]["id"] == "just_do_it"
+    assert report["stage"]["id"] == "not_started"
     assert {e["status"] for e in report["elements"]} == {"missing"}
     assert report["next"]["id"] == "purpose"
 

@@ -22,7 +22,7 @@ TC_EXAMPLE = "talent-community-brightwell"
 CASES = """\
 tests:
   - id: empty
-    facts: {}
+    facts: {purpose.goals_written: false}
     expect: {stage: just_do_it, next: purpose, disconnected: [], advice: [write-purpose]}
   - id: all-done
     facts: {purpose.goals_written: true, audience.personas: 4, platforms.measure: hires}
@@ -86,7 +86,7 @@ def test_json_format(workdir):
 
 
 def test_bad_facts_in_a_case_give_a_located_error_and_no_traceback(workdir):
-    cases = CASES.replace("facts: {}", "facts: {purpose.goals_writen: true}")
+    cases = CASES.replace("facts: {purpose.goals_written: false}", "facts: {purpose.goals_writen: true}")
     result = invoke(["rules", "test", tiny_with(workdir, cases)])
     assert isinstance(result.exception, SystemExit)
     assert result.exit_code == 1

@@ -71,7 +71,7 @@ def test_a_full_interview(tmp_path, replies):
     assert ("Coverage: 34 of 34 questions have an answer (32 answered, 1 don't know, "
             "1 not applicable); 0 unanswered") in end
     a = maturity.assess(*maturity.load_facts(tmp_path / "client.yaml"))
-    assert f"Stage: {a.stage.label} ({a.stage.rank + 1} of 5)\r\n" in end
+    assert f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})\r\n" in end
     nxt = maturity.next_dot(a).result
     assert f"Next dot: {nxt.element.label} ({nxt.element.id}), now {nxt.status.label.lower()}\r\n" in end
     assert "Write the report: dots " in end and " client.yaml\r\n" in end
