@@ -55,14 +55,15 @@ def test_data_has_every_section(broadcasting):
 
 def test_summary_is_true_of_the_organisation(broadcasting):
     s = report_data(broadcasting)["summary"]
+    stage, stages = broadcasting.stage, broadcasting.model.stages
+    assert stage.id == "broadcasting"
     assert s["text"] == (
-        "Harbour Care Services is at stage 2 of 5, Broadcasting: Regular activity with some written "
-        "goals, but mostly one-way information sharing. 0 of 6 dots are connected so far. 4 dots are "
+        f"Harbour Care Services is at stage {stage.rank + 1} of {len(stages)}, Broadcasting: "
+        f"{stage.description} 0 of 6 dots are connected so far. 4 dots are "
         "disconnected, started before their foundations: Defined Target Audience, Content / "
         "Messaging, Tools & Platforms, Engagement. The next dot to connect is Purpose.")
     assert [(x["label"], x["current"]) for x in s["ladder"]] == [
-        ("Just do it", False), ("Broadcasting", True), ("Strategised", False),
-        ("Connected", False), ("Engaging", False)]
+        (x.label, x.id == "broadcasting") for x in stages]
 
 
 def test_scorecard_follows_the_order_to_connect_the_dots(mid_size):
@@ -121,11 +122,12 @@ def test_no_appendix(broadcasting):
 
 def test_appendix_names_rules_and_facts(broadcasting):
     ap = report_data(broadcasting)["appendix"]
-    assert ap["conclusions"][0] == {"conclusion": "Stage: Broadcasting", "rule": "stage.broadcasting",
-                                    "because": "Regular posting on platforms with some written goals is broadcasting.",
-                                    "facts": [{"fact": "content.posts_per_week",
-                                               "question": ap["conclusions"][0]["facts"][0]["question"],
-                                               "answer": "3"}]}
+    why = broadcasting.stage_evidence[0]
+    questions = broadcasting.model.fact_by_id
+    assert ap["conclusions"][0] == {
+        "conclusion": "Stage: Broadcasting", "rule": why.rule, "because": why.because,
+        "facts": [{"fact": k, "question": questions[k].question, "answer": maturity.explain.answer(v)}
+                  for k, v in why.facts]}
     assert ap["rules_fired"] == len(broadcasting.fired)
     assert len(ap["answers"]) == len(broadcasting.organisation.facts)
 
@@ -145,7 +147,9 @@ def test_html_is_self_contained_with_every_section(broadcasting):
     assert "<script" not in html and "<link" not in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
     assert "@page" in html and "size: A4" in html
-    assert 'class="here" aria-current="step">2. Broadcasting' in html
+    rank = broadcasting.stage.rank + 1
+    assert f'class="here" aria-current="step">{rank}. Broadcasting' in html
+    assert html.count('class="here"') == 1
 
 
 def test_html_escapes_text_from_files(tmp_path):
@@ -160,7 +164,7 @@ def test_markdown_has_every_section_and_the_picture_inline(broadcasting):
     md = documents.render_template(report_data(broadcasting, picture_svg=svg), "md")
     for heading in HEADINGS:
         assert f"\n## {heading}\n" in md
-    assert "- Stage 2: **Broadcasting** (you are here)" in md
+    assert f"- Stage {broadcasting.stage.rank + 1}: **Broadcasting** (you are here)" in md
     link = re.search(r"^\[picture\]: data:image/svg\+xml;base64,(\S+)$", md, re.M)
     assert base64.b64decode(link.group(1)).decode("utf-8") == svg
     assert "\n\n\n\n" not in md

@@ -82,8 +82,9 @@ def test_report_with_previous_shows_progress(workdir):
     md = (workdir / "r.md").read_text("utf-8")
     progress = md.split("## Progress since 2026-11-01\n\n", 1)[1].split("\n## ", 1)[0]
     assert progress.startswith("Still Broadcasting. Inside the stage, Purpose started to defined "
-                               "(up 1 level, now connected);")
-    assert "| Defined Target Audience | Started | Defined | up 1 level, now connected, no longer disconnected |" in progress
+                               "(up 1 level, now connected); Defined Target Audience started to "
+                               "started (no longer disconnected);")
+    assert "| Defined Target Audience | Started | Started | no longer disconnected |" in progress
     assert "| Engagement | Started | Started | no change |" in progress
     question = maturity.load_pack(None).fact_by_id["audience.months_since_refresh"].question
     assert f"Questions newly answered:\n\n- {question}: 2\n" in progress
@@ -168,22 +169,24 @@ def test_compare_json_follows_its_schema_and_shows_movement_inside_the_stage(wor
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     jsonschema.validate(data, json.loads(maturity.schema_text("compare")))
-    assert data["stage"] == {"from": {"id": "broadcasting", "label": "Broadcasting", "rank": 2},
-                             "to": {"id": "broadcasting", "label": "Broadcasting", "rank": 2}, "change": 0}
-    assert data["status_steps"] == 3
-    assert data["dots"] == {"before": 0, "after": 2, "total": 6, "gained": ["purpose", "audience"], "lost": []}
+    rank = [s.id for s in maturity.load_pack(None).stages].index("broadcasting") + 1
+    assert data["stage"] == {"from": {"id": "broadcasting", "label": "Broadcasting", "rank": rank},
+                             "to": {"id": "broadcasting", "label": "Broadcasting", "rank": rank}, "change": 0}
+    assert data["status_steps"] == 2
+    assert data["dots"] == {"before": 0, "after": 1, "total": 6, "gained": ["purpose"], "lost": []}
     moves = {e["id"]: (e["from"], e["to"], e["movement"]) for e in data["elements"]}
-    assert moves == {"purpose": ("started", "defined", "up"), "audience": ("started", "defined", "up"),
+    assert moves == {"purpose": ("started", "defined", "up"), "audience": ("started", "started", "changed"),
                      "brand": ("missing", "started", "up"), "content": ("started", "started", "same"),
                      "platforms": ("started", "started", "same"),
                      "engagement": ("started", "started", "same")}
-    assert data["disconnected"] == {"resolved": ["audience"], "new": []}
-    assert "finding.audience_disconnected" not in [f["id"] for f in data["findings"]["new"]]
+    assert data["disconnected"] == {"resolved": ["audience"], "new": ["brand"]}
+    assert len(data["findings"]["new"]) == 1 and data["findings"]["new"][0]["element"] == "brand"
+    assert "audience" in [f["element"] for f in data["findings"]["resolved"]]
     assert [q["fact"] for q in data["newly_answered"]] == ["audience.months_since_refresh"]
     assert data["pack"]["changed"] is False
     # the reverse comparison loses what the forward one gained
     back = json.loads(invoke(["compare", after, before, "--format", "json"]).stdout)
-    assert back["dots"]["lost"] == ["purpose", "audience"] and back["status_steps"] == -3
+    assert back["dots"]["lost"] == ["purpose"] and back["status_steps"] == -2
     assert {f["id"] for f in back["findings"]["new"]} == {f["id"] for f in data["findings"]["resolved"]}
 
 
@@ -191,7 +194,7 @@ def test_compare_with_a_saved_json_assessment(workdir):
     before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
     assert invoke(["assess", before, "--format", "json", "-o", "q4.json"]).exit_code == 0
     data = json.loads(invoke(["compare", "q4.json", after, "--format", "json"]).stdout)
-    assert data["status_steps"] == 3 and data["newly_answered"] is None
+    assert data["status_steps"] == 2 and data["newly_answered"] is None
     assert data["previous"]["source"] == "q4.json"
 
 
@@ -200,7 +203,7 @@ def test_compare_picture_marks_changed_dots(workdir):
     result = invoke(["compare", before, after, "--picture", "moved.dot"])
     assert result.exit_code == 0, result.stderr
     dot = (workdir / "moved.dot").read_text("utf-8")
-    assert dot.count('fontcolor="#b45f06"') == 3
+    assert dot.count('fontcolor="#b45f06"') == 3  # purpose, audience, brand
     assert "(Defined, was Started)" in dot and "changed since 2026-11-01: what it was" in dot
 
 
