@@ -50,6 +50,7 @@ test-pythons: test
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/batch.py
 
 setup: $(STAMP)
 

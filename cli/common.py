@@ -98,3 +98,20 @@ def emit(text: str, output: str | None) -> None:
     else:
         maturity.write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
+
+
+def benchmark_option(f):
+    return click.option("--benchmark", "benchmark", metavar="RESULTS", default=None,
+                        help="Also say where the organisation stands among its peers in RESULTS "
+                             "(an SQLite file from 'dots batch'), for the stage and each element.")(f)
+
+
+def benchmark_data(a: maturity.Assessment, results: str) -> dict:
+    """maturity.portfolio.benchmark, imported only when asked for (it reads SQLite)."""
+    from maturity.portfolio import benchmark
+    return benchmark(Path(results), a)
+
+
+def benchmark_text(data: dict) -> str:
+    from maturity.portfolio import benchmark_text as text
+    return text(data)

@@ -14,7 +14,9 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import EXIT_INTERRUPTED, closed_output, emit, format_option, load_assessment, output_option, rules_option, run
+from .common import (EXIT_INTERRUPTED, benchmark_data, benchmark_option, benchmark_text,
+                     closed_output, emit, format_option, load_assessment, output_option,
+                     rules_option, run)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -25,25 +27,29 @@ def cli() -> None:
     FACTS is a YAML file of answers about one organisation (see examples/)."""
 
 
-def _report_command(name: str, text_fn, data_fn, summary: str):
-    @cli.command(name, help=summary)
-    @click.argument("facts", metavar="FACTS")
-    @rules_option
-    @format_option
-    @output_option
-    def command(facts: str, rules: str | None, fmt: str, output: str | None) -> None:
+def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool = False):
+    def command(facts: str, rules: str | None, fmt: str, output: str | None,
+                benchmark: str | None = None) -> None:
         def work() -> None:
             if output is not None:
                 maturity.check_output_path(Path(output))
             a = load_assessment(facts, rules)
-            emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a), output)
+            if benchmark is None:
+                emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a), output)
+                return
+            data = benchmark_data(a, benchmark)
+            emit(maturity.to_json({**data_fn(a), "benchmark": data}) if fmt == "json"
+                 else text_fn(a) + "\n" + benchmark_text(data), output)
         run(work)
-    return command
+    if benchmarked:
+        command = benchmark_option(command)
+    command = output_option(format_option(rules_option(click.argument("facts", metavar="FACTS")(command))))
+    return cli.command(name, help=summary)(command)
 
 
 _report_command("assess", maturity.assessment_text, maturity.assessment_data,
                 "Stage, element statuses, findings, disconnected dots and the next dot, each "
-                "with the reason.")
+                "with the reason.", benchmarked=True)
 _report_command("next", maturity.next_text, maturity.next_data,
                 "The next dot to connect: why (which facts and rules) and what to do.")
 _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
@@ -121,6 +127,11 @@ from .document_commands import compare_command, report_command, whatif_command  
 cli.add_command(report_command)
 cli.add_command(compare_command)
 cli.add_command(whatif_command)
+
+from .portfolio_commands import batch_command, portfolio_command  # noqa: E402
+
+cli.add_command(batch_command)
+cli.add_command(portfolio_command)
 
 
 def main() -> None:
