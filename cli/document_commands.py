@@ -96,7 +96,7 @@ def compare_command(previous: str, current: str, rules: str | None, fmt: str, ou
                                compare.model_of(after, rules))
         text = maturity.to_json(data) if fmt == "json" else compare.compare_text(data)
         if picture is not None:
-            maturity.render(after.assessment, picture, layout, changed=compare.changed_marks(data),
+            maturity.render(after.assessment, picture, layout=layout, changed=compare.changed_marks(data),
                             since=data["previous"]["date"])
             click.echo(f"wrote {picture}", err=True)
         emit(text, output)

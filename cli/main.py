@@ -63,6 +63,12 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Picture file; its suffix picks the format: .svg, .png, .pdf or .dot "
                    "(default: FACTS's name with .svg, in the current folder).")
+@click.option("--only", metavar="VIEW", default=None,
+              help="Draw part of the model: 'next' (the next dot, its done prerequisites and "
+                   "what it unlocks), 'frontier' (every dot that could come next, likewise) or "
+                   "a group's id.")
+@click.option("--summary", is_flag=True,
+              help="One box per group, coloured by how much of it is done: a large model on a slide.")
 @click.option("--layout", type=click.Choice(maturity.LAYOUTS), default="wide", show_default=True,
               help="wide: left to right, for screens; page: top to bottom, to fit an A4 page; "
                    "slide: to fit a 16:9 slide.")
@@ -70,16 +76,20 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
               "'you are here'.")
 @click.option("--dpi", type=click.IntRange(36, 1200), default=None, metavar="N",
               help="Resolution of a .png (default: Graphviz's 96).")
-def render(facts: str, rules: str | None, output: str | None, layout: str, ladder: bool,
-           dpi: int | None) -> None:
+def render(facts: str, rules: str | None, output: str | None, only: str | None,
+           summary: bool, layout: str, ladder: bool, dpi: int | None) -> None:
     """Draw the dependency graph: dots numbered in the order to connect them and coloured by
-    status, the next dot and disconnected dots marked, a legend, the date and stage in the
-    title."""
+    status, grouped in boxes when the pack has groups, the next dot and disconnected dots
+    marked, a legend, the date and stage in the title."""
+    if only and summary:
+        raise click.UsageError("give --only or --summary, not both")
+
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path, layout, ladder=ladder, dpi=dpi)
+        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary,
+                        layout=layout, ladder=ladder, dpi=dpi)
         click.echo(f"wrote {path}")
     run(work)
 

@@ -135,7 +135,7 @@ def test_appendix_names_rules_and_facts(broadcasting):
 # HTML and Markdown -------------------------------------------------------------------------
 
 def test_html_is_self_contained_with_every_section(broadcasting):
-    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", "page"))
+    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", layout="page"))
     html = documents.render_template(report_data(broadcasting, picture_svg=svg), "html")
     for section in ("cover", "summary", "strengths", "priorities", "picture", "scorecard",
                     "findings", "next", "roadmap", "unanswered", "appendix"):
@@ -160,7 +160,7 @@ def test_html_escapes_text_from_files(tmp_path):
 
 
 def test_markdown_has_every_section_and_the_picture_inline(broadcasting):
-    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", "page"))
+    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", layout="page"))
     md = documents.render_template(report_data(broadcasting, picture_svg=svg), "md")
     for heading in HEADINGS:
         assert f"\n## {heading}\n" in md

@@ -229,7 +229,7 @@ def test_done_dots_are_numbered_first(tiny_model):
     ("slide", "rankdir=LR ranksep=0.7 ratio=fill size=\"13.3,7.5\"]"),
 ])
 def test_layouts(acme, layout, attrs):
-    assert maturity.to_dot(acme, layout).splitlines()[1].endswith(attrs)
+    assert maturity.to_dot(acme, layout=layout).splitlines()[1].endswith(attrs)
 
 
 def test_page_and_slide_wrap_long_labels(tmp_path: Path):
@@ -237,28 +237,28 @@ def test_page_and_slide_wrap_long_labels(tmp_path: Path):
                 {"id": "audience", "label": "Audience"}, {"id": "platforms", "label": "Platforms"}]
     model = maturity.load_pack(write_pack(tmp_path, elements=elements))
     a = maturity.assess(model, maturity.Organisation("Acme", ORG_ACME))
-    assert 'label="1. Employment Brand &\nWorkforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, "page")
-    assert 'label="1. Employment Brand & Workforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, "wide")
+    assert 'label="1. Employment Brand &\nWorkforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, layout="page")
+    assert 'label="1. Employment Brand & Workforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, layout="wide")
 
 
 def test_unknown_layout(acme):
     with pytest.raises(maturity.OutputError) as info:
-        maturity.to_dot(acme, "poster")
+        maturity.to_dot(acme, layout="poster")
     assert info.value.format() == "error: unknown layout 'poster'\n  hint: use one of: wide, page, slide"
 
 
 def test_ladder_says_you_are_here(acme):
-    dot = maturity.to_dot(acme, "page", ladder=True)
+    dot = maturity.to_dot(acme, layout="page", ladder=True)
     ladder = next(line for line in dot.splitlines() if line.startswith("\tladder ["))
     assert ladder.index("3. Engaging") < ladder.index("2. Strategised") < ladder.index("1. Just do it")
     assert '<B>1. Just do it</B></TD><TD BORDER="0" ALIGN="LEFT"><FONT COLOR="#1155cc">\u25c0 you are here</FONT>' in ladder
     assert ladder.count("you are here") == 1
     assert "\t{rank=same; ladder; legend}" in dot
-    assert "ladder" not in maturity.to_dot(acme, "page")
+    assert "ladder" not in maturity.to_dot(acme, layout="page")
 
 
 def test_slide_puts_ladder_and_legend_under_the_graph(acme):
-    dot = maturity.to_dot(acme, "slide", ladder=True)
+    dot = maturity.to_dot(acme, layout="slide", ladder=True)
     assert "\t{rank=same; platforms; legend}" in dot and "\t{rank=same; purpose; ladder}" in dot
 
 
