@@ -8,6 +8,7 @@ import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
 from .explain import what_done_needs, what_level_needs
+from .organisation import shown_facts
 from .targets import stage_needs
 
 
@@ -49,6 +50,15 @@ def roadmap(assessment: Assessment) -> list[list[Step]]:
             for generation in nx.topological_generations(graph)]
 
 
+def connection_order(assessment: Assessment) -> list[str]:
+    """The order in which the dots are connected: the done ones (in dependency order), then the
+    roadmap's phases. The picture numbers its dots so, and the report's scorecard lists them so."""
+    model = assessment.model
+    done = model.graph.subgraph([e.element.id for e in assessment.elements if e.done])
+    first = list(nx.lexicographical_topological_sort(done, key=lambda n: model.element_by_id[n].index))
+    return first + [s.result.element.id for phase in roadmap(assessment) for s in phase]
+
+
 def _step(assessment: Assessment, result: ElementResult) -> Step:
     model = assessment.model
     element = result.element
@@ -76,7 +86,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons.append("waits for " + ", ".join(label[p].label for p in waits))
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
-    facts = assessment.organisation.facts
+    facts = shown_facts(assessment.organisation)  # "don't know" where that is the answer
     needs = tuple(what_level_needs(model, element.id, target, facts)) if target else \
         () if result.status.done else tuple(what_done_needs(model, element.id, facts))
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
