@@ -18,6 +18,7 @@ FORMATS = click.Choice(["text", "json"])
 
 EXIT_CLOSED_OUTPUT = 141  # 128 + SIGPIPE: what a tool stopped by a closed pipe exits with
 EXIT_INTERRUPTED = 130    # 128 + SIGINT: Ctrl-C
+EXIT_TERMINATED = 143     # 128 + SIGTERM
 
 
 def run(work: Callable[[], None]) -> None:
@@ -98,3 +99,20 @@ def emit(text: str, output: str | None) -> None:
     else:
         maturity.write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"wrote {output}", err=True)
+
+
+def benchmark_option(f):
+    return click.option("--benchmark", "benchmark", metavar="RESULTS", default=None,
+                        help="Also say where the organisation stands among its peers in RESULTS "
+                             "(an SQLite file from 'dots batch'), for the stage and each element.")(f)
+
+
+def benchmark_data(a: maturity.Assessment, results: str) -> dict:
+    """maturity.portfolio.benchmark, imported only when asked for (it reads SQLite)."""
+    from maturity.portfolio import benchmark
+    return benchmark(Path(results), a)
+
+
+def benchmark_text(data: dict) -> str:
+    from maturity.portfolio import benchmark_text as text
+    return text(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,9 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import EXIT_INTERRUPTED, closed_output, emit, format_option, load_assessment, output_option, rules_option, run
+from .common import (EXIT_INTERRUPTED, EXIT_TERMINATED, benchmark_data, benchmark_option,
+                     benchmark_text, closed_output, emit, format_option, load_assessment,
+                     output_option, rules_option, run)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -25,29 +28,33 @@ def cli() -> None:
     FACTS is a YAML file of answers about one organisation (see examples/)."""
 
 
-def _report_command(name: str, text_fn, data_fn, summary: str):
-    @cli.command(name, help=summary)
-    @click.argument("facts", metavar="FACTS")
-    @rules_option
-    @format_option
-    @output_option
-    @click.option("--explain", is_flag=True,
-                  help="Text: add the rule behind each line and the facts it read (JSON always "
-                       "has them).")
-    def command(facts: str, rules: str | None, fmt: str, output: str | None, explain: bool) -> None:
+def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool = False):
+    def command(facts: str, rules: str | None, fmt: str, output: str | None, explain: bool = False,
+                benchmark: str | None = None) -> None:
         def work() -> None:
             if output is not None:
                 maturity.check_output_path(Path(output))
             a = load_assessment(facts, rules)
-            emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a, explain=explain),
-                 output)
+            if benchmark is None:
+                emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a, explain=explain),
+                     output)
+                return
+            data = benchmark_data(a, benchmark)
+            emit(maturity.to_json({**data_fn(a), "benchmark": data}) if fmt == "json"
+                 else text_fn(a, explain=explain) + "\n" + benchmark_text(data), output)
         run(work)
-    return command
+    if benchmarked:
+        command = benchmark_option(command)
+    command = click.option("--explain", is_flag=True,
+                           help="Text: add the rule behind each line and the facts it read (JSON "
+                                "always has them).")(command)
+    command = output_option(format_option(rules_option(click.argument("facts", metavar="FACTS")(command))))
+    return cli.command(name, help=summary)(command)
 
 
 _report_command("assess", maturity.assessment_text, maturity.assessment_data,
                 "Stage, element statuses, findings, disconnected dots and the next dot, each "
-                "with the reason.")
+                "with the reason.", benchmarked=True)
 _report_command("next", maturity.next_text, maturity.next_data,
                 "The next dot to connect: why (which facts and rules) and what to do.")
 _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
@@ -61,14 +68,33 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Picture file; its suffix picks the format: .svg, .png, .pdf or .dot "
                    "(default: FACTS's name with .svg, in the current folder).")
-def render(facts: str, rules: str | None, output: str | None) -> None:
-    """Draw the dependency graph: dots coloured by status, the next dot and disconnected dots
-    marked."""
+@click.option("--only", metavar="VIEW", default=None,
+              help="Draw part of the model: 'next' (the next dot, its done prerequisites and "
+                   "what it unlocks), 'frontier' (every dot that could come next, likewise) or "
+                   "a group's id.")
+@click.option("--summary", is_flag=True,
+              help="One box per group, coloured by how much of it is done: a large model on a slide.")
+@click.option("--layout", type=click.Choice(maturity.LAYOUTS), default="wide", show_default=True,
+              help="wide: left to right, for screens; page: top to bottom, to fit an A4 page; "
+                   "slide: to fit a 16:9 slide.")
+@click.option("--ladder", is_flag=True, help="Draw the stage ladder beside the graph, with "
+              "'you are here'.")
+@click.option("--dpi", type=click.IntRange(36, 1200), default=None, metavar="N",
+              help="Resolution of a .png (default: Graphviz's 96).")
+def render(facts: str, rules: str | None, output: str | None, only: str | None,
+           summary: bool, layout: str, ladder: bool, dpi: int | None) -> None:
+    """Draw the dependency graph: dots numbered in the order to connect them and coloured by
+    status, grouped in boxes when the pack has groups, the next dot and disconnected dots
+    marked, a legend, the date and stage in the title."""
+    if only and summary:
+        raise click.UsageError("give --only or --summary, not both")
+
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path)
+        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary,
+                        layout=layout, ladder=ladder, dpi=dpi)
         click.echo(f"wrote {path}")
     run(work)
 
@@ -111,6 +137,20 @@ from .facts_commands import examples_command, facts_command, interview_command  
 cli.add_command(facts_command)
 cli.add_command(examples_command)
 cli.add_command(interview_command)
+from .document_commands import compare_command, report_command, whatif_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(compare_command)
+cli.add_command(whatif_command)
+
+from .portfolio_commands import batch_command, portfolio_command  # noqa: E402
+
+cli.add_command(batch_command)
+cli.add_command(portfolio_command)
+
+
+def _terminated(signum: int, frame) -> None:
+    sys.exit(EXIT_TERMINATED)
 
 
 def main() -> None:
@@ -120,6 +160,9 @@ def main() -> None:
     # `dots assess` run; freezing them first skips it. Nothing here needs a finaliser to run at
     # exit, and standard output and error are flushed as usual. See docs/performance.md.
     atexit.register(gc.freeze)
+    # Asked to stop (kill, a service manager): end as after Ctrl-C, through every `finally`,
+    # so that no temporary file or engine session is left behind; exit 143 = 128 + SIGTERM.
+    signal.signal(signal.SIGTERM, _terminated)
     # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
     # command exits 130 and a closed standard output 141, silently (see common.run).
     stdout = sys.stdout

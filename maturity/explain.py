@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Test
+from .model import All, Any_, Condition, Model, Not, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
@@ -54,10 +54,16 @@ def _test_text(t: Test, facts: dict[str, Any]) -> str:
         return f"{t.ref} {_OPS[t.op]} {_value(t.value)} (now: {answer(facts.get(t.ref))})"
     if t.subject == "count":
         given = facts.get(t.ref)
-        now = "unanswered" if given is None else str(len(given))
+        now = "unanswered" if given is None else str(len(given)) if isinstance(given, list) else str(given)
         return f"number of {t.ref} {_OPS[t.op]} {_value(t.value)} (now: {now})"
     if t.subject == "stage":
         return f"stage {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "all_done":
+        return f"every element of {t.ref} done {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "done_count":
+        return f"number of done elements of {t.ref} {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "lowest_status":
+        return f"lowest status in {t.ref} {_OPS[t.op]} {_value(t.value)}"
     return f"{t.subject} of {t.ref} {_OPS[t.op]} {_value(t.value)}"
 
 
@@ -76,19 +82,31 @@ def what_done_needs(model: Model, element_id: str, facts: dict[str, Any]) -> lis
     return []
 
 
+def what_level_needs(model: Model, element_id: str, level: Status, facts: dict[str, Any]) -> list[str]:
+    """Each rule that would raise an element to `level` or above (the lowest such level some
+    rule sets), with its condition in words."""
+    for status in model.statuses[level.rank:]:
+        rules = sorted((r for r in model.rules if (element_id, status.id) in r.status), key=lambda r: r.id)
+        if rules:
+            return [f"to be {status.label.lower()} (rule {r.id}): {condition_text(r.when, facts)}"
+                    for r in rules]
+    return []
+
+
 _NEGATED = {"equals": "not_equals", "not_equals": "equals", "lt": "gte", "gte": "lt",
             "lte": "gt", "gt": "lte", "one_of": "not_one_of", "contains": "not_contains",
             "present": "present"}
 
 
-def unmet_needs(model: Model, element_id: str, facts: dict[str, Any]) -> list[dict]:
-    """What is still missing for an element to reach its lowest done level, as the questions'
+def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
+                level: Status | None = None) -> list[dict]:
+    """What is still missing for an element to reach its lowest done level (or `level`), as the questions'
     answers: each fact or count test that is not met, with the answer given (None when
     unanswered), from the rule that would make it done with the fewest unmet tests. Each item is
     {fact, question, test, expected, actual, met}; met is always False here."""
-    done_levels = [s for s in model.statuses if s.done]
-    for level in done_levels:
-        rules = sorted((r for r in model.rules if (element_id, level.id) in r.status),
+    levels = model.statuses[level.rank:] if level else [s for s in model.statuses if s.done]
+    for status in levels:  # the lowest such level that some rule sets
+        rules = sorted((r for r in model.rules if (element_id, status.id) in r.status),
                        key=lambda r: r.id)
         if rules:
             options = [_unmet(r.when, False, model, facts) for r in rules]
@@ -166,4 +184,4 @@ def need_text(need: dict) -> str:
     return f"{need['question']} Needs {wanted} (now: {answer(need['actual'])})"
 
 
-__all__ = ["answer", "condition_text", "need_text", "unmet_needs", "what_done_needs"]
+__all__ = ["answer", "condition_text", "need_text", "unmet_needs", "what_done_needs", "what_level_needs"]

@@ -10,6 +10,7 @@ from typing import Any
 from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
 from .explain import answer, need_text
+from .organisation import STATE_WORDS
 from .recommend import Step, next_dot, roadmap
 
 JSON_FORMAT = 1
@@ -164,13 +165,10 @@ def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False) 
     return lines
 
 
-_STATE_WORDS = {"dont_know": "don't know", "not_applicable": "not applicable"}
-
-
 def _shown(a: Assessment, fact_id: str, value: object) -> str:
     """An answer as a consultant reads it, saying "don't know" or "not applicable" when so."""
     given = a.organisation.answers.get(fact_id)
-    return _STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
+    return STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
 
 
 def _backing(a: Assessment, fact_id: str, indent: str) -> list[str]:

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import maturity.model
 from maturity.cli import docs
 from maturity.schema import schema_text
 
@@ -81,8 +82,9 @@ def test_tutorial_commands_run(tmp_path):
     assert ROOT not in folder.resolve().parents
     commands = _doc_commands("tutorial.md")
     assert len(commands) >= 12
-    # What the consultant types in the interview: two answers, then the end of input.
-    typed = {"dots interview client.yaml": "yes\nno +\nSigned off in March\ngoals.pdf\n"}
+    # What the consultant types in the interview: the client's name and their own, two
+    # answers, then the end of input.
+    typed = {"dots interview client.yaml": "Acme\nSam Jones\nyes\nno +\nSigned off in March\ngoals.pdf\n"}
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     for command in commands:
         result = subprocess.run([str(dots), *shlex.split(command)[1:]], cwd=folder, env=env,
@@ -94,5 +96,23 @@ def test_tutorial_commands_run(tmp_path):
     assert (folder / "organisation.schema.json").is_file()
     client = (folder / "client.yaml").read_text("utf-8")
     assert "  purpose.goals_written: true\n" in client
+    assert "  name: Acme\n" in client
     assert "    note: Signed off in March\n    evidence: [goals.pdf]\n" in client
     assert (folder / "client.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_engine_md_table_of_rounds_matches_the_loader():
+    """Each subject the table lists for a round puts a rule in that round (Rule.stratum)."""
+    import re
+    from maturity.model import Rule, Test as Check
+    text = (ROOT / "docs" / "engine.md").read_text("utf-8")
+    rows = re.findall(r"^\| (\d) \| [^|]+ \| ([^|]+) \|", text, re.M)
+    assert [r for r, _ in rows] == ["0", "1", "2"]
+    seen = set()
+    for number, subjects in rows:
+        for subject in re.findall(r"`(\w+)", subjects):
+            if subject in maturity.model.SUBJECTS and subject not in seen:
+                seen.add(subject)
+                rule = Rule("r", "", Check(subject, "x", "equals", True))
+                assert rule.stratum == int(number), subject
+    assert seen == set(maturity.model.SUBJECTS)

@@ -1,0 +1,153 @@
+"""Assessing many organisations: the inputs of a batch (facts files, folders, survey exports)
+as tasks, run in worker processes (`workers`) into results (`results`), skipping what the
+results hold already. The per-organisation work is `records.assess_task`."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from .errors import DataError, Problem
+from .records import Record, Task, content_hash, pack_hash
+from .yamlio import display_path
+
+FACTS_SUFFIXES = (".yaml", ".yml")
+SURVEY_SUFFIXES = (".csv", ".xlsx")
+
+# Inputs ----------------------------------------------------------------------------------
+
+def input_files(inputs: Iterable[str]) -> tuple[list[Path], list[Path], list[Problem]]:
+    """Facts files and survey exports named by `inputs` (folders are searched, sorted, not
+    recursively into hidden folders), and a problem for each input that is neither."""
+    facts, surveys, problems = [], [], []
+    for given in inputs:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in FACTS_SUFFIXES
+                           and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            if not found:
+                problems.append(Problem(display_path(path), 0, 0, "no facts files (.yaml) in this folder"))
+            facts += found
+        elif not path.exists():
+            problems.append(Problem(display_path(path), 0, 0, "no such file or folder", "check the path"))
+        elif path.suffix.lower() in SURVEY_SUFFIXES:
+            surveys.append(path)
+        elif path.suffix.lower() in FACTS_SUFFIXES:
+            facts.append(path)
+        else:
+            problems.append(Problem(display_path(path), 0, 0, "not a facts file or survey export",
+                                    "give .yaml facts files, folders of them, or a .csv or .xlsx "
+                                    "survey export with --mapping"))
+    return facts, surveys, problems
+
+
+def file_tasks(paths: Iterable[Path]) -> Iterator[Task]:
+    """A task per facts file, keyed by the hash of its bytes (an unreadable file is an error
+    task, not the end of the batch)."""
+    for path in paths:
+        shown = display_path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Task(content_hash(shown.encode()), shown, kind="error",
+                       error=Problem(shown, 0, 0, f"cannot read: {exc.strerror}").format())
+            continue
+        yield Task(content_hash(data), shown, 0, "file")
+
+# Running a batch -------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """What a batch did: counts for the closing line and the progress bar."""
+
+    total: int | None = None     # tasks in the inputs, when counted
+    assessed: int = 0
+    errors: int = 0
+    skipped: int = 0             # already in the results (same content, same pack)
+    restarts: int = 0            # workers replaced after a crash or a timeout
+    seconds: float = 0.0
+    interrupted: bool = False
+    pool: Any = None             # the worker pool's stats (workers.PoolStats): pids, restarts
+
+    @property
+    def done(self) -> int:
+        return self.assessed + self.errors + self.skipped
+
+
+def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping: str | None = None,
+              workers: int | None = None, timeout: float | None = None, count: bool = False,
+              progress=None, on_record=None) -> Summary:
+    """Assess every organisation in `inputs` into the results at `output`, skipping those
+    already there (same content hash, same pack), in worker processes. `progress(summary)` is
+    called as results arrive; on Ctrl-C what is done is kept and KeyboardInterrupt re-raised."""
+    import time
+
+    from .pack import load_pack
+    from .results import open_store, output_kind
+    from .workers import PoolStats, run_pool
+
+    output_kind(output)
+    model = load_pack(rules)
+    files, surveys, problems = input_files(inputs)
+    maps = {}
+    if surveys and mapping is None:
+        # Without a mapping, a .csv or .xlsx is one organisation's facts (a filled-in
+        # questionnaire), read as `dots assess` reads it.
+        files, surveys = files + surveys, []
+    elif mapping is not None:
+        from .survey import load_mapping
+        maps = load_mapping(mapping, model)
+    if problems:
+        raise DataError(problems)
+    from .survey import count_rows, survey_tasks
+
+    def tasks() -> Iterator[Task]:
+        yield from file_tasks(files)
+        for path in surveys:
+            yield from survey_tasks(path, maps)
+
+    summary = Summary()
+    if count:
+        summary.total = len(files) + sum(count_rows(p) for p in surveys)
+    # A mapped column missing from an export is an error about the whole file: found before
+    # anything runs, by reading each export's header.
+    for path in surveys:
+        first = survey_tasks(path, maps)
+        next(first, None)
+        first.close()
+    store = open_store(output, model, pack_hash(model))
+    start = time.monotonic()
+
+    def record(r: Record) -> None:
+        store.add(r)
+        if r.ok:
+            summary.assessed += 1
+        else:
+            summary.errors += 1
+        if on_record:
+            on_record(r)
+        if progress:
+            summary.seconds = time.monotonic() - start
+            progress(summary)
+
+    def todo() -> Iterator[Task]:
+        for task in tasks():
+            if store.done(task.key):
+                summary.skipped += 1
+                continue
+            yield task
+
+    stats = summary.pool = PoolStats()
+    try:
+        run_pool(rules, todo(), workers or os.cpu_count() or 1, timeout, record, stats,
+                 mapping if surveys else None, store.tick)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise
+    finally:
+        summary.restarts = stats.restarts
+        summary.seconds = time.monotonic() - start
+        store.close()
+    return summary

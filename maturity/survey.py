@@ -1,0 +1,318 @@
+"""Survey exports: a CSV or XLSX file with one row per organisation, turned into organisations
+by a mapping file (YAML: column -> fact, answer text -> value). The mapping is checked like a
+pack, every problem at its file:line:column; a bad row becomes an error task naming its row and
+column, never the end of a batch. openpyxl is imported only to read an .xlsx file."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import schema, yamlio
+from .records import Task, content_hash
+from .errors import DataError, Problem, did_you_mean
+from .model import Fact, Model
+from .organisation import Organisation, _yaml, value_problem
+
+META_KEYS = ("id", "sector", "size", "assessed_on", "consultant")
+_TRUE = {"true", "yes", "y", "1"}
+_FALSE = {"false", "no", "n", "0"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    fact: Fact
+    values: dict[str, Any] | None      # answer text (folded) -> value; None: read by the fact's type
+    split: str
+    where: tuple[str, int, int]       # the mapping's file, line and column for this column
+
+
+@dataclass
+class Mapping:
+    file: str
+    organisation: dict[str, str]      # "name", "id", ... -> column header
+    columns: list[Column]
+    pack: str | None
+    digest: str                       # hash of the mapping's text: part of every row's content hash
+    doc: yamlio.Document = field(repr=False, default=None)
+
+    def read_row(self, task: Task) -> Organisation:
+        """The organisation in a survey row's task (see `row_organisation`)."""
+        return row_organisation(self, task)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def load_mapping(path: Path | str, model: Model) -> Mapping:
+    """Read and check a mapping file against the pack; raises DataError listing every problem."""
+    text = yamlio.read_text(path)
+    doc = yamlio.load(path, text)
+    problems = schema.validate(doc, "survey")
+    if problems:
+        raise DataError(problems)
+    data = doc.data
+    if data.get("pack") and data["pack"] != model.id:
+        problems.append(doc.problem(("pack",), f"the mapping is for pack '{data['pack']}', "
+                                    f"not '{model.id}'", f"run with --rules {data['pack']}"))
+    columns, seen = [], {}
+    for header, spec in data["columns"].items():
+        at = ("columns", header)
+        fact = model.fact_by_id.get(spec["fact"])
+        if fact is None:
+            problems.append(doc.problem(at + ("fact",), f"unknown fact '{spec['fact']}'",
+                                        did_you_mean(spec["fact"], model.fact_by_id)
+                                        or f"the facts of pack '{model.id}' are listed by 'dots facts'"))
+            continue
+        if fact.id in seen:
+            problems.append(doc.problem(at + ("fact",), f"'{fact.id}' is answered by two columns "
+                                        f"('{seen[fact.id]}' and '{header}')", "map each fact once"))
+            continue
+        seen[fact.id] = header
+        values = None
+        if "values" in spec:
+            values = {}
+            for answer, value in spec["values"].items():
+                if value is not None:
+                    if fact.type == "choices" and isinstance(value, str):
+                        bad = value_problem(fact, [value])
+                    else:
+                        bad = value_problem(fact, value)
+                    if bad:
+                        problems.append(doc.problem(at + ("values", answer), bad[0], bad[1]))
+                        continue
+                values[_fold(str(answer))] = value
+        if "split" in spec and fact.type != "choices":
+            problems.append(doc.problem(at + ("split",), f"'split' is for facts that take a list of "
+                                        f"choices; '{fact.id}' is {fact.type}", "remove it"))
+        line, column = doc.where(at, key=True)
+        columns.append(Column(header, fact, values, spec.get("split", ";"), (doc.file, line, column)))
+    if problems:
+        raise DataError(problems)
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return Mapping(doc.file, dict(data["organisation"]), columns, data.get("pack"), digest, doc)
+
+
+# Reading the export ----------------------------------------------------------------------
+
+def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header row and an iterator of (row number, cells) of a CSV or XLSX export. Row
+    numbers are those a spreadsheet shows: the header is row 1."""
+    shown = yamlio.display_path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_rows(path, shown)
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+        reader = csv.reader(handle)
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        raise DataError([Problem(shown, 0, 0, "not UTF-8 text", "export the survey as UTF-8 CSV")]) from None
+    except (OSError, csv.Error) as exc:
+        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc}")]) from None
+    if header is None:
+        handle.close()
+        raise DataError([Problem(shown, 0, 0, "file is empty", "export the survey with a header row")])
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        with handle:
+            start = reader.line_num + 1
+            try:
+                for cells in reader:
+                    if any(c.strip() for c in cells):
+                        yield start, cells
+                    start = reader.line_num + 1
+            except (csv.Error, UnicodeDecodeError) as exc:
+                yield start, [f"\0{exc}"]  # an unreadable row is an error row; reading stops
+    return [h.strip() for h in header], rows()
+
+
+def _xlsx_rows(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    import openpyxl  # heavy: only here, only for .xlsx
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError([Problem(shown, 0, 0, f"cannot read as an Excel workbook: {exc}",
+                                 "save the survey export as .xlsx, or as UTF-8 CSV")]) from None
+    sheet = book.worksheets[0]
+    it = sheet.iter_rows(values_only=True)
+    header = next(it, None)
+    if header is None:
+        book.close()
+        raise DataError([Problem(shown, 0, 0, "the first sheet is empty")])
+
+    def text(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        return str(v)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        try:
+            for n, cells in enumerate(it, 2):
+                values = [text(v) for v in cells]
+                if any(v.strip() for v in values):
+                    yield n, values
+        finally:
+            book.close()
+    return [text(h).strip() for h in header], rows()
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
+    """A task per data row of the export, carrying the row's cells: the worker turns them into
+    an organisation (`row_organisation`), so reading stays cheap in the parent. Problems with
+    the export as a whole (a mapped column missing from it) raise DataError here."""
+    shown = yamlio.display_path(path)
+    header, rows = read_rows(path)
+    problems = []
+    wanted = [(key, col) for key, col in mapping.organisation.items()] + \
+             [("column", c.header) for c in mapping.columns]
+    for key, col in wanted:
+        if col not in header:
+            at = ("organisation", key) if key != "column" else ("columns", col)
+            problems.append(mapping.doc.problem(at, f"column '{col}' is not in {shown}",
+                                                did_you_mean(col, header)
+                                                or f"its columns: {', '.join(h for h in header if h)}",
+                                                key=key == "column"))
+    if problems:
+        rows.close()
+        raise DataError(problems)
+    head = tuple(header)
+    for row, cells in rows:
+        if cells and cells[0].startswith("\0"):
+            yield Task(content_hash(_row_bytes(mapping.digest, cells)), shown, row, "error",
+                       error=Problem(shown, row, 1, f"cannot read the row: {cells[0][1:]}").format())
+            return
+        yield row_task(mapping, shown, row, head, cells)
+
+
+def row_task(mapping: Mapping, source: str, row: int, header: tuple[str, ...], cells) -> Task:
+    """The task for one survey row, keyed by the hash of its cells and of the mapping file."""
+    return Task(content_hash(_row_bytes(mapping.digest, cells)), source, row, "cells",
+                cells=tuple(cells), header=header)
+
+
+def _row_bytes(digest: str, cells: list[str]) -> bytes:
+    """A row's content with its mapping's, for its hash: the cells joined by a separator that no
+    cell holds (JSON when one does, so that two different rows never read the same)."""
+    text = "\x1f".join(cells)
+    if text.count("\x1f") != len(cells) - 1:
+        text = json.dumps(cells)
+    return f"{digest}\0{text}".encode("utf-8", "surrogatepass")
+
+
+def _indexes(mapping: Mapping, header: tuple[str, ...]) -> tuple[list, list]:
+    """Where the mapped columns are in an export with this header (worked out once a header)."""
+    cache = mapping.__dict__.setdefault("_indexes", {})
+    found = cache.get(header)
+    if found is None:
+        index = {h: n for n, h in enumerate(header)}
+        found = cache[header] = ([(key, index[col]) for key, col in mapping.organisation.items()],
+                                 [(c, index[c.header]) for c in mapping.columns])
+    return found
+
+
+def row_organisation(mapping: Mapping, task: Task) -> Organisation:
+    """The organisation a survey row describes; DataError naming the row and column of every
+    answer that cannot be read."""
+    shown, row, cells, header = task.source, task.row, task.cells, task.header
+    meta_cols, fact_cols = _indexes(mapping, header)
+
+    def cell(n: int) -> str:
+        return cells[n].strip() if n < len(cells) else ""
+
+    problems = []
+    meta = {k: cell(n) for k, n in meta_cols if cell(n)}
+    name = meta.pop("name", "")
+    if not name:
+        n = dict(meta_cols)["name"]
+        problems.append(Problem(shown, row, n + 1, f"row {row}, column '{header[n]}' "
+                                f"({_column_letter(n)}): no organisation name", "every row needs one"))
+    ident = meta.pop("id", "") or f"row-{row}"
+    facts = {}
+    for col, n in fact_cols:
+        text = cell(n)
+        if not text:
+            continue
+        value, message = _convert(col, text)
+        if message is not None:
+            problems.append(Problem(shown, row, n + 1, f"row {row}, column '{col.header}' "
+                                    f"({_column_letter(n)}): {message[0]}", message[1]))
+        elif value is not None:
+            facts[col.fact.id] = value
+    if problems:
+        raise DataError(problems)
+    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{shown}:{row}")
+
+
+def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
+    """The value an answer text stands for, or a (message, hint) saying why it cannot be read."""
+    fact = col.fact
+    if fact.type == "choices":
+        parts = [p.strip() for p in text.split(col.split) if p.strip()]
+        values = []
+        for part in parts:
+            value, problem = _one(col, part)
+            if problem:
+                return None, problem
+            if value is not None:
+                values.append(value)
+        value = values
+    else:
+        value, problem = _one(col, text)
+        if problem or value is None:
+            return None, problem
+    bad = value_problem(fact, value)
+    return (None, bad) if bad else (value, None)
+
+
+def _one(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
+    fact = col.fact
+    if col.values is not None:
+        folded = _fold(text)
+        if folded in col.values:
+            return col.values[folded], None
+        listed = ", ".join(f"'{k}'" for k in col.values) or "none"
+        return None, (f"'{text}' is not one of the answers the mapping lists",
+                      f"listed: {listed}; add it under the column's values in the mapping")
+    if fact.type == "boolean":
+        folded = text.casefold()
+        if folded in _TRUE or folded in _FALSE:
+            return folded in _TRUE, None
+        return None, (f"'{text}' is not a yes/no answer", "write yes or no, or list the answers "
+                      "under the column's values in the mapping")
+    if fact.type in ("integer", "number"):
+        if not _NUMBER.match(text):
+            return None, (f"'{text}' is not a number", "write a number, such as 12")
+        number = float(text)
+        return (int(number) if number.is_integer() and fact.type == "integer" else number), None
+    if text in fact.values:
+        return text, None
+    return None, (f"{_yaml(text)} is not an allowed answer to '{fact.id}'",
+                  did_you_mean(text, fact.values) or f"allowed: {', '.join(fact.values)}; or list "
+                  "the export's answers under the column's values in the mapping")
+
+
+def count_rows(path: Path) -> int:
+    """How many data rows an export has (for the progress bar's time left)."""
+    _, rows = read_rows(path)
+    return sum(1 for _ in rows)

@@ -1,0 +1,237 @@
+"""Worker processes for a batch: each loads the pack once and keeps its own engine (a compiled
+pack lives in one process's C engine and cannot be sent to another). A worker that dies (a
+crash in the C engine) or takes longer than the timeout on one organisation costs only that
+organisation: the worker is replaced, the organisation is tried once more alone in the fresh
+worker, and if that fails too it becomes an error record with the reason. The batch goes on.
+
+multiprocessing is imported only here, and this module only by `dots batch`."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import multiprocessing
+import signal
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Callable, Iterable, Iterator
+
+from .records import Record, Task
+from .errors import EngineError
+
+CHUNK = 64          # tasks sent to a worker at a time; their records come back together
+
+
+def _worker_main(rules: str | None, mapping: str | None, started, conn: Connection) -> None:
+    """A worker: load the pack (and the survey mapping) once, make an engine, then assess the
+    chunks of tasks it is sent. Before each task it counts it in `started`, shared memory the
+    parent reads to know which task a worker that died or hangs was on (no message needed)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from .records import assess_task
+    from .engine import Engine
+    from .pack import load_pack
+    try:
+        model = load_pack(rules)
+        engine = Engine()
+        survey = None
+        if mapping is not None:
+            from .survey import load_mapping
+            survey = load_mapping(mapping, model)
+    except Exception as exc:  # the parent loaded the same files; say what went wrong here
+        conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", None))
+    count = 0
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:  # the parent is gone
+            return
+        if chunk is None:
+            return
+        records = []
+        for task in chunk:
+            count += 1
+            started.value = count
+            records.append(assess_task(model, engine, task, survey))
+            # After durable-rules fails, the engine refuses this process any further work.
+            if getattr(engine, "_poisoned", ""):
+                conn.send((records, True))
+                return
+        conn.send((records, False))
+
+
+@dataclass
+class _Worker:
+    process: multiprocessing.Process
+    conn: Connection
+    counter: object = None                    # shared: tasks it has started
+    ready: bool = False
+    fresh: bool = True                        # has not been sent any task yet
+    started: float = 0.0                      # when it was started, or last made progress
+    seen: int = 0                             # the counter when last looked at
+    done: int = 0                             # tasks whose records came back
+    chunk: list = field(default_factory=list)
+
+
+@dataclass
+class PoolStats:
+    workers: int = 0
+    restarts: int = 0
+    pids: list[int] = field(default_factory=list)
+
+
+def _signal_name(code: int | None) -> str:
+    if code is None:
+        return "it stopped"
+    if code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: float | None,
+             on_record: Callable[[Record], None], stats: PoolStats | None = None,
+             mapping: str | None = None, tick: Callable[[], None] | None = None) -> None:
+    """Assess every task in `workers` processes, calling `on_record` (in this process) for each
+    result as it arrives, in no particular order."""
+    ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine state inherited
+    stats = stats if stats is not None else PoolStats()
+    stats.workers = workers
+    source: Iterator[Task] = iter(tasks)
+    retry: collections.deque[Task] = collections.deque()    # tried once, to run alone in a fresh worker
+    again: collections.deque[Task] = collections.deque()    # sent to a worker that died before them
+    pool: list[_Worker] = []
+
+    def start() -> _Worker:
+        parent, child = ctx.Pipe()
+        counter = ctx.RawValue("q", 0)
+        process = ctx.Process(target=_worker_main, args=(rules, mapping, counter, child), daemon=True)
+        process.start()
+        child.close()
+        w = _Worker(process, parent, counter, started=time.monotonic())
+        stats.pids = [x.process.pid for x in pool if x.process.pid] + [process.pid]
+        return w
+
+    def next_chunk(w: _Worker) -> list[Task]:
+        if retry and w.fresh:
+            return [retry.popleft()]          # alone in a fresh worker, so its fate is its own
+        chunk = []
+        while again and len(chunk) < CHUNK:
+            chunk.append(again.popleft())
+        if len(chunk) < CHUNK:
+            for task in source:
+                chunk.append(task)
+                if len(chunk) >= CHUNK:
+                    break
+        return chunk
+
+    def feed(w: _Worker) -> None:
+        chunk = next_chunk(w)
+        if chunk:
+            w.fresh = False
+            w.chunk = chunk
+            w.started = time.monotonic()
+            w.conn.send(chunk)
+
+    def lost(w: _Worker, reason: str) -> None:
+        """`w` died or was stopped during a chunk: the task it had started last is the one it
+        was on; the others of the chunk go to other workers."""
+        pool.remove(w)
+        w.conn.close()
+        w.process.join(1)
+        stats.restarts += 1
+        if w.chunk:
+            at = min(max(w.counter.value - w.done - 1, 0), len(w.chunk) - 1)
+            task = w.chunk[at]
+            again.extendleft(reversed(w.chunk[:at] + w.chunk[at + 1:]))
+            if task.attempt == 1:
+                retry.append(dataclasses.replace(task, attempt=2))
+            else:
+                name = task.organisation.name if task.organisation else ""
+                on_record(Record(task.key, task.source, task.row, name=name,
+                                 org_id=task.organisation.id if task.organisation else "",
+                                 error_kind="timeout" if "longer" in reason else "crash",
+                                 error=f"error: {task.source}{f':{task.row}' if task.row else ''}: "
+                                       f"the worker assessing it {reason}, twice (the second time "
+                                       "alone in a fresh worker)", attempts=2))
+        pool.append(start())
+
+    try:
+        for _ in range(max(1, workers)):
+            pool.append(start())
+        while True:
+            busy = [w for w in pool if w.chunk or not w.ready]
+            if not busy:
+                break
+            waits = {w.conn: w for w in busy}
+            waits.update({w.process.sentinel: w for w in busy})
+            limit = 1.0
+            if timeout:
+                now = time.monotonic()
+                limit = min([limit, timeout / 4] + [w.started + timeout - now for w in busy if w.chunk])
+            if tick:
+                tick()  # at least once a second: the results store commits what it holds
+            for ready in wait(list(waits), max(limit, 0.005)):
+                w = waits[ready]
+                if w not in pool:
+                    continue
+                if ready is w.conn:
+                    try:
+                        while w.conn.poll():
+                            message = w.conn.recv()
+                            if isinstance(message[0], list):
+                                records, stopping = message
+                                w.done += len(records)
+                                rest, w.chunk = w.chunk[len(records):], []
+                                for record in records:
+                                    on_record(record)
+                                if stopping:  # its engine failed: replace it, go on with the rest
+                                    again.extendleft(reversed(rest))
+                                    pool.remove(w)
+                                    w.process.join(5)
+                                    w.conn.close()
+                                    stats.restarts += 1
+                                    pool.append(start())
+                                    break
+                            elif message[0] == "ready":
+                                w.ready = True
+                            else:
+                                raise EngineError(f"a worker could not start: {message[1]}")
+                    except (EOFError, OSError):
+                        pass  # it died: its sentinel says so
+                    if w.ready and not w.chunk and w in pool:
+                        feed(w)
+                else:
+                    w.process.join(5)  # it has ended: its exit code is there once joined
+                    if not w.ready:
+                        raise EngineError(f"a worker process could not start "
+                                          f"({_signal_name(w.process.exitcode)})")
+                    lost(w, _signal_name(w.process.exitcode))
+            if timeout:
+                now = time.monotonic()
+                for w in list(pool):
+                    if not (w.ready and w.chunk):
+                        continue
+                    value = w.counter.value
+                    if value != w.seen:  # it has moved on to another task since we last looked
+                        w.seen, w.started = value, now
+                    elif now - w.started > timeout:
+                        w.process.kill()
+                        w.process.join()
+                        lost(w, f"took longer than {timeout:g} s")
+    finally:
+        for w in pool:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        for w in pool:
+            w.process.join(2)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.conn.close()

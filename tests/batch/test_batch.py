@@ -1,0 +1,275 @@
+"""`dots batch` with real worker processes: results equal assessing each organisation alone, a
+worker that crashes or hangs costs only its organisation, an interrupted batch keeps whole
+organisations and resumes with only what is missing, and bad survey rows are error rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import maturity
+from maturity.cli.main import cli
+
+pytestmark = pytest.mark.workers
+
+ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_EXAMPLES = ["broadcasting", "connected", "enterprise", "just-do-it", "mid-size"]
+
+
+def dots(*args: str):
+    return CliRunner().invoke(cli, list(args), prog_name="dots")
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "orgs"
+    folder.mkdir()
+    for name in DEFAULT_EXAMPLES:
+        shutil.copy(ROOT / "examples" / f"{name}.yaml", folder / f"{name}.yaml")
+    return tmp_path
+
+
+def rows(db: Path, sql: str, *args) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, args).fetchall()
+    finally:
+        con.close()
+
+
+def test_batch_over_the_examples_equals_assessing_each_alone(work):
+    r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "2")
+    assert r.exit_code == 0, r.output
+    # Not a terminal: no progress bar, only the closing line.
+    assert r.stderr == "assessed 5, errors 0, already in the results 0; wrote results.sqlite\n"
+    for name in DEFAULT_EXAMPLES:
+        alone = json.loads(dots("assess", f"orgs/{name}.yaml", "--format", "json").stdout)
+        (org,) = rows(work / "results.sqlite", "SELECT org_id, name, stage, next_dot, pack_id, pack_version, "
+                      "error_kind FROM organisations WHERE source=?", f"orgs/{name}.yaml")
+        nxt = alone["next"]["id"] if alone["next"] else None
+        assert org == (alone["organisation"]["id"], alone["organisation"]["name"], alone["stage"]["id"],
+                       nxt, alone["pack"]["id"], alone["pack"]["version"], None)
+        statuses = rows(work / "results.sqlite", "SELECT e.element, e.status, e.done, e.disconnected FROM "
+                        "elements e JOIN organisations o USING (pack_hash, content_hash) WHERE o.source=? "
+                        "ORDER BY e.position", f"orgs/{name}.yaml")
+        assert statuses == [(e["id"], e["status"], int(e["done"]), int(e["disconnected"]))
+                            for e in alone["elements"]]
+
+
+def test_a_crashing_worker_costs_only_its_organisation(work, monkeypatch):
+    # The test hook: the worker assessing harbour-care kills itself with SIGSEGV, every time.
+    monkeypatch.setenv("DOTS_TEST_CRASH", "harbour-care")
+    r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "2")
+    assert r.exit_code == 0, r.output
+    assert "assessed 4, errors 1" in r.stderr and "workers replaced 2" in r.stderr
+    errors = rows(work / "results.sqlite", "SELECT source, error_kind, attempts, error FROM organisations "
+                  "WHERE error_kind IS NOT NULL")
+    assert errors == [("orgs/broadcasting.yaml", "crash", 2,
+                       "error: orgs/broadcasting.yaml: the worker assessing it killed by SIGSEGV, twice "
+                       "(the second time alone in a fresh worker)")]
+    assert len(rows(work / "results.sqlite", "SELECT * FROM organisations WHERE stage IS NOT NULL")) == 4
+
+
+def test_a_crash_is_retried_once_in_a_fresh_worker(work, monkeypatch):
+    marker = work / "crashed"
+    monkeypatch.setenv("DOTS_TEST_CRASH", f"harbour-care:once:{marker}")
+    r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "1")
+    assert r.exit_code == 0, r.output
+    assert marker.exists() and "assessed 5, errors 0" in r.stderr and "workers replaced 1" in r.stderr
+    assert rows(work / "results.sqlite", "SELECT stage, attempts FROM organisations WHERE org_id='harbour-care'") \
+        == [("broadcasting", 2)]
+
+
+def test_an_organisation_that_hangs_is_stopped_at_the_timeout(work, monkeypatch):
+    monkeypatch.setenv("DOTS_TEST_CRASH", "harbour-care:hang")
+    r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "1", "--timeout", "0.5")
+    assert r.exit_code == 0, r.output
+    assert "assessed 4, errors 1" in r.stderr
+    assert rows(work / "results.sqlite", "SELECT error_kind, error FROM organisations WHERE error_kind IS NOT NULL") \
+        == [("timeout", "error: orgs/broadcasting.yaml: the worker assessing it took longer than 0.5 s, twice "
+                        "(the second time alone in a fresh worker)")]
+    # Crashes and timeouts are tried again by the next run (without the hook, it succeeds).
+    monkeypatch.delenv("DOTS_TEST_CRASH")
+    again = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "1")
+    assert "assessed 1, errors 0, already in the results 4" in again.stderr
+
+
+def test_interrupted_batch_keeps_whole_organisations_and_resumes_with_what_is_missing(work):
+    from maturity.batch import run_batch
+    for n in range(40):  # more organisations: copies of the examples under new ids
+        name = DEFAULT_EXAMPLES[n % 5]
+        text = (ROOT / "examples" / f"{name}.yaml").read_text("utf-8")
+        (work / "orgs" / f"copy-{n:02d}.yaml").write_text(text.replace("  name: ", f"  name: Copy {n} of ", 1))
+    seen = []
+
+    def interrupt(summary) -> None:  # as Ctrl-C would, in the parent, after some results
+        seen.append(summary.assessed)
+        if summary.assessed == 12:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(["orgs"], work / "results.sqlite", workers=2, progress=interrupt)
+    db = work / "results.sqlite"
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    kept = rows(db, "SELECT content_hash FROM organisations")
+    assert len(kept) == 12
+    # Every organisation kept has all six element rows: none is half written.
+    assert rows(db, "SELECT COUNT(*) FROM elements") == [(12 * 6,)]
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 33, errors 0, already in the results 12" in r.stderr
+    assert rows(db, "SELECT COUNT(*) FROM organisations") == [(45,)]
+
+
+def test_resume_assesses_only_what_is_missing_and_a_changed_file_again(work):
+    r = dots("batch", "orgs/just-do-it.yaml", "orgs/mid-size.yaml", "-o", "results.sqlite")
+    assert "assessed 2, errors 0, already in the results 0" in r.stderr
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 3, errors 0, already in the results 2" in r.stderr
+    path = work / "orgs" / "mid-size.yaml"
+    path.write_text(path.read_text("utf-8") + "# edited\n", "utf-8")
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 1, errors 0, already in the results 4" in r.stderr
+
+
+def test_another_pack_goes_into_the_same_file_apart(work):
+    assert dots("batch", "orgs", "-o", "results.sqlite").exit_code == 0
+    shutil.copy(ROOT / "examples" / "talent-community-brightwell.yaml", work / "tc.yaml")
+    r = dots("batch", "tc.yaml", "-o", "results.sqlite", "--rules", "talent_community")
+    assert "assessed 1, errors 0" in r.stderr
+    assert rows(work / "results.sqlite", "SELECT pack_id, COUNT(*) FROM organisations GROUP BY pack_id "
+                "ORDER BY pack_id") == [("default", 5), ("talent_community", 1)]
+    data = json.loads(dots("portfolio", "results.sqlite", "--min-group", "1", "--format", "json").stdout)
+    assert [(p["pack"]["id"], p["assessed"]) for p in data["packs"]] == [("default", 5), ("talent_community", 1)]
+
+
+SURVEY = """\
+Ref,Company,Industry,Goals written?,Personas
+a1,Acme Stores,Retail,Yes,3
+b2,Bolt Care,Healthcare,maybe,2
+c3,Cobalt,Retail,No,lots
+d4,Dover Bank,Finance,No,0
+"""
+
+MAPPING = """\
+organisation: {name: Company, id: Ref, sector: Industry}
+columns:
+  Goals written?: {fact: purpose.goals_written, values: {"Yes": true, "No": false}}
+  Personas: {fact: audience.personas}
+"""
+
+
+def test_survey_with_bad_rows_gives_error_rows_naming_row_and_column(work):
+    (work / "survey.csv").write_text(SURVEY, "utf-8")
+    (work / "map.yaml").write_text(MAPPING, "utf-8")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite")
+    assert r.exit_code == 0, r.output
+    assert "assessed 2, errors 2" in r.stderr
+    got = rows(work / "results.sqlite", "SELECT row, org_id, stage, error FROM organisations ORDER BY row")
+    assert [g[:3] for g in got] == [(2, "a1", "just_do_it"), (3, "", None), (4, "", None), (5, "d4", "just_do_it")]
+    assert got[1][3].startswith("error: survey.csv:3:4: row 3, column 'Goals written?' (D): 'maybe' is not "
+                                "one of the answers the mapping lists")
+    assert got[2][3].startswith("error: survey.csv:4:5: row 4, column 'Personas' (E): 'lots' is not a number")
+
+
+def test_a_bad_mapping_stops_before_anything_runs(work):
+    (work / "survey.csv").write_text(SURVEY, "utf-8")
+    (work / "map.yaml").write_text(MAPPING.replace("Personas: {fact", "Persona: {fact"), "utf-8")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: map.yaml:4:3: column 'Persona' is not in survey.csv\n"
+                               "  hint: did you mean 'Personas'?")
+    assert not (work / "results.sqlite").exists()
+
+
+def test_a_facts_file_for_another_pack_is_an_error_row(work):
+    shutil.copy(ROOT / "examples" / "talent-community-brightwell.yaml", work / "orgs" / "tc.yaml")
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 5, errors 1" in r.stderr
+    ((err,),) = rows(work / "results.sqlite", "SELECT error FROM organisations WHERE error_kind='data'")
+    assert err.startswith("error: orgs/tc.yaml:5:7: the file names pack 'talent_community'; this batch "
+                          "assesses with 'default'\n  hint: batch it with --rules talent_community")
+    r = dots("batch", "orgs/tc.yaml", "-o", "tc.sqlite", "--rules", "talent_community")
+    assert "assessed 1, errors 0" in r.stderr
+
+
+def test_csv_and_jsonl_results_are_written_whole_sorted_and_the_same_each_time(work):
+    for suffix in ("csv", "jsonl"):
+        r = dots("batch", "orgs", "-o", f"results.{suffix}", "--workers", "2")
+        assert r.exit_code == 0, r.output
+        first = (work / f"results.{suffix}").read_bytes()
+        (work / f"results.{suffix}").unlink()
+        dots("batch", "orgs", "-o", f"results.{suffix}", "--workers", "1")
+        assert (work / f"results.{suffix}").read_bytes() == first
+    table = list(csv.DictReader(io.StringIO((work / "results.csv").read_text("utf-8"))))
+    assert [t["source"] for t in table] == sorted(f"orgs/{n}.yaml" for n in DEFAULT_EXAMPLES)
+    assert table[0]["stage"] == "broadcasting" and table[0]["status.purpose"]
+    lines = (work / "results.jsonl").read_text("utf-8").splitlines()
+    assert [json.loads(x)["org_id"] for x in lines][0] == "harbour-care"
+    r = dots("batch", "orgs", "-o", "results.jsonl")
+    assert "assessed 0, errors 0, already in the results 5" in r.stderr
+
+
+def test_bad_inputs_are_error_rows_or_located_errors(work):
+    (work / "orgs" / "broken.yaml").write_text("organisation: {name: X}\nfacts:\n  purpose.goals_written: maybe\n")
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert "assessed 5, errors 1" in r.stderr
+    (err,) = rows(work / "results.sqlite", "SELECT error_kind, error FROM organisations WHERE error_kind IS NOT NULL")
+    assert err[0] == "data" and err[1].startswith("error: orgs/broken.yaml:3:26: 'purpose.goals_written' is yes/no")
+    r = dots("batch", "nowhere", "-o", "results.sqlite")
+    assert r.exit_code == 1 and "error: nowhere: no such file or folder" in r.stderr
+    (work / "notes.txt").write_text("x")
+    r = dots("batch", "notes.txt", "-o", "other.sqlite")
+    assert r.exit_code == 1 and "not a facts file or survey export" in r.stderr
+    (work / "not-db.sqlite").write_text("hello")
+    r = dots("batch", "orgs", "-o", "not-db.sqlite")
+    assert r.exit_code == 1 and "not a dots results database" in r.stderr
+    assert (work / "not-db.sqlite").read_text() == "hello"
+
+
+def test_a_killed_batch_leaves_a_sound_database_and_resumes(work):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    for n in range(150):
+        name = DEFAULT_EXAMPLES[n % 5]
+        text = (ROOT / "examples" / f"{name}.yaml").read_text("utf-8")
+        (work / "orgs" / f"copy-{n:03d}.yaml").write_text(
+            text.replace("  name: ", f"  name: Copy {n} of ", 1).replace("  id: ", f"  id: c{n}-", 1))
+    dots_script = Path(sys.executable).parent / "dots"
+    env = dict(os.environ, DOTS_TEST_CRASH="c145-harbour-care:hang")  # the batch cannot finish
+    db = work / "results.sqlite"
+    process = subprocess.Popen([str(dots_script), "batch", "orgs", "-o", str(db), "--workers", "2",
+                                "--timeout", "120"], env=env, cwd=work,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        stored = 0
+        for _ in range(1200):  # wait (up to two minutes on a busy machine) for some commits
+            time.sleep(0.1)
+            if db.exists():
+                try:
+                    stored = rows(db, "SELECT COUNT(*) FROM organisations")[0][0]
+                except sqlite3.OperationalError:
+                    stored = 0
+                if stored >= 40:
+                    break
+        assert stored >= 40
+        os.kill(process.pid, signal.SIGKILL)  # no chance to clean up
+    finally:
+        process.kill()
+        process.wait()
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    kept = rows(db, "SELECT COUNT(*) FROM organisations")[0][0]
+    assert kept < 155
+    assert rows(db, "SELECT COUNT(*) FROM elements") == [(kept * 6,)]
+    r = dots("batch", "orgs", "-o", "results.sqlite")
+    assert f"assessed {155 - kept}, errors 0, already in the results {kept}" in r.stderr

@@ -1,0 +1,255 @@
+"""Portfolio statistics on known data: Wilson intervals, shares by segment, suppression of
+small groups, two packs never mixed, and the benchmark of one organisation among its peers.
+The results databases here are written by the results store directly (no worker processes)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import maturity
+from maturity.records import Record, pack_hash
+from maturity.organisation import Organisation
+from maturity.portfolio import (benchmark, benchmark_text, portfolio_data, portfolio_text,
+                                segment_of, wilson)
+from maturity.results import SqliteStore
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_wilson_interval_matches_published_values():
+    # Wilson (1927) score intervals at 95%, as tabulated by Newcombe (1998), Table I.
+    lo, hi = wilson(81, 263)
+    assert (round(lo, 4), round(hi, 4)) == (0.2553, 0.3662)
+    lo, hi = wilson(15, 148)
+    assert (round(lo, 4), round(hi, 4)) == (0.0624, 0.1605)
+    lo, hi = wilson(0, 20)
+    assert (round(lo, 4), round(hi, 4)) == (0.0, 0.1611)
+    lo, hi = wilson(1, 29)
+    assert (round(lo, 4), round(hi, 4)) == (0.0061, 0.1718)
+    assert wilson(0, 0) == (0.0, 1.0)
+
+
+def test_size_segments_band_head_counts_and_keep_other_text():
+    assert segment_of({"size": "1,200 staff in 40 stores"}, "size") == "1,000-4,999"
+    assert segment_of({"size": "45"}, "size") == "1-49"
+    assert segment_of({"size": "9000 employees"}, "size") == "5,000 or more"
+    assert segment_of({"size": "large"}, "size") == "large"
+    assert segment_of({"sector": ""}, "sector") == "(not given)"
+
+
+def _record(model, n: int, stage: str, sector: str, statuses: dict | None = None,
+            next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False) -> Record:
+    statuses = statuses or {}
+    elements = tuple((e.id, statuses.get(e.id, model.statuses[0].id),
+                      model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False, False)
+                     for e in model.elements)
+    r = Record(f"{model.id}-{n:04d}", "survey.csv", n + 2, org_id or f"org-{n}", f"Org {n}", sector,
+               "", {}, stage, model.stage_by_id[stage].rank, next_dot, elements)
+    if error:
+        r.stage = r.stage_rank = r.next_dot = None
+        r.elements = ()
+        r.error_kind, r.error = "data", "error: survey.csv:3:4: bad"
+    return r
+
+
+@pytest.fixture(scope="module")
+def default_model():
+    return maturity.load_pack(None)
+
+
+@pytest.fixture
+def known(tmp_path, default_model) -> Path:
+    """12 retailers (6 at just do it, 4 broadcasting, 2 strategised), 3 hospitality groups (all
+    just do it) and one error row, on the default pack."""
+    m = default_model
+    path = tmp_path / "known.sqlite"
+    store = SqliteStore(path, m, pack_hash(m))
+    n = 0
+    for stage, count in (("just_do_it", 6), ("broadcasting", 4), ("strategised", 2)):
+        for _ in range(count):
+            done = {"purpose": "defined"} if stage != "just_do_it" else {}
+            store.add(_record(m, n, stage, "Retail", done, "audience" if done else "purpose"))
+            n += 1
+    for _ in range(3):
+        store.add(_record(m, n, "just_do_it", "Hospitality"))
+        n += 1
+    store.add(_record(m, n, "just_do_it", "Retail", error=True))
+    store.close()
+    return path
+
+
+def test_shares_with_n_and_wilson_interval_by_segment(known):
+    data = portfolio_data(known, by="sector", min_group=10)
+    (pack,) = data["packs"]
+    assert pack["assessed"] == 15 and pack["errors"] == 1
+    groups = {g["segment"]: g for g in pack["groups"]}
+    assert set(groups) == {"all", "Retail"}
+    retail = groups["Retail"]
+    assert retail["n"] == 12
+    stages = {s["id"]: s for s in retail["stages"]}
+    assert stages["just_do_it"]["count"] == 6 and stages["just_do_it"]["share"] == 0.5
+    assert stages["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(6, 12)]
+    assert stages["strategised"]["count"] == 2
+    assert retail["first_stage"]["count"] == 6
+    all_ = groups["all"]
+    assert all_["n"] == 15 and all_["first_stage"]["count"] == 9
+    assert all_["first_stage"]["ci95"] == [round(x, 4) for x in wilson(9, 15)]
+    assert all_["most_common_next"]["id"] == "purpose" and all_["most_common_next"]["count"] == 9
+    purpose = next(e for e in all_["elements"] if e["id"] == "purpose")
+    counts = {s["id"]: s["count"] for s in purpose["statuses"]}
+    assert counts == {"missing": 9, "started": 0, "defined": 6, "optimised": 0}
+
+
+def test_groups_under_min_group_are_named_but_not_counted(known):
+    data = portfolio_data(known, by="sector", min_group=10)
+    assert data["packs"][0]["suppressed"] == ["Hospitality"]
+    text = portfolio_text(data)
+    assert "Not shown, fewer than 10 organisations: Hospitality" in text
+    assert "Sector: Hospitality" not in text
+    shown = portfolio_data(known, by="sector", min_group=3)
+    assert [g["segment"] for g in shown["packs"][0]["groups"]] == ["all", "Hospitality", "Retail"]
+    everything_small = portfolio_data(known, min_group=16)
+    assert everything_small["packs"][0]["groups"] == []
+    assert everything_small["packs"][0]["suppressed"] == ["all"]
+
+
+def test_text_gives_share_interval_and_n(known):
+    text = portfolio_text(portfolio_data(known, by="sector", min_group=10))
+    lo, hi = wilson(6, 12)
+    retail = text[text.index("Sector: Retail"):]
+    line = next(l for l in retail.splitlines() if l.startswith("  Just do it"))
+    assert line.split() == ["Just", "do", "it", "50.0%", f"{lo * 100:.1f}-{hi * 100:.1f}%", "6"]
+    assert "Retail (n = 12)" in text
+    assert "At the first stage (Just do it): 60.0%" in text
+    assert "1 with errors (not counted)" in text
+
+
+def test_two_packs_in_one_results_file_are_never_mixed(known, default_model):
+    other = maturity.load_pack("talent_community")
+    store = SqliteStore(known, other, pack_hash(other))
+    for n in range(11):
+        store.add(_record(other, n, other.stages[-1].id, "Retail", next_dot=None))
+    store.close()
+    data = portfolio_data(known, by="sector", min_group=10)
+    packs = {p["pack"]["id"]: p for p in data["packs"]}
+    assert set(packs) == {"default", "talent_community"}
+    assert packs["default"]["assessed"] == 15 and packs["talent_community"]["assessed"] == 11
+    assert {s["id"] for s in packs["talent_community"]["groups"][0]["stages"]} == \
+        {s.id for s in other.stages}
+    only = portfolio_data(known, pack="talent_community")
+    assert [p["pack"]["id"] for p in only["packs"]] == ["talent_community"]
+    # A benchmark of a default-pack client counts default-pack peers only.
+    a = maturity.assess(default_model, Organisation("Client", {}, id="client", meta={"sector": "Retail"}))
+    assert benchmark(known, a, min_group=10)["peers"] == 12
+
+
+def test_a_pack_changed_under_the_same_id_is_a_different_pack(tmp_path, default_model, known):
+    with pytest.raises(maturity.DataError, match="no results of pack 'default@9.9'"):
+        portfolio_data(known, pack="default@9.9")
+
+
+def test_benchmark_counts_peers_behind_level_and_ahead(known, default_model):
+    a = maturity.assess(default_model, maturity.load_organisation(ROOT / "examples" / "broadcasting.yaml",
+                                                                  default_model))
+    assert a.stage.id == "broadcasting"
+    org = a.organisation
+    org.meta["sector"] = "Retail"
+    b = benchmark(known, a, min_group=10)
+    assert b["peers"] == 12 and b["segment"] == {"by": "sector", "value": "Retail"}
+    # 6 retailers at just do it (behind), 4 broadcasting (level), 2 strategised (ahead).
+    assert (b["stage_ahead_of_pct"], b["stage_level_with_pct"], b["stage_behind_pct"]) == (50.0, 33.3, 16.7)
+    purpose = next(e for e in b["elements"] if e["id"] == "purpose")
+    mine = a.element("purpose").status.id
+    assert purpose["status"] == mine
+    assert "ahead of 50% of them" in benchmark_text(b)
+    assert "among 12 organisations in sector Retail" in benchmark_text(b)
+
+
+def test_benchmark_falls_back_to_all_peers_and_leaves_the_client_out(known, default_model):
+    a = maturity.assess(default_model, Organisation("Org 0", {}, id="org-0", meta={"sector": "Hospitality"}))
+    b = benchmark(known, a, min_group=10)
+    assert b["segment"] is None and b["peers"] == 14  # 15 assessed, less itself
+    small = benchmark(known, a, min_group=15)
+    assert small["suppressed"] and "elements" not in small
+    assert "fewer than 15, so none is shown" in benchmark_text(small)
+
+
+def test_benchmark_refuses_results_of_another_pack(known):
+    other = maturity.load_pack("talent_community")
+    a = maturity.assess(other, Organisation("Client", {}, id="client"))
+    with pytest.raises(maturity.DataError, match="assessed with this pack"):
+        benchmark(known, a)
+
+
+def test_results_that_are_not_a_database_are_a_data_error(tmp_path):
+    bad = tmp_path / "r.sqlite"
+    bad.write_text("organisation,stage\n")
+    with pytest.raises(maturity.DataError, match="not a dots results database"):
+        portfolio_data(bad)
+    with pytest.raises(maturity.DataError, match="no such file"):
+        portfolio_data(tmp_path / "missing.sqlite")
+
+
+def test_picture_is_drawn_and_the_same_every_time(known, tmp_path):
+    from maturity.portfolio_plots import picture_bytes, write_picture
+    data = portfolio_data(known, by="sector", min_group=3)
+    png = tmp_path / "p.png"
+    write_picture(data["packs"][0], "sector", 3, png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg1 = picture_bytes(data["packs"][0], "sector", 3, "svg")
+    svg2 = picture_bytes(data["packs"][0], "sector", 3, "svg")
+    assert svg1 == svg2 and b"Stage distribution" in svg1 and b"Hospitality" in svg1
+    with pytest.raises(maturity.OutputError, match="nothing to draw"):
+        picture_bytes(portfolio_data(known, min_group=100)["packs"][0], None, 100, "png")
+
+
+def test_portfolio_command_json_and_picture(known, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(cli, ["portfolio", str(known), "--by", "sector", "--format", "json",
+                                 "--picture", "p.svg"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["packs"][0]["suppressed"] == ["Hospitality"]
+    assert (tmp_path / "p.svg").exists()
+    again = CliRunner().invoke(cli, ["portfolio", str(known), "--by", "sector", "--format", "json"])
+    assert again.stdout == r.stdout
+
+
+def test_assess_benchmark_option(known, tmp_path):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    facts = tmp_path / "client.yaml"
+    text = (ROOT / "examples" / "broadcasting.yaml").read_text("utf-8")
+    facts.write_text(text.replace("organisation:\n", "organisation:\n  sector: Retail\n", 1)
+                     if "sector:" not in text else text, "utf-8")
+    r = CliRunner().invoke(cli, ["assess", str(facts), "--benchmark", str(known), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["benchmark"]["peers"] >= 12 and "stage_ahead_of_pct" in data["benchmark"]
+    t = CliRunner().invoke(cli, ["assess", str(facts), "--benchmark", str(known)])
+    assert "Benchmark: among" in t.stdout
+
+
+def test_cli_start_up_imports_no_heavy_portfolio_library(tmp_path):
+    code = ("import sys, maturity, maturity.cli.main; "
+            "print(sorted(m for m in ('sqlite3', 'multiprocessing', 'matplotlib', 'openpyxl', "
+            "'concurrent.futures') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=tmp_path)  # the installed package, not the source folder
+    assert out.stdout.strip() == "[]"
+
+
+def test_progress_line_says_done_errors_rate_and_time_left():
+    from maturity.cli.portfolio_commands import progress_line
+    assert progress_line(250, 1000, 3, 125.0, 6.0) == \
+        "[######..................] 250/1,000  3 errors  125/s  0:06 left"
+    assert progress_line(1, None, 1, 2.0, None) == "1 done  1 error  2/s"

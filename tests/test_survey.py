@@ -1,0 +1,185 @@
+"""Survey exports and their mapping files: the mapping is checked like a pack (file:line:column
+and a hint), and each row becomes an organisation or an error naming its row and column."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import maturity
+from maturity.schema import schema_text
+from maturity.survey import load_mapping, row_organisation, survey_tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MAPPING = """\
+organisation:
+  name: Company
+  id: Ref
+  sector: Industry
+columns:
+  Goals written?:
+    fact: purpose.goals_written
+    values: {"Yes": true, "No": false, "Not sure": null}
+  Personas:
+    fact: audience.personas
+  Platforms:
+    fact: platforms.active
+    split: ","
+    values: {LinkedIn: linkedin, Facebook: facebook, TikTok: tiktok}
+  Measure:
+    fact: engagement.measurement
+"""
+
+CSV = """\
+Ref,Company,Industry,Goals written?,Personas,Platforms,Measure
+acme,Acme Stores,Retail,Yes,3,"LinkedIn, TikTok",reach
+b2,Bolt Care,Healthcare,maybe,two,LinkedIn,reach
+c3,,Retail,No,1,,reach
+d4,Dover Bank,Finance,Not sure,,Facebook,hires
+"""
+
+
+@pytest.fixture(scope="module")
+def model():
+    return maturity.load_pack(None)
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map.yaml").write_text(MAPPING, "utf-8")
+    (tmp_path / "survey.csv").write_text(CSV, "utf-8")
+    return tmp_path
+
+
+def _read(model, path: Path, mapping: Path):
+    m = load_mapping(mapping, model)
+    out = []
+    for task in survey_tasks(path, m):
+        try:
+            out.append((task.row, row_organisation(m, task)))
+        except maturity.DataError as exc:
+            out.append((task.row, exc.format()))
+    return out
+
+
+def test_rows_become_organisations_with_their_answers(files, model):
+    rows = _read(model, files / "survey.csv", files / "map.yaml")
+    row, acme = rows[0]
+    assert row == 2 and acme.id == "acme" and acme.name == "Acme Stores"
+    assert acme.meta == {"sector": "Retail"}
+    assert acme.facts == {"purpose.goals_written": True, "audience.personas": 3,
+                          "platforms.active": ["linkedin", "tiktok"], "engagement.measurement": "reach"}
+    row, dover = rows[3]
+    assert "purpose.goals_written" not in dover.facts  # "Not sure" maps to unanswered
+    assert "audience.personas" not in dover.facts      # an empty cell is unanswered
+
+
+def test_bad_rows_name_row_and_column(files, model):
+    rows = dict(_read(model, files / "survey.csv", files / "map.yaml"))
+    bolt = rows[3]
+    assert "error: survey.csv:3:4: row 3, column 'Goals written?' (D): 'maybe' is not one of the " \
+           "answers the mapping lists" in bolt
+    assert "hint: listed: 'yes', 'no', 'not sure'" in bolt
+    assert "error: survey.csv:3:5: row 3, column 'Personas' (E): 'two' is not a number" in bolt
+    assert "error: survey.csv:4:2: row 4, column 'Company' (B): no organisation name" in rows[4]
+    measure = files / "survey.csv"
+    measure.write_text(CSV.replace("1,,reach", "1,,reech"), "utf-8")
+    rows = dict(_read(model, measure, files / "map.yaml"))
+    assert "row 4, column 'Measure' (G): 'reech' is not an allowed answer to " \
+           "'engagement.measurement'" in rows[4]
+    assert "did you mean 'reach'?" in rows[4]
+
+
+def _problems(exc: maturity.DataError) -> list[str]:
+    return [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in exc.problems()]
+
+
+def test_mapping_errors_have_file_line_column_and_hint(files, model):
+    bad = files / "bad.yaml"
+    bad.write_text(MAPPING.replace("purpose.goals_written", "purpose.goals_writen")
+                   .replace("{LinkedIn: linkedin,", "{LinkedIn: linkdin,")
+                   .replace("    fact: audience.personas\n", "    fact: audience.personas\n    split: ';'\n"),
+                   "utf-8")
+    with pytest.raises(maturity.DataError) as info:
+        load_mapping(bad, model)
+    problems = _problems(info.value)
+    assert "bad.yaml:7:11: unknown fact 'purpose.goals_writen'" in problems
+    assert "bad.yaml:11:12: 'split' is for facts that take a list of choices; 'audience.personas' is " \
+           "integer" in problems
+    assert any(p.startswith("bad.yaml:15:") and "'linkdin' is not an allowed answer" in p for p in problems)
+    assert "did you mean 'purpose.goals_written'?" in info.value.format()
+
+
+def test_mapping_checked_against_its_schema(files, model):
+    bad = files / "bad.yaml"
+    bad.write_text(MAPPING.replace("  Personas:\n    fact: audience.personas\n",
+                                   "  Personas:\n    fact: audience.personas\n    value: {a: 1}\n"), "utf-8")
+    with pytest.raises(maturity.DataError) as info:
+        load_mapping(bad, model)
+    assert _problems(info.value) == ["bad.yaml:11:5: unknown key 'value'"]
+    assert "did you mean 'values'?" in info.value.format()
+
+
+def test_a_mapped_column_missing_from_the_export_is_an_error_at_the_mapping(files, model):
+    (files / "survey.csv").write_text(CSV.replace("Personas", "Persona"), "utf-8")
+    m = load_mapping(files / "map.yaml", model)
+    with pytest.raises(maturity.DataError) as info:
+        list(survey_tasks(files / "survey.csv", m))
+    assert _problems(info.value) == ["map.yaml:9:3: column 'Personas' is not in survey.csv"]
+    assert "did you mean 'Persona'?" in info.value.format()
+
+
+def test_mapping_for_another_pack_is_refused(files, model):
+    (files / "map.yaml").write_text("pack: talent_community\n" + MAPPING, "utf-8")
+    with pytest.raises(maturity.DataError, match="the mapping is for pack 'talent_community'"):
+        load_mapping(files / "map.yaml", model)
+
+
+def test_xlsx_export_reads_like_csv(files, model):
+    import csv
+    import io
+
+    import openpyxl
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for n, cells in enumerate(csv.reader(io.StringIO(CSV))):
+        sheet.append([int(c) if c.isdigit() and n else c for c in cells])
+    book.save(files / "survey.xlsx")
+    from_xlsx = _read(model, files / "survey.xlsx", files / "map.yaml")
+    from_csv = _read(model, files / "survey.csv", files / "map.yaml")
+    assert [r for r, _ in from_xlsx] == [r for r, _ in from_csv]
+    assert from_xlsx[0][1].facts == from_csv[0][1].facts
+    assert "survey.xlsx:3:4: row 3, column 'Goals written?' (D)" in from_xlsx[1][1]
+
+
+def test_content_hash_changes_with_the_row_and_the_mapping(files, model):
+    m = load_mapping(files / "map.yaml", model)
+    keys = [t.key for t in survey_tasks(files / "survey.csv", m)]
+    assert len(set(keys)) == 4
+    (files / "map.yaml").write_text(MAPPING + "  # a comment\n", "utf-8")
+    m2 = load_mapping(files / "map.yaml", model)
+    assert [t.key for t in survey_tasks(files / "survey.csv", m2)] != keys
+
+
+def test_survey_schema_ships_and_docs_name_every_key():
+    schema = json.loads(schema_text("survey"))
+    keys: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            keys.update((node.get("properties") or {}).keys())
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(schema)
+    text = (ROOT / "docs" / "portfolio.md").read_text("utf-8")
+    missing = sorted(k for k in keys if f"`{k}`" not in text)
+    assert not missing, f"docs/portfolio.md does not mention survey mapping keys: {missing}"
+    assert "survey" in maturity.SCHEMAS
