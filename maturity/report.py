@@ -11,7 +11,8 @@ from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
 from .explain import answer, need_text
 from .organisation import STATE_WORDS
-from .recommend import Step, next_dot, roadmap
+from .recommend import Step, next_dot
+from .schedule import plan
 
 JSON_FORMAT = 1
 # Why the first stage applies when no stage rule fired: true whatever was (not) answered.
@@ -95,11 +96,24 @@ def next_data(a: Assessment) -> dict:
     return {**_head(a), "next": _step(nxt) if nxt else None, "complete": nxt is None}
 
 
-def roadmap_data(a: Assessment) -> dict:
-    phases = roadmap(a)
-    return {**_head(a), "phases": [{"phase": n, "elements": [_step(s) for s in phase]}
-                                   for n, phase in enumerate(phases, 1)],
-            "complete": not phases}
+def roadmap_data(a: Assessment, start: str | None = None) -> dict:
+    phases = plan(a, start)
+    out = []
+    for phase in phases:
+        item: dict[str, Any] = {"phase": phase.number}
+        if phase.number == 0:
+            item.update({"label": phase.label, "quick_wins": True,
+                         "actions": [{"id": x.advice.id, "element": x.advice.element,
+                                      "action": x.action, "rule": x.evidence.rule,
+                                      **_advice_fields(x)} for x in phase.quick_wins]})
+        item["elements"] = [_step(s) for s in phase.steps]
+        item["effort"] = phase.effort
+        item["projected_stage"] = {"id": phase.projected.id, "label": phase.projected.label,
+                                   "rank": phase.projected.rank + 1}
+        if phase.starts:
+            item.update({"starts": phase.starts, "ends": phase.ends})
+        out.append(item)
+    return {**_head(a), "phases": out, "complete": not any(p.steps for p in phases)}
 
 
 def to_json(data: Any) -> str:
@@ -286,18 +300,33 @@ def next_text(a: Assessment, explain: bool = False) -> str:
     return "\n".join(_short_head(a) + _next_lines(a, next_dot(a), explain)) + "\n"
 
 
-def roadmap_text(a: Assessment, explain: bool = False) -> str:
-    phases = roadmap(a)
+def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None) -> str:
+    phases = plan(a, start)
     lines = _short_head(a)
-    if not phases:
+    dots = [p for p in phases if p.steps]
+    if not dots and not phases:
         lines.append("Roadmap: nothing left, every dot is connected")
         return "\n".join(lines) + "\n"
-    total = sum(len(p) for p in phases)
-    lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(phases)} "
-                 f"phase{'s' if len(phases) != 1 else ''}")
-    for n, phase in enumerate(phases, 1):
-        side = " (side by side)" if len(phase) > 1 else ""
-        lines += ["", f"Phase {n}{side}"]
-        for step in phase:
+    total = sum(len(p.steps) for p in dots)
+    if dots:
+        lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(dots)} "
+                     f"phase{'s' if len(dots) != 1 else ''}" + (", after the quick wins" if
+                                                               len(phases) > len(dots) else ""))
+    else:
+        lines.append("Roadmap: every dot is connected; quick wins remain")
+    for phase in phases:
+        when = f", {phase.starts}" + (f" to {phase.ends}" if phase.ends != phase.starts else "") \
+            if phase.starts else ""
+        if phase.number == 0:
+            lines += ["", f"Now: quick wins that need no missing foundation ({phase.effort} effort{when})"]
+            for x in phase.quick_wins:
+                lines += _wrap(f"{_label(a, x.advice.element)}: {x.action}"
+                               + (f" (rule {x.evidence.rule})" if explain else ""), "    ", "  - ")
+            continue
+        side = ", side by side" if len(phase.steps) > 1 else ""
+        lines += ["", f"{phase.label} ({phase.effort} effort{when}{side}); when it is done, the "
+                      f"stage is {phase.projected.label} ({phase.projected.rank + 1} of "
+                      f"{len(a.model.stages)})"]
+        for step in phase.steps:
             lines += ["  " + l if l else l for l in _step_lines(a, step, "", explain)]
     return "\n".join(lines) + "\n"
