@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine:
 #   make demo   set up, then assess the bundled example and draw its picture
 #   make test   set up, then run every test (make test PYTEST_ARGS='-x -k wheel' to pass options)
+#               a longer run of the engine-against-reference test (docs/engine.md):
+#               make test PYTEST_ARGS='tests/test_differential.py --differential-examples=2000'
 #   make bench  set up, then run the benchmarks
 #   make test-pythons  `make test`, then the same whole suite on every other Python 3.10-3.13
 #               found (scripts/find-python --all), each in its own .venv-X.Y; or only on those
