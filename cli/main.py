@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
@@ -14,9 +15,9 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import (EXIT_INTERRUPTED, benchmark_data, benchmark_option, benchmark_text,
-                     closed_output, emit, format_option, load_assessment, output_option,
-                     rules_option, run)
+from .common import (EXIT_INTERRUPTED, EXIT_TERMINATED, benchmark_data, benchmark_option,
+                     benchmark_text, closed_output, emit, format_option, load_assessment,
+                     output_option, rules_option, run)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -130,6 +131,10 @@ cli.add_command(batch_command)
 cli.add_command(portfolio_command)
 
 
+def _terminated(signum: int, frame) -> None:
+    sys.exit(EXIT_TERMINATED)
+
+
 def main() -> None:
     """Entry point of `dots` and `python -m maturity`."""
     # The process ends when the command does. Python's last act would be a full garbage
@@ -137,6 +142,9 @@ def main() -> None:
     # `dots assess` run; freezing them first skips it. Nothing here needs a finaliser to run at
     # exit, and standard output and error are flushed as usual. See docs/performance.md.
     atexit.register(gc.freeze)
+    # Asked to stop (kill, a service manager): end as after Ctrl-C, through every `finally`,
+    # so that no temporary file or engine session is left behind; exit 143 = 128 + SIGTERM.
+    signal.signal(signal.SIGTERM, _terminated)
     # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
     # command exits 130 and a closed standard output 141, silently (see common.run).
     stdout = sys.stdout
