@@ -46,8 +46,8 @@ def merged(items: list[AdviceResult]) -> list[AdviceResult]:
 
 
 def priorities(a: Assessment) -> list[AdviceResult]:
-    """Five to seven advice items, most important first: high-priority general advice (such as
-    "stop and strategise" for a just-do-it organisation), then the next dot's advice, then what
+    """Five to seven advice items, most important first: high-priority general advice to start
+    now (such as "stop and strategise" for a just-do-it organisation), then the next dot's advice, then what
     unblocks the most dots, then the rest by priority and effort. Fewer when fewer are given."""
     nxt = next_dot(a)
     next_id = nxt.result.element.id if nxt else None
@@ -59,7 +59,7 @@ def priorities(a: Assessment) -> list[AdviceResult]:
 
     def key(x: AdviceResult) -> tuple:
         element = x.advice.element
-        general_high = element is None and x.advice.priority == "high"
+        general_high = element is None and x.advice.priority == "high" and x.advice.timeframe == "now"
         return (not general_high, element != next_id, x.kind == "question",
                 rank[x.advice.priority], -unblocks.get(element, 0), effort[x.advice.effort],
                 model.element_by_id[element].index if element in model.element_by_id else -1,
@@ -67,8 +67,7 @@ def priorities(a: Assessment) -> list[AdviceResult]:
 
     ordered = sorted(merged(a.advice), key=key)
     # Every item of the next dot is a priority (up to the maximum); then fill to the minimum.
-    chosen = [x for x in ordered if x.advice.element == next_id or
-              (x.advice.element is None and x.advice.priority == "high")][:PRIORITY_MAX]
+    chosen = [x for x in ordered if x.advice.element == next_id or key(x)[0] is False][:PRIORITY_MAX]
     for x in ordered:
         if len(chosen) >= PRIORITY_MIN:
             break

@@ -8,6 +8,7 @@ import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
 from .explain import unmet_needs
+from .organisation import shown_facts
 from .targets import stage_needs
 
 
@@ -88,5 +89,8 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
     # The unmet conditions for the level a stage above needs, or else for being done.
     needs = tuple(unmet_needs(model, element.id, assessment.organisation.facts, target)) \
         if target or not result.status.done else ()
+    shown = shown_facts(assessment.organisation)  # "don't know" where that is the answer
+    needs = tuple({**n, "actual": shown[n["fact"]]} if n["actual"] is None and n["fact"] in shown
+                  else n for n in needs)
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
                 needs)

@@ -46,8 +46,8 @@ def _quarter(year: int, index: int) -> str:
 
 
 def quick_wins(a: Assessment) -> list[AdviceResult]:
-    """Advice to start now that needs no missing foundation: actions (not questions) the pack
-    times `now`, other than the next dot's own, which its phase carries."""
+    """Advice to start now: the actions (not questions) the pack times `now`; the phases after
+    "Now" do not repeat them."""
     return [x for x in a.advice if x.kind == "action" and x.advice.timeframe == "now"]
 
 

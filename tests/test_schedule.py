@@ -28,7 +28,8 @@ def test_hygiene_quick_wins_come_first_and_are_not_repeated_later():
     phases = plan(a)
     assert phases[0].number == 0 and phases[0].label == "Now"
     wins = {x.advice.id for x in phases[0].quick_wins}
-    assert {"track-source", "mobile-apply", "answer-reviews", "response-target"} <= wins
+    assert {"stop-and-strategise", "track-source", "mobile-apply", "response-target"} <= wins
+    assert all(x.kind == "action" and x.advice.timeframe == "now" for x in phases[0].quick_wins)
     later = {x.advice.id for p in phases[1:] for s in p.steps for x in s.actions}
     assert not wins & later
 
@@ -38,7 +39,9 @@ def test_each_phase_has_an_effort_and_a_projected_stage_that_never_falls():
     phases = plan(a)
     ranks = [p.projected.rank for p in phases]
     assert ranks == sorted(ranks) and ranks[0] == a.stage.rank
-    assert phases[-1].projected.id == "engaging"  # every dot done: the top stage
+    # Every dot done and connected; the top stage also needs engagement optimised, which the
+    # roadmap (each dot to done) does not plan.
+    assert phases[-1].projected.id == "connected"
     # Purpose and audience done after the first two phases: at least focused.
     second = next(p for p in phases if p.number == 2)
     assert second.projected.rank >= MODEL.stage_by_id["focused"].rank
