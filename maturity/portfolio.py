@@ -1,6 +1,6 @@
 """Statistics over batch results: the share at each stage with a 95% confidence interval, by
 segment, with small groups suppressed; the most common next dot; each element's status
-distribution; the share at the first stage ("just do it", the article's 47%); and a client's
+distribution; the share at the "just do it" stage (the article's 47%); and a client's
 place among its peers (`benchmark`). Built once as plain data; text, JSON and pictures render
 it. Each pack in a results file is counted apart: two packs never meet in one statistic."""
 
@@ -18,6 +18,7 @@ from .yamlio import display_path
 Z95 = 1.959963984540054
 FORMAT = 1
 SEGMENTS = ("sector", "size")
+JUST_DO_IT = "just_do_it"
 NOT_GIVEN = "(not given)"
 _SIZE_BANDS = ((1, 49), (50, 249), (250, 999), (1000, 4999), (5000, None))
 
@@ -61,7 +62,8 @@ def group_stats(orgs: list[dict], pack) -> dict:
     n = len(orgs)
     stages = Counter(o["stage"] for o in orgs)
     nexts = Counter(o["next_dot"] for o in orgs)
-    first = pack.stages[0]
+    # The article's figure: the stage with id just_do_it where the pack has one, else its first.
+    first = next((s for s in pack.stages if s["id"] == JUST_DO_IT), pack.stages[0])
     element_order = [e["id"] for e in pack.elements]
     next_list = [{"id": e["id"], "label": e["label"], **_share(nexts[e["id"]], n)}
                  for e in pack.elements if nexts[e["id"]]]
@@ -71,7 +73,7 @@ def group_stats(orgs: list[dict], pack) -> dict:
     return {
         "n": n,
         "stages": [{"id": s["id"], "label": s["label"], **_share(stages[s["id"]], n)} for s in pack.stages],
-        "first_stage": {"id": first["id"], "label": first["label"], **_share(stages[first["id"]], n)},
+        "just_do_it": {"id": first["id"], "label": first["label"], **_share(stages[first["id"]], n)},
         "next_dot": next_list,
         "most_common_next": next_list[0] if next_list else None,
         "elements": [{"id": e["id"], "label": e["label"],
@@ -162,8 +164,8 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
     lines.append(f"  {'Stage':<{width}}  {'share':>6}  {'95% CI':>12}  {'n':>6}")
     for s in g["stages"]:
         lines.append(f"  {s['label']:<{width}}  {_pct(s['share']):>6}  {_ci(s):>12}  {s['count']:>6,}")
-    f = g["first_stage"]
-    lines.append(f"  At the first stage ({f['label']}): {_pct(f['share'])} (95% CI {_ci(f)}), "
+    f = g["just_do_it"]
+    lines.append(f"  At {f['label']}: {_pct(f['share'])} (95% CI {_ci(f)}), "
                  f"{f['count']:,} of {g['n']:,}")
     m = g["most_common_next"]
     if m:

@@ -95,10 +95,10 @@ def test_shares_with_n_and_wilson_interval_by_segment(known):
     assert stages["just_do_it"]["count"] == 6 and stages["just_do_it"]["share"] == 0.5
     assert stages["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(6, 12)]
     assert stages["strategised"]["count"] == 2
-    assert retail["first_stage"]["count"] == 6
+    assert retail["just_do_it"]["count"] == 6
     all_ = groups["all"]
-    assert all_["n"] == 15 and all_["first_stage"]["count"] == 9
-    assert all_["first_stage"]["ci95"] == [round(x, 4) for x in wilson(9, 15)]
+    assert all_["n"] == 15 and all_["just_do_it"]["count"] == 9
+    assert all_["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(9, 15)]
     assert all_["most_common_next"]["id"] == "purpose" and all_["most_common_next"]["count"] == 9
     purpose = next(e for e in all_["elements"] if e["id"] == "purpose")
     counts = {s["id"]: s["count"] for s in purpose["statuses"]}
@@ -118,6 +118,15 @@ def test_groups_under_min_group_are_named_but_not_counted(known):
     assert everything_small["packs"][0]["suppressed"] == ["all"]
 
 
+def test_the_just_do_it_share_is_of_that_stage_else_of_the_first(known):
+    from maturity.portfolio import group_stats
+    from maturity.results import read_results
+    (pack,) = read_results(known)
+    assert group_stats(pack.organisations, pack)["just_do_it"]["id"] == "just_do_it"
+    pack.stages = [s for s in pack.stages if s["id"] != "just_do_it"]
+    assert group_stats([], pack)["just_do_it"]["id"] == pack.stages[0]["id"]
+
+
 def test_text_gives_share_interval_and_n(known):
     text = portfolio_text(portfolio_data(known, by="sector", min_group=10))
     lo, hi = wilson(6, 12)
@@ -125,7 +134,7 @@ def test_text_gives_share_interval_and_n(known):
     line = next(l for l in retail.splitlines() if l.startswith("  Just do it"))
     assert line.split() == ["Just", "do", "it", "50.0%", f"{lo * 100:.1f}-{hi * 100:.1f}%", "6"]
     assert "Retail (n = 12)" in text
-    assert "At the first stage (Just do it): 60.0%" in text
+    assert "At Just do it: 60.0%" in text
     assert "1 with errors (not counted)" in text
 
 
