@@ -6,7 +6,8 @@ Resolution, documented in docs/engine.md: an element's status is the highest lev
 rule that fired for it (the lowest level when none did); the stage is the highest stage set by
 any rule that fired (the first stage when none did). An element is *done* when its status is a
 done level and all its prerequisites are done; it is *disconnected* when work on it has started
-(status above the lowest) while some prerequisite is not done. Findings and advice are the
+(status above the lowest) while some prerequisite is not done. A group is all done when each of
+its elements is, counts its done elements, and has the lowest status of its elements. Findings and advice are the
 union of every fired rule's. None of this depends on the order of rules in a file.
 """
 
@@ -169,6 +170,11 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
                 fact[rank] = statuses[element_id].rank
                 fact[done] = connection[element_id][0]
                 fact[disconnected] = connection[element_id][1]
+            for group_id, (all_done, count, lowest) in compiled.group_props.items():
+                members = model.members[group_id]
+                fact[count] = sum(connection[e][0] for e in members)
+                fact[all_done] = fact[count] == len(members)
+                fact[lowest] = min(statuses[e].rank for e in members)
             return fact
         # A stage rule that tests only facts fired in round 0: it counts as much as round 1's.
         stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired_before])

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import DataError, Problem, sorted_problems
-from .model import All, Any_, Condition, Model, Not, Rule, Test, FACTS, STATUSES, STAGE
+from .model import (GROUP_SUBJECTS, All, Any_, Condition, Model, Not, Rule, Test, FACTS, STATUSES,
+                    STAGE, tests_in)
 from .questions import SUFFIX, question_rules
 
 # Limits of durable-rules 2.0.28's C core (measured: tests/test_engine_limits.py).
@@ -70,6 +71,9 @@ class CompiledPack:
     # rule names of each, and the ruleset each bucket belongs to.
     parts: list[list[str]] = field(default_factory=list)
     bucket_part: dict[tuple[int, int], int] = field(default_factory=dict)
+    # group id -> properties with whether all its elements are done, how many are, and their
+    # lowest status rank (for the groups some rule tests)
+    group_props: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str, str]]]:
@@ -78,6 +82,12 @@ def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[s
     counts = {f.id: f"n{n}" for n, f in enumerate(model.facts) if f.type == "choices"}
     elements = {e.id: (f"r{n}", f"d{n}", f"x{n}") for n, e in enumerate(model.elements)}
     return facts, counts, elements
+
+
+def group_names(model: Model) -> dict[str, tuple[str, str, str]]:
+    """Property names for the groups rules test: all done, done count, lowest status."""
+    tested = {t.ref for r in model.rules for t in tests_in(r.when) if t.subject in GROUP_SUBJECTS}
+    return {g.id: (f"ga{n}", f"gc{n}", f"gl{n}") for n, g in enumerate(model.groups) if g.id in tested}
 
 
 def check_limits(model: Model) -> list[Problem]:
@@ -103,7 +113,8 @@ class _Bucket:
 
 def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     fact_props, count_props, element_props = property_names(model)
-    ctx = _Ctx(model, fact_props, count_props, element_props)
+    group_props = group_names(model)
+    ctx = _Ctx(model, fact_props, count_props, element_props, group_props)
     problems: list[Problem] = []
     # Each rule compiled once: its condition, the properties it reads and its alternatives.
     compiled_rules = []
@@ -168,7 +179,8 @@ def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     text = json.dumps(definition, sort_keys=True, separators=(",", ":"))
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return CompiledPack(model, fingerprint, definition, names, buckets, fact_props, count_props,
-                        element_props, bucket_props, expressions, parts, bucket_part), problems
+                        element_props, bucket_props, expressions, parts, bucket_part,
+                        group_props), problems
 
 
 def engine_violations(compiled: CompiledPack) -> list[str]:
@@ -328,6 +340,7 @@ class _Ctx:
     facts: dict[str, str]
     counts: dict[str, str]
     elements: dict[str, tuple[str, str, str]]
+    groups: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
 
 _OPS = {"equals": None, "not_equals": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
@@ -375,6 +388,11 @@ def _subject(t: Test, ctx: _Ctx) -> tuple[str, Any]:
         return ctx.facts[t.ref], lambda v: v
     if t.subject == "count":
         return ctx.counts[t.ref], lambda v: v
+    if t.subject in GROUP_SUBJECTS:
+        all_done, count, lowest = ctx.groups[t.ref]
+        if t.subject == "lowest_status":
+            return lowest, lambda v: ctx.model.status_by_id[v].rank
+        return (all_done if t.subject == "all_done" else count), lambda v: v
     rank, done, disconnected = ctx.elements.get(t.ref, ("", "", ""))
     if t.subject == "status":
         return rank, lambda v: ctx.model.status_by_id[v].rank

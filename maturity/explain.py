@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Test
+from .model import All, Any_, Condition, Model, Not, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
@@ -58,6 +58,12 @@ def _test_text(t: Test, facts: dict[str, Any]) -> str:
         return f"number of {t.ref} {_OPS[t.op]} {_value(t.value)} (now: {now})"
     if t.subject == "stage":
         return f"stage {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "all_done":
+        return f"every element of {t.ref} done {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "done_count":
+        return f"number of done elements of {t.ref} {_OPS[t.op]} {_value(t.value)}"
+    if t.subject == "lowest_status":
+        return f"lowest status in {t.ref} {_OPS[t.op]} {_value(t.value)}"
     return f"{t.subject} of {t.ref} {_OPS[t.op]} {_value(t.value)}"
 
 
@@ -76,4 +82,15 @@ def what_done_needs(model: Model, element_id: str, facts: dict[str, Any]) -> lis
     return []
 
 
-__all__ = ["answer", "condition_text", "what_done_needs"]
+def what_level_needs(model: Model, element_id: str, level: Status, facts: dict[str, Any]) -> list[str]:
+    """Each rule that would raise an element to `level` or above (the lowest such level some
+    rule sets), with its condition in words."""
+    for status in model.statuses[level.rank:]:
+        rules = sorted((r for r in model.rules if (element_id, status.id) in r.status), key=lambda r: r.id)
+        if rules:
+            return [f"to be {status.label.lower()} (rule {r.id}): {condition_text(r.when, facts)}"
+                    for r in rules]
+    return []
+
+
+__all__ = ["answer", "condition_text", "what_done_needs", "what_level_needs"]

@@ -36,6 +36,19 @@ class Element:
     description: str
     index: int
     loc: Loc = Loc()
+    group: str | None = None  # the group it is in (a sub-dimension's id when it has one)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of elements (a dimension, a level), optionally within another group."""
+
+    id: str
+    label: str
+    description: str
+    index: int
+    within: str | None = None
+    loc: Loc = Loc()
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,10 @@ class Fact:
 
 # Conditions -------------------------------------------------------------------------------
 
-SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage")
+# Tests of a group read every element in it (and in its sub-groups): whether all are done, how
+# many are done, and the lowest status among them. Resolved between rounds, as done is.
+GROUP_SUBJECTS = ("all_done", "done_count", "lowest_status")
+SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage") + GROUP_SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -176,7 +192,7 @@ class Rule:
         reads = {t.subject for t in tests_in(self.when)}
         if "stage" in reads:
             return STAGE
-        if reads & {"status", "done", "disconnected"}:
+        if reads & {"status", "done", "disconnected", *GROUP_SUBJECTS}:
             return STATUSES
         return FACTS
 
@@ -215,6 +231,7 @@ class Model:
     tests: list[TestCase] = field(default_factory=list)
     source: str = ""
     files: list[str] = field(default_factory=list)
+    groups: list[Group] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.status_by_id = {s.id: s for s in self.statuses}
@@ -227,6 +244,14 @@ class Model:
             self.graph.add_node(element.id)
         for edge in self.edges:
             self.graph.add_edge(edge.source, edge.target)
+        self.group_by_id = {g.id: g for g in self.groups}
+        # group -> its elements, those of its sub-groups included, in model order
+        self.members: dict[str, list[str]] = {g.id: [] for g in self.groups}
+        for element in self.elements:
+            group = self.group_by_id.get(element.group or "")
+            while group is not None:
+                self.members[group.id].append(element.id)
+                group = self.group_by_id.get(group.within or "")
 
     def prerequisites(self, element: str) -> list[str]:
         """The elements `element` builds on directly, in model order."""

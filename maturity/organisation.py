@@ -111,7 +111,9 @@ def read_document(path: Path | str) -> yamlio.Document:
         doc = table.read(path)
     else:
         doc = yamlio.load(path)
-    problems = schema.validate(doc, "organisation")
+    # Texts read from YAML are checked as they are read; those from a table, here.
+    problems = yamlio.text_problems(doc) if suffix in (".xlsx", ".csv") else []
+    problems = problems or schema.validate(doc, "organisation")
     if problems:
         raise DataError(problems)
     return doc

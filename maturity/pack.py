@@ -19,11 +19,11 @@ import networkx as nx
 
 from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
-from .model import (FACT_TYPES, All, Any_, Advice, Condition, Edge, Element, Fact, Finding,
+from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Edge, Element, Fact, Finding, Group,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
                     tests_in)
 
-SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests")
+SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups")
 DEFAULT_PACK = "default"
 _MAX_EXTENDS_DEPTH = 8
 MAX_CONDITION_DEPTH = 32  # all/any/not inside one another in a rule's 'when' (docs/engine.md)
@@ -304,7 +304,7 @@ def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem]) 
 
 def _singular(section: str) -> str:
     return {"statuses": "status", "elements": "element", "stages": "stage", "facts": "fact",
-            "rules": "rule", "tests": "test case"}.get(section, section)
+            "rules": "rule", "tests": "test case", "groups": "group"}.get(section, section)
 
 
 # Building and checking the model ---------------------------------------------------------
@@ -316,7 +316,8 @@ def _build_model(layer: Layer, path: Path) -> Model:
                        bool(i.data.get("done", False)), i.data.get("color", ""), n, i.loc())
                 for n, i in enumerate(s["statuses"])]
     elements = [Element(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
-                        n, i.loc()) for n, i in enumerate(s["elements"])]
+                        n, i.loc(), i.data.get("group")) for n, i in enumerate(s["elements"])]
+    groups = _build_groups(s["groups"], s["elements"], problems)
     stages = [Stage(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""), n,
                     i.loc()) for n, i in enumerate(s["stages"])]
     manifest = layer.manifest
@@ -340,7 +341,7 @@ def _build_model(layer: Layer, path: Path) -> Model:
     facts = [_build_fact(i, element_ids, problems) for i in s["facts"]]
     facts = [f for f in facts if f is not None]
     context = _Context({f.id: f for f in facts}, element_ids, {st.id: st for st in statuses},
-                       {st.id: st for st in stages})
+                       {st.id: st for st in stages}, {g.id: g for g in groups})
     rules, conclusion_ids = [], {}
     for item in s["rules"]:
         rule = _build_rule(item, context, conclusion_ids, problems)
@@ -354,7 +355,42 @@ def _build_model(layer: Layer, path: Path) -> Model:
     return Model(id=data["id"], label=data["label"], description=data.get("description", ""),
                  version=str(data.get("version", "")), statuses=statuses, elements=elements,
                  edges=edges, stages=stages, facts=facts, rules=rules, tests=tests,
-                 source=yamlio.display_path(path), files=layer.files)
+                 source=yamlio.display_path(path), files=layer.files, groups=groups)
+
+
+def _build_groups(items: list[Item], elements: list[Item], problems: list[Problem]) -> list[Group]:
+    """The pack's groups, each element's group checked: groups nest one level deep, and each
+    holds at least one element (a test of an empty group would say nothing)."""
+    groups = [Group(i.data["id"], i.data.get("label", i.data["id"]), i.data.get("description", ""),
+                    n, i.data.get("within"), i.loc()) for n, i in enumerate(items)]
+    by_id = {g.id: g for g in groups}
+    used: set[str] = set()
+    for item in elements:
+        group = item.data.get("group")
+        if group is None:
+            continue
+        if group not in by_id:
+            problems.append(item.problem(f"unknown group '{group}'", did_you_mean(group, by_id) or
+                                         "add it to 'groups:'", key="group"))
+            continue
+        used.add(group)
+        used.add(by_id[group].within or group)
+    for item, group in zip(items, groups):
+        if group.within is None:
+            pass
+        elif group.within not in by_id:
+            problems.append(item.problem(f"unknown group '{group.within}'",
+                                         did_you_mean(group.within, by_id), key="within"))
+            continue
+        elif by_id[group.within].within is not None or group.within == group.id:
+            problems.append(item.problem(f"group '{group.within}' is itself within a group",
+                                         "groups nest one level deep: a dimension and its "
+                                         "sub-dimensions", key="within"))
+            continue
+        if group.id not in used:
+            problems.append(item.problem(f"group '{group.id}' has no elements",
+                                         f"give elements 'group: {group.id}', or remove the group"))
+    return groups
 
 
 def _check_lists(manifest: Item, statuses, elements, stages, problems) -> None:
@@ -481,6 +517,7 @@ class _Context:
     elements: set[str]
     statuses: dict[str, Status]
     stages: dict[str, Stage]
+    groups: dict[str, Group] = field(default_factory=dict)
 
 
 def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[Problem]) -> Rule | None:
@@ -612,6 +649,17 @@ def _check_test(t: Test, ctx: _Context) -> tuple[str, str, bool] | None:
                     return problem
             return None
         return _check_numbers(op, values, f"'{t.ref}'", integer=False)
+    if t.subject in GROUP_SUBJECTS:
+        if t.ref not in ctx.groups:
+            return f"unknown group '{t.ref}'", did_you_mean(t.ref, ctx.groups) or \
+                "groups are listed under 'groups:'", True
+        if t.subject == "all_done":
+            if op not in ("equals", "not_equals") or not isinstance(value, bool):
+                return "'all_done' is yes/no: use 'equals: true' or 'equals: false'", "", False
+            return None
+        if t.subject == "done_count":
+            return _check_numbers(op, values, f"the number of done elements of '{t.ref}'", integer=True)
+        return _check_ranked(op, values, ctx.statuses, "status")
     if t.subject in ("status", "done", "disconnected"):
         if t.ref not in ctx.elements:
             return f"unknown element '{t.ref}'", did_you_mean(t.ref, ctx.elements), True

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
-from .explain import what_done_needs
+from .explain import what_done_needs, what_level_needs
+from .targets import stage_needs
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,19 @@ class Step:
 
 
 def remaining(assessment: Assessment) -> list[str]:
-    """Elements not done (disconnected ones included), in model order."""
-    return [e.element.id for e in assessment.elements if not e.done]
+    """Elements not done (disconnected ones included) and those a stage above the
+    organisation's needs at a higher level (targets.stage_needs), in model order."""
+    raise_ = stage_needs(assessment)
+    return [e.element.id for e in assessment.elements if not e.done or e.element.id in raise_]
 
 
 def next_dot(assessment: Assessment) -> Step | None:
-    """The element to connect next: not done, every prerequisite done; ties by model order.
-    None when every element is done."""
-    for element_id in remaining(assessment):
-        result = assessment.element(element_id)
-        if not result.missing_prerequisites:
-            return _step(assessment, result)
-    return None
+    """The element to work on next: one of `remaining` with every prerequisite done, one the
+    next stage needs if there is such, ties by model order. None when nothing remains."""
+    ready = [e for e in remaining(assessment) if not assessment.element(e).missing_prerequisites]
+    wanted = stage_needs(assessment, only_next=True)
+    chosen = next((e for e in ready if e in wanted), ready[0] if ready else None)
+    return None if chosen is None else _step(assessment, assessment.element(chosen))
 
 
 def roadmap(assessment: Assessment) -> list[list[Step]]:
@@ -54,8 +56,12 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
     done = tuple(p for p in prereqs if assessment.element(p).done)
     waits = tuple(p for p in prereqs if not assessment.element(p).done)
     label = model.element_by_id
+    # done, yet needed higher: by the next stage if it needs it, else by a later one
+    target = (stage_needs(assessment, only_next=True).get(element.id)
+              or stage_needs(assessment).get(element.id)) if result.done else None
     reasons = [f"{element.label} is {result.status.label.lower()}"
                + (", below the level at which it counts as done" if not result.status.done else
+                  f"; a stage above needs it {target.label.lower()}" if target else
                   " but its foundations are not connected")]
     if result.evidence:
         top = result.evidence[0]
@@ -70,7 +76,8 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons.append("waits for " + ", ".join(label[p].label for p in waits))
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
-    needs = () if result.status.done else tuple(
-        what_done_needs(model, element.id, assessment.organisation.facts))
+    facts = assessment.organisation.facts
+    needs = tuple(what_level_needs(model, element.id, target, facts)) if target else \
+        () if result.status.done else tuple(what_done_needs(model, element.id, facts))
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
                 needs)

@@ -99,13 +99,8 @@ def render_bytes(assessment: Assessment, fmt: str) -> bytes:
     source = to_dot(assessment)
     if fmt == "dot":
         return source.encode("utf-8")
-    import graphviz
-    try:
-        return graphviz.Source(source).pipe(format=fmt)
-    except graphviz.ExecutableNotFound:
-        raise OutputError("the Graphviz program 'dot' is not installed", _INSTALL_HINT) from None
-    except graphviz.CalledProcessError as exc:
-        raise OutputError(f"Graphviz failed: {exc.stderr.decode(errors='replace').strip()}") from None
+    from .graphviz_program import draw  # dot's failures, each as one line
+    return draw(source, fmt)
 
 
 def render(assessment: Assessment, path: Path | str) -> Path:

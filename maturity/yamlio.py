@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import errno
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from .errors import DataError, Problem
 Path_ = tuple  # a path into a document: keys and list indexes
 
 MAX_DEPTH = 100  # levels of nested lists and mappings in one file (docs/engine.md, "Limits")
+MAX_FILE_BYTES = 64 * 2 ** 20  # one file read (a device given as a file would never end)
 MAX_ALIAS_VALUES = 100_000  # values aliases (*name) may add to those written out in one file
 
 _SAFE_TAGS = {
@@ -114,9 +116,13 @@ def read_text(path: Path | str, name: str | None = None) -> str:
     if p.is_dir():
         raise DataError([Problem(shown, 0, 0, "is a folder, not a file")])
     try:
-        raw = p.read_bytes()
+        with open(p, "rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # a device such as /dev/zero never ends
     except OSError as exc:
         raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataError([Problem(shown, 0, 0, f"larger than {MAX_FILE_BYTES // 2 ** 20} MB",
+                                 "a pack or facts file is far smaller; check the path")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -257,6 +263,48 @@ def _alias_problem(text: str, shown: str, target: yaml.Node | None, what: str, h
     return Problem(shown, 0, 0, f"a YAML alias {what}", hint)  # not reached: an alias exists
 
 
+MAX_TEXT = 4000  # characters in one text (docs/engine.md, "Limits of what dots reads")
+# Control characters (but tab and line break), and halves of surrogate pairs, which are not text.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def text_problem(text: str) -> tuple[str, str] | None:
+    """What is wrong with a text from a file, as (message, hint), or None: one longer than
+    MAX_TEXT characters, or holding a control character. Every text may end up in a picture,
+    where Graphviz stops at a NUL and at 16,384 characters in one string."""
+    if len(text) > MAX_TEXT:
+        return (f"a text of {len(text):,} characters; at most {MAX_TEXT:,} are allowed",
+                "shorten it; a long explanation belongs in a document the text can name")
+    bad = _NOT_TEXT.search(text)
+    if bad:
+        return (f"control character U+{ord(bad.group()):04X} at character {bad.start() + 1} of "
+                "the text", "remove it; texts may hold tabs and line breaks, but no other "
+                "control characters")
+    return None
+
+
+def text_problems(doc: Document) -> list[Problem]:
+    """A problem for each text in `doc` (keys too) that text_problem refuses: for documents
+    not built by `load` (tables, workbooks), which checks its texts itself."""
+    problems = []
+    stack: list[tuple[Any, Path_]] = [(doc.data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            wrong = text_problem(value)
+            if wrong:
+                problems.append(doc.problem(path, *wrong))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                wrong = text_problem(str(key))
+                if wrong:
+                    problems.append(doc.problem(path + (key,), *wrong, key=True))
+                stack.append((item, path + (key,)))
+        elif isinstance(value, list):
+            stack += [(item, path + (n,)) for n, item in enumerate(value)]
+    return sorted(problems, key=lambda p: (p.line, p.column))
+
+
 def _too_deep(shown: str, line: int, column: int) -> Problem:
     return Problem(shown, line, column, f"lists and mappings nest more than {MAX_DEPTH} levels deep",
                    "no file dots reads needs that many; flatten this part")
@@ -284,7 +332,10 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                         "YAML merge keys ('<<') are not supported",
                                         "write the keys out"))
                 continue
+            before = len(problems)
             key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth)
+            if len(problems) > before:  # said already (a text that is not allowed, say)
+                continue
             if isinstance(key, (list, dict)) or key is None and key_node.tag != "tag:yaml.org,2002:null":
                 problems.append(Problem(doc.file, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1,
@@ -305,6 +356,10 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
         return [_build(item, path + (i,), doc, problems, scalars, depth)
                 for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:str":  # most scalars: the constructor gives the text as is
+        wrong = text_problem(node.value)
+        if wrong:
+            problems.append(Problem(doc.file, *doc.values[path], *wrong))
+            return None
         return node.value
     value = scalars.construct_object(node, deep=True)
     if isinstance(value, (datetime.date, datetime.datetime)):

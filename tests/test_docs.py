@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import maturity.model
 from maturity.cli import docs
 from maturity.schema import schema_text
 
@@ -96,3 +97,20 @@ def test_tutorial_commands_run(tmp_path):
     assert "  purpose.goals_written: true\n" in client
     assert "    note: Signed off in March\n    evidence: [goals.pdf]\n" in client
     assert (folder / "client.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_engine_md_table_of_rounds_matches_the_loader():
+    """Each subject the table lists for a round puts a rule in that round (Rule.stratum)."""
+    import re
+    from maturity.model import Rule, Test as Check
+    text = (ROOT / "docs" / "engine.md").read_text("utf-8")
+    rows = re.findall(r"^\| (\d) \| [^|]+ \| ([^|]+) \|", text, re.M)
+    assert [r for r, _ in rows] == ["0", "1", "2"]
+    seen = set()
+    for number, subjects in rows:
+        for subject in re.findall(r"`(\w+)", subjects):
+            if subject in maturity.model.SUBJECTS and subject not in seen:
+                seen.add(subject)
+                rule = Rule("r", "", Check(subject, "x", "equals", True))
+                assert rule.stratum == int(number), subject
+    assert seen == set(maturity.model.SUBJECTS)

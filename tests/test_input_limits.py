@@ -226,3 +226,13 @@ def test_conditions_at_the_depth_limit_load_check_and_run():
     assert "deep" in maturity.assess(model, written).fired
     assert "deep" not in maturity.assess(model, maturity.Organisation("B", {})).fired
     assert "purpose.goals_written" in condition_text(model.rules[-1].when, written.facts)
+
+
+# Files that never end --------------------------------------------------------------------
+
+def test_a_device_that_never_ends_is_refused(workdir):
+    # /dev/zero as the facts file was read until memory ran out.
+    with pytest.raises(DataError) as info:
+        yamlio.load("/dev/zero")
+    assert info.value.format() == ("error: /dev/zero: larger than 64 MB\n"
+                                   "  hint: a pack or facts file is far smaller; check the path")

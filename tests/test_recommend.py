@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import maturity
-from conftest import ORG_ACME, ORG_BETA, write_pack
+from conftest import TINY_PACK, ORG_ACME, ORG_BETA, write_pack
 
 
 def assess(model: maturity.Model, facts: dict) -> maturity.Assessment:
@@ -67,8 +67,14 @@ def test_ties_go_to_model_order(tmp_path: Path):
                 {"id": "audience", "label": "Audience"}]
     model = maturity.load_pack(write_pack(tmp_path, elements=elements, edges=None))
     a = assess(model, {})
-    assert maturity.next_dot(a).result.element.id == "platforms"
+    # The next stage (strategised) needs purpose done: of the dots that could come next, the
+    # one the next stage needs comes first.
+    assert maturity.next_dot(a).result.element.id == "purpose"
     assert phases(a) == [["platforms", "purpose", "audience"]]
+    no_stages = [r for r in TINY_PACK["rules"] if "stage" not in r["then"]]
+    model = maturity.load_pack(write_pack(tmp_path, dirname="plain", elements=elements, edges=None,
+                                          rules=no_stages))
+    assert maturity.next_dot(assess(model, {})).result.element.id == "platforms"
 
 
 def test_editing_one_edge_in_a_copy_changes_the_next_dot(tmp_path: Path):

@@ -188,5 +188,6 @@ def test_graphviz_failure_is_an_output_error(acme, tmp_path: Path, monkeypatch: 
     monkeypatch.setenv("PATH", str(fake))
     with pytest.raises(maturity.OutputError) as info:
         maturity.render(acme, tmp_path / "acme.svg")
-    assert info.value.format() == "error: Graphviz failed: Error: something broke"
+    assert info.value.format() == ("error: Graphviz failed: something broke\n"
+                                   "  hint: write .dot to see what was given to Graphviz")
     assert not (tmp_path / "acme.svg").exists()

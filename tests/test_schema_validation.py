@@ -47,7 +47,7 @@ def test_unknown_key_with_did_you_mean_at_the_key():
 def test_unknown_key_without_close_match_lists_the_allowed_keys():
     assert problems("elements:\n  - {id: a, colour_scheme: red}\n") == [
         "error: x.yaml:2:13: unknown key 'colour_scheme'\n"
-        "  hint: allowed here: after, description, id, label, override"]
+        "  hint: allowed here: after, description, group, id, label, override"]
 
 
 def test_misspelt_operator_in_a_test_is_an_unknown_key_with_did_you_mean():
@@ -59,8 +59,9 @@ def test_misspelt_operator_inside_not_and_all_is_found_where_it_is():
     assert problems(rule("{not: {fact: a.x, equal: 1}}")) == [
         "error: x.yaml:3:29: unknown key 'equal'\n  hint: did you mean 'equals'?"]
     assert problems(rule("{all: [{fact: a.x, gte: 1}, {count: a.y, lessthan: 2}]}")) == [
-        "error: x.yaml:3:52: unknown key 'lessthan'\n  hint: allowed here: contains, count, "
-        "disconnected, done, equals, fact, gt, gte, lt, lte, not_equals, one_of, present, stage, status"]
+        "error: x.yaml:3:52: unknown key 'lessthan'\n  hint: allowed here: all_done, contains, count, "
+        "disconnected, done, done_count, equals, fact, gt, gte, lowest_status, lt, lte, not_equals, "
+        "one_of, present, stage, status"]
 
 
 def test_misspelt_all_has_did_you_mean():

@@ -151,8 +151,7 @@ def test_python_name_tag_in_a_key_is_refused():
     write("key.yaml", "? !!python/name:os.system\n: 1\n")
     assert error_of("key.yaml") == (
         "error: key.yaml:1:3: YAML tag 'tag:yaml.org,2002:python/name:os.system' is not allowed\n"
-        "  hint: only plain values, lists and mappings are read; remove the tag\n"
-        "error: key.yaml:1:3: a mapping key must be a plain value")
+        "  hint: only plain values, lists and mappings are read; remove the tag")  # one problem, said once
 
 
 @pytest.mark.parametrize("value, tag", [

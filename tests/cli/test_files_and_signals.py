@@ -106,7 +106,9 @@ def test_ctrl_c_outside_a_command_exits_130(workdir, monkeypatch):
 
 def test_real_sigint_exits_130(workdir):
     # A process that interrupts itself while reading the pack, as Ctrl-C would.
+    # (Python's own handler first: a test run started in the background ignores SIGINT.)
     code = ("import os, signal, sys, maturity.pack as p; load = p.load_pack\n"
+            "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
             "def slow(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n    return load(*a, **k)\n"
             "p.load_pack = slow\nimport maturity; maturity.load_pack = slow\n"
             "sys.argv = ['dots', 'assess', 'ok.yaml']\nfrom maturity.cli.main import main; main()\n")
