@@ -43,10 +43,12 @@ def test_size_segments_band_head_counts_and_keep_other_text():
 
 
 def _record(model, n: int, stage: str, sector: str, statuses: dict | None = None,
-            next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False) -> Record:
+            next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False,
+            disconnected: str = "") -> Record:
     statuses = statuses or {}
     elements = tuple((e.id, statuses.get(e.id, model.statuses[0].id),
-                      model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False, False)
+                      model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False,
+                      e.id == disconnected)
                      for e in model.elements)
     r = Record(f"{model.id}-{n:04d}", "survey.csv", n + 2, org_id or f"org-{n}", f"Org {n}", sector,
                "", {}, stage, model.stage_by_id[stage].rank, next_dot, elements)
@@ -64,8 +66,9 @@ def default_model():
 
 @pytest.fixture
 def known(tmp_path, default_model) -> Path:
-    """12 retailers (6 at just do it, 4 broadcasting, 2 strategised), 3 hospitality groups (all
-    just do it) and one error row, on the default pack."""
+    """12 retailers (6 at just do it with Tools & Platforms disconnected, 4 broadcasting, 2
+    strategised), 3 hospitality groups (just do it, nothing disconnected) and one error row, on
+    the default pack."""
     m = default_model
     path = tmp_path / "known.sqlite"
     store = SqliteStore(path, m, pack_hash(m))
@@ -73,7 +76,8 @@ def known(tmp_path, default_model) -> Path:
     for stage, count in (("just_do_it", 6), ("broadcasting", 4), ("strategised", 2)):
         for _ in range(count):
             done = {"purpose": "defined"} if stage != "just_do_it" else {}
-            store.add(_record(m, n, stage, "Retail", done, "audience" if done else "purpose"))
+            store.add(_record(m, n, stage, "Retail", done, "audience" if done else "purpose",
+                              disconnected="" if done else "platforms"))
             n += 1
     for _ in range(3):
         store.add(_record(m, n, "just_do_it", "Hospitality"))
@@ -95,10 +99,10 @@ def test_shares_with_n_and_wilson_interval_by_segment(known):
     assert stages["just_do_it"]["count"] == 6 and stages["just_do_it"]["share"] == 0.5
     assert stages["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(6, 12)]
     assert stages["strategised"]["count"] == 2
-    assert retail["just_do_it"]["count"] == 6
+    assert retail["disconnected"]["count"] == 6
     all_ = groups["all"]
-    assert all_["n"] == 15 and all_["just_do_it"]["count"] == 9
-    assert all_["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(9, 15)]
+    assert all_["n"] == 15 and all_["disconnected"]["count"] == 6
+    assert all_["disconnected"]["ci95"] == [round(x, 4) for x in wilson(6, 15)]
     assert all_["most_common_next"]["id"] == "purpose" and all_["most_common_next"]["count"] == 9
     purpose = next(e for e in all_["elements"] if e["id"] == "purpose")
     counts = {s["id"]: s["count"] for s in purpose["statuses"]}
@@ -118,15 +122,6 @@ def test_groups_under_min_group_are_named_but_not_counted(known):
     assert everything_small["packs"][0]["suppressed"] == ["all"]
 
 
-def test_the_just_do_it_share_is_of_that_stage_else_of_the_first(known):
-    from maturity.portfolio import group_stats
-    from maturity.results import read_results
-    (pack,) = read_results(known)
-    assert group_stats(pack.organisations, pack)["just_do_it"]["id"] == "just_do_it"
-    pack.stages = [s for s in pack.stages if s["id"] != "just_do_it"]
-    assert group_stats([], pack)["just_do_it"]["id"] == pack.stages[0]["id"]
-
-
 def test_text_gives_share_interval_and_n(known):
     text = portfolio_text(portfolio_data(known, by="sector", min_group=10))
     lo, hi = wilson(6, 12)
@@ -134,7 +129,7 @@ def test_text_gives_share_interval_and_n(known):
     line = next(l for l in retail.splitlines() if l.startswith("  Just do it"))
     assert line.split() == ["Just", "do", "it", "50.0%", f"{lo * 100:.1f}-{hi * 100:.1f}%", "6"]
     assert "Retail (n = 12)" in text
-    assert "At Just do it: 60.0%" in text
+    assert '"Just do it", work on a dot whose foundations are missing: 40.0%' in text
     assert "1 with errors (not counted)" in text
 
 
@@ -169,7 +164,7 @@ def test_benchmark_counts_peers_behind_level_and_ahead(known, default_model):
     org = a.organisation
     org.meta["sector"] = "Retail"
     b = benchmark(known, a, min_group=10)
-    assert b["peers"] == 12 and b["segment"] == {"by": "sector", "value": "Retail"}
+    assert b["peers"] == 12 and (b["segment"], b["segment_by"]) == ("Retail", "sector")
     # 6 retailers at just do it (behind), 4 broadcasting (level), 2 strategised (ahead).
     assert (b["stage_ahead_of_pct"], b["stage_level_with_pct"], b["stage_behind_pct"]) == (50.0, 33.3, 16.7)
     purpose = next(e for e in b["elements"] if e["id"] == "purpose")
@@ -184,7 +179,7 @@ def test_benchmark_falls_back_to_all_peers_and_leaves_the_client_out(known, defa
     b = benchmark(known, a, min_group=10)
     assert b["segment"] is None and b["peers"] == 14  # 15 assessed, less itself
     small = benchmark(known, a, min_group=15)
-    assert small["suppressed"] and "elements" not in small
+    assert small["suppressed"] and small["elements"] == [] and small["stage_ahead_of_pct"] is None
     assert "fewer than 15, so none is shown" in benchmark_text(small)
 
 
