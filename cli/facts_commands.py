@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -110,7 +111,8 @@ def examples_command(name: str | None, output: str | None) -> None:
 def interview_command(facts: str, rules: str | None, element: str | None, review: bool,
                       skip_settled: bool) -> None:
     """Interview a client in the terminal and record the answers in FACTS (a YAML facts file,
-    started from the template when it does not exist).
+    started from the template when it does not exist: then the organisation's name and the
+    consultant's are asked first, and today is the date assessed).
 
     Questions come element by element in dependency order, each with its help text. Answers
     are checked as typed (a wrong one is asked again); Enter alone skips, '?' records don't
@@ -120,24 +122,27 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
     end: coverage, stage, next dot, and the command that writes the report."""
     def work() -> None:
         path = Path(facts)
+        started = not path.exists()
         if path.suffix.lower() in (".xlsx", ".csv"):
             raise maturity.OutputError("the interview records answers in a YAML facts file",
                                        "give a .yaml file (it is started from the template "
                                        "when it does not exist)", facts)
+        from maturity.interview import Interview, ordered_facts, summary_lines  # owns terminal input
         if not path.exists():
             model = maturity.load_pack(rules)
+            ordered_facts(model, element)  # an unknown --element is said before anything is written
             maturity.write_atomic(path, maturity.facts_template(model, _pack_ref(rules, facts))
                                   .encode("utf-8"))
             click.echo(f"started {facts} from the template of pack '{model.id}'")
             for written in bundled.write_schema_beside(path):
                 click.echo(f"wrote {written}")
-        from maturity.interview import Interview, ordered_facts, summary_lines  # the interview owns terminal input
         from maturity.roundtrip import FactsEditor  # ruamel.yaml only here
         model, organisation = maturity.load_facts(facts, rules)
         ordered_facts(model, element)  # an unknown --element is said before anything is asked
         editor = FactsEditor(path)
         outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
-                            element=element, review=review, skip_settled=skip_settled).run()
+                            element=element, review=review, skip_settled=skip_settled
+                            ).run(today=date.today().isoformat() if started else None)
         model, organisation = maturity.load_facts(facts, rules)  # as saved
         assessment = maturity.assess(model, organisation)
         click.echo("")

@@ -175,8 +175,12 @@ class Interview:
         self.facts = ordered_facts(model, element)
         self.review, self.skip_settled = review, skip_settled
 
-    def run(self) -> Outcome:
+    def run(self, today: str | None = None) -> Outcome:
+        """Ask the questions; with `today`, first the header of a file just started."""
         outcome = Outcome()
+        if today is not None and not self.ask_header(today):
+            outcome.stopped = True
+            return outcome
         todo = self.facts if self.review else [f for f in self.facts if f.id not in self.answers]
         self.say(INTRO)
         if not todo:
@@ -196,11 +200,32 @@ class Interview:
                 if not self._ask(fact, self.facts.index(fact) + 1, outcome):
                     outcome.stopped = True
                     break
-            except (KeyboardInterrupt, EOFError):
+            except (KeyboardInterrupt, EOFError, OSError):  # OSError: the terminal went away
                 self.say("")
                 outcome.stopped = True
                 break
         return outcome
+
+    def ask_header(self, today: str) -> bool:
+        """For a file just started from the template: the organisation's name and the
+        consultant's, and today as the date assessed. False when the interview is to stop."""
+        header = self.editor.data["organisation"]
+        try:
+            name = self.ask(f"Organisation name (Enter: keep '{header.get('name')}')> ").strip()
+            consultant = self.ask(f"Consultant (Enter: keep '{header.get('consultant', '')}')> ").strip()
+        except (KeyboardInterrupt, EOFError, OSError):
+            self.say("")
+            return False
+        if name:
+            self.editor.set_organisation("name", name)
+            ident = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            if ident:
+                self.editor.set_organisation("id", ident[:64])
+        if consultant:
+            self.editor.set_organisation("consultant", consultant)
+        self.editor.set_organisation("assessed_on", today)
+        self.editor.save()
+        return True
 
     def _matters(self, fact: Fact) -> bool:
         from .relevance import could_change

@@ -54,6 +54,10 @@ class FactsEditor:
                 del node[key]
         facts[fact_id] = node
 
+    def set_organisation(self, key: str, value: str) -> None:
+        """Change one field of the `organisation:` header."""
+        self.data["organisation"][key] = value
+
     def text(self) -> str:
         out = io.StringIO()
         self._yaml.dump(self.data, out)

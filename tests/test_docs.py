@@ -82,8 +82,9 @@ def test_tutorial_commands_run(tmp_path):
     assert ROOT not in folder.resolve().parents
     commands = _doc_commands("tutorial.md")
     assert len(commands) >= 12
-    # What the consultant types in the interview: two answers, then the end of input.
-    typed = {"dots interview client.yaml": "yes\nno +\nSigned off in March\ngoals.pdf\n"}
+    # What the consultant types in the interview: the client's name and their own, two
+    # answers, then the end of input.
+    typed = {"dots interview client.yaml": "Acme\nSam Jones\nyes\nno +\nSigned off in March\ngoals.pdf\n"}
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     for command in commands:
         result = subprocess.run([str(dots), *shlex.split(command)[1:]], cwd=folder, env=env,
@@ -95,6 +96,7 @@ def test_tutorial_commands_run(tmp_path):
     assert (folder / "organisation.schema.json").is_file()
     client = (folder / "client.yaml").read_text("utf-8")
     assert "  purpose.goals_written: true\n" in client
+    assert "  name: Acme\n" in client
     assert "    note: Signed off in March\n    evidence: [goals.pdf]\n" in client
     assert (folder / "client.xlsx").read_bytes()[:2] == b"PK"
 

@@ -4,6 +4,7 @@ terminal: tests/terminal."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -28,17 +29,20 @@ def facts_of(path: str) -> dict:
 
 
 def test_one_elements_questions_only(workdir):
-    result = run(["c.yaml", "--element", "brand"], ["yes", "no", "n/a", "", "", "", ""])
+    result = run(["c.yaml", "--element", "brand"], ["Acme Ltd", "", "yes", "no", "n/a", "", "", "", ""])
     assert result.exit_code == 0, result.output
     assert "== Employment Brand & Workforce Marketing ==" in result.stdout
     assert "(purpose." not in result.stdout and "(audience." not in result.stdout
     assert facts_of("c.yaml") == {"brand.evp_documented": True, "brand.evp_researched_with_employees": False,
                                   "brand.evp_approved": "not-applicable"}
     assert "Coverage: 3 of 34 questions have an answer (2 answered, 0 don't know, 1 not applicable); 31 unanswered" in result.stdout
+    header = yaml.safe_load(Path("c.yaml").read_text("utf-8"))["organisation"]
+    assert (header["name"], header["id"], header["consultant"]) == ("Acme Ltd", "acme-ltd", "Your name")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", header["assessed_on"])
 
 
 def test_the_end_of_input_stops_and_keeps_what_was_given(workdir):
-    result = run(["c.yaml"], ["yes", "no"])
+    result = run(["c.yaml"], ["", "Sam Jones", "yes", "no"])
     assert result.exit_code == 0, result.output
     assert "Stopped. Every answer given is saved in c.yaml" in result.stdout
     assert facts_of("c.yaml") == {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False}
@@ -73,6 +77,7 @@ def test_bad_uses(workdir):
                                                     "facts file\n  hint: give a .yaml file (it is started "
                                                     "from the template when it does not exist)\n")
     result = run(["c.yaml", "--element", "brnd"], [])
+    assert not Path("c.yaml").exists()
     assert result.exit_code == 1
     assert result.stderr == "error: --element: no element 'brnd' in pack 'default'\n  hint: did you mean 'brand'?\n"
     Path("bad.yaml").write_text("organisation: {name: A}\nfacts: {purpose.goals_written: maybe}\n")
@@ -82,7 +87,7 @@ def test_bad_uses(workdir):
 
 
 def test_the_interview_takes_the_pack_of_the_file(workdir):
-    result = run(["tc.yaml", "--rules", "talent_community"], ["yes"])
+    result = run(["tc.yaml", "--rules", "talent_community"], ["", "", "yes"])
     assert result.exit_code == 0, result.output
     assert "\npack: talent_community\n" in Path("tc.yaml").read_text("utf-8")
     result = run(["tc.yaml"], [])

@@ -52,6 +52,14 @@ def answer(child: pexpect.spawn, fact_id: str, text: str) -> None:
     child.sendline(text)
 
 
+def header(child: pexpect.spawn, name: str = "", consultant: str = "") -> None:
+    """The two questions asked first about a file just started: Enter keeps the template's."""
+    child.expect_exact("Organisation name (Enter: keep 'Client name')> ")
+    child.sendline(name)
+    child.expect_exact("Consultant (Enter: keep 'Your name')> ")
+    child.sendline(consultant)
+
+
 def finish(child: pexpect.spawn) -> str:
     child.expect(pexpect.EOF)
     child.close()
@@ -64,6 +72,7 @@ def test_a_full_interview(tmp_path, replies):
                 else t) for f, t in replies]
     child = spawn("client.yaml", cwd=tmp_path)
     child.expect_exact("started client.yaml from the template of pack 'default'")
+    header(child, "Fenwick Engineering", "Sam Jones")
     for fact_id, text in replies:
         answer(child, fact_id, text)
     end = finish(child)
@@ -77,6 +86,7 @@ def test_a_full_interview(tmp_path, replies):
     assert "Write the report: dots " in end and " client.yaml\r\n" in end
     # The file holds exactly the answers given, with the template's comments kept.
     text = (tmp_path / "client.yaml").read_text("utf-8")
+    assert "  name: Fenwick Engineering\n" in text and "  consultant: Sam Jones\n" in text
     assert "# Are the goals of your social recruiting written down?\n  #   A document" in text
     got = yaml.safe_load(text)["facts"]
     want = yaml.safe_load((ROOT / "examples" / "mid-size.yaml").read_text("utf-8"))["facts"]
@@ -86,6 +96,7 @@ def test_a_full_interview(tmp_path, replies):
 
 def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     child = spawn("client.yaml", cwd=tmp_path)
+    header(child)
     child.expect_exact("(purpose.goals_written)")
     child.expect_exact(PROMPT)
     child.sendline("maybe")
@@ -121,6 +132,7 @@ def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
 
 def test_stopped_with_ctrl_c_and_resumed_at_the_first_unanswered_question(tmp_path, replies):
     child = spawn("client.yaml", cwd=tmp_path)
+    header(child)
     for fact_id, text in replies[:3]:
         answer(child, fact_id, text)
     child.expect_exact(f"({replies[3][0]})")
@@ -149,6 +161,7 @@ def test_killed_at_random_points_the_file_is_whole_and_valid(tmp_path, replies):
         child = spawn("client.yaml", cwd=tmp_path)
         if round_ == 0:
             child.expect_exact("started client.yaml")
+            header(child)
         todo = replies[done:]
         stop = rng.randrange(1, max(2, len(todo)))
         for fact_id, text in todo[:stop]:
