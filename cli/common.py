@@ -18,6 +18,7 @@ FORMATS = click.Choice(["text", "json"])
 
 EXIT_CLOSED_OUTPUT = 141  # 128 + SIGPIPE: what a tool stopped by a closed pipe exits with
 EXIT_INTERRUPTED = 130    # 128 + SIGINT: Ctrl-C
+EXIT_TERMINATED = 143     # 128 + SIGTERM
 
 
 def run(work: Callable[[], None]) -> None:

@@ -13,7 +13,8 @@ HEADER = """# Command-line reference
 
 Generated from `dots --help` by `python -m maturity.cli.docs > docs/cli.md`; a test keeps it
 in step with the code. Exit codes: 0 success, 1 bad data (each problem on its own line with
-file, line and column), 2 bad usage, 130 interrupted, 141 standard output closed.
+file, line and column), 2 bad usage, 130 interrupted, 143 stopped
+(SIGTERM), 141 standard output closed.
 """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import signal
 import sys
 from importlib import resources
 from pathlib import Path
@@ -14,9 +15,9 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import (EXIT_INTERRUPTED, benchmark_data, benchmark_option, benchmark_text,
-                     closed_output, emit, format_option, load_assessment, output_option,
-                     rules_option, run)
+from .common import (EXIT_INTERRUPTED, EXIT_TERMINATED, benchmark_data, benchmark_option,
+                     benchmark_text, closed_output, emit, format_option, load_assessment,
+                     output_option, rules_option, run)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -63,14 +64,24 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
 @click.option("-o", "--output", metavar="FILE", default=None,
               help="Picture file; its suffix picks the format: .svg, .png, .pdf or .dot "
                    "(default: FACTS's name with .svg, in the current folder).")
-def render(facts: str, rules: str | None, output: str | None) -> None:
-    """Draw the dependency graph: dots coloured by status, the next dot and disconnected dots
-    marked."""
+@click.option("--only", metavar="VIEW", default=None,
+              help="Draw part of the model: 'next' (the next dot, its done prerequisites and "
+                   "what it unlocks), 'frontier' (every dot that could come next, likewise) or "
+                   "a group's id.")
+@click.option("--summary", is_flag=True,
+              help="One box per group, coloured by how much of it is done: a large model on a slide.")
+def render(facts: str, rules: str | None, output: str | None, only: str | None,
+           summary: bool) -> None:
+    """Draw the dependency graph: dots coloured by status, grouped in boxes when the pack has
+    groups, the next dot and disconnected dots marked."""
+    if only and summary:
+        raise click.UsageError("give --only or --summary, not both")
+
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path)
+        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary)
         click.echo(f"wrote {path}")
     run(work)
 
@@ -120,6 +131,10 @@ cli.add_command(batch_command)
 cli.add_command(portfolio_command)
 
 
+def _terminated(signum: int, frame) -> None:
+    sys.exit(EXIT_TERMINATED)
+
+
 def main() -> None:
     """Entry point of `dots` and `python -m maturity`."""
     # The process ends when the command does. Python's last act would be a full garbage
@@ -127,6 +142,9 @@ def main() -> None:
     # `dots assess` run; freezing them first skips it. Nothing here needs a finaliser to run at
     # exit, and standard output and error are flushed as usual. See docs/performance.md.
     atexit.register(gc.freeze)
+    # Asked to stop (kill, a service manager): end as after Ctrl-C, through every `finally`,
+    # so that no temporary file or engine session is left behind; exit 143 = 128 + SIGTERM.
+    signal.signal(signal.SIGTERM, _terminated)
     # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
     # command exits 130 and a closed standard output 141, silently (see common.run).
     stdout = sys.stdout

@@ -15,6 +15,7 @@ from .assess import Assessment
 from .errors import OutputError
 from .files import check_output_path, write_atomic  # noqa: F401  (also for render's callers)
 from .recommend import next_dot
+from .views import GroupProgress, group_progress, select
 
 FORMATS = ("svg", "png", "pdf", "dot")
 _FALLBACK_COLORS = ("#f4cccc", "#fce5cd", "#d9ead3", "#93c47d", "#6aa84f", "#38761d")
@@ -29,9 +30,11 @@ def status_color(assessment: Assessment, rank: int) -> str:
     return status.color or _FALLBACK_COLORS[min(rank, len(_FALLBACK_COLORS) - 1)]
 
 
-def to_dot(assessment: Assessment) -> str:
-    """The picture as DOT text."""
+def to_dot(assessment: Assessment, only: str | None = None) -> str:
+    """The picture as DOT text: every element, or those `only` selects (views.select), each
+    group drawn as a box around its elements."""
     a, model = assessment, assessment.model
+    shown = select(a, only)
     nxt = next_dot(a)
     next_id = nxt.result.element.id if nxt else None
     import graphviz
@@ -46,6 +49,8 @@ def to_dot(assessment: Assessment) -> str:
                    "fontsize": "12", "penwidth": "1", "color": "#555555"},
         edge_attr={"color": "#777777", "arrowsize": "0.8"})
     for e in a.elements:
+        if shown is not None and e.element.id not in shown:
+            continue
         notes = [e.status.label]
         attrs = {"fillcolor": status_color(a, e.status.rank)}
         if e.disconnected:
@@ -59,6 +64,8 @@ def to_dot(assessment: Assessment) -> str:
     done = {e.element.id for e in a.elements if e.done}
     for edge in sorted(model.edges, key=lambda x: (model.element_by_id[x.source].index,
                                                      model.element_by_id[x.target].index)):
+        if shown is not None and not {edge.source, edge.target} <= shown:
+            continue
         attrs = {}
         if edge.source in done:
             attrs["color"] = "#38761d"
@@ -67,9 +74,95 @@ def to_dot(assessment: Assessment) -> str:
         g.edge(edge.source, edge.target, **attrs)
     g.node("legend", label=_legend(a), shape="plain", style="", color="", fillcolor="",
            fontsize="10")
-    for sink in model.in_model_order(n for n in model.graph if model.graph.out_degree(n) == 0):
+    drawn = model.graph if shown is None else model.graph.subgraph(shown)
+    for sink in model.in_model_order(n for n in drawn if drawn.out_degree(n) == 0):
         g.edge(sink, "legend", style="invis")  # keeps the legend to the right of the graph
+    _add_clusters(g, model, shown)
     return g.source
+
+
+def _add_clusters(g, model, shown: set[str] | None) -> None:
+    """A box around each group's elements (a sub-group's box inside its group's); a node named
+    inside a cluster is drawn in it, wherever it was first defined."""
+    import graphviz
+    for group in (x for x in model.groups if x.within is None):
+        inner = [x for x in model.groups if x.within == group.id]
+        own = [e.id for e in model.elements if e.group == group.id and (shown is None or e.id in shown)]
+        subs = [(x, [e for e in model.members[x.id] if shown is None or e in shown]) for x in inner]
+        if not own and not any(ids for _, ids in subs):
+            continue
+        with g.subgraph(name=f"cluster_{group.id}") as c:
+            c.attr(label=graphviz.escape(group.label), **_CLUSTER)
+            for element_id in own:
+                c.node(element_id)
+            for sub, ids in subs:
+                if ids:
+                    with c.subgraph(name=f"cluster_{sub.id}") as d:
+                        d.attr(label=graphviz.escape(sub.label), **_CLUSTER)
+                        for element_id in ids:
+                            d.node(element_id)
+
+
+_CLUSTER = {"style": "rounded,dashed", "color": "#999999", "fontname": "Helvetica",
+            "fontsize": "14", "labeljust": "l"}
+
+
+def summary_to_dot(assessment: Assessment) -> str:
+    """One node per group, coloured by the share of its elements done, with the dependencies
+    between groups: the picture of a large model that fits a slide."""
+    a, model = assessment, assessment.model
+    if not model.groups:
+        raise OutputError("the summary view needs groups, and this pack has none",
+                          "give elements a 'group' (see docs/yaml-format.md), or draw the whole model")
+    import graphviz
+    text = graphviz.escape
+    title = text(f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})")
+    g = graphviz.Digraph("summary", graph_attr={
+        "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica", "fontsize": "18",
+        "nodesep": "0.3", "ranksep": "0.6", "size": "13.3,7.5", "ratio": "compress"},
+        node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "12",
+                   "color": "#555555"},
+        edge_attr={"color": "#777777", "arrowsize": "0.8"})
+    progress = [p for p in group_progress(a, own=True) if p.total]
+    for parent in [x for x in model.groups if x.within is None]:
+        ours = [p for p in progress if p.group.id == parent.id or p.group.within == parent.id]
+        if len(ours) == 1:
+            _summary_node(g, ours[0])
+        elif ours:  # a dimension drawn as its sub-dimensions, boxed together
+            with g.subgraph(name=f"cluster_{parent.id}") as c:
+                c.attr(label=text(parent.label), **_CLUSTER)
+                for p in ours:
+                    _summary_node(c, p)
+    rows = "".join(f'<TD BGCOLOR="{_progress_color(n / 5)}">{n * 20}%</TD>' for n in range(6))
+    g.node("legend", shape="plain", style="", fontsize="10", label=(
+        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4"><TR><TD COLSPAN="6">'
+        f'<B>Share of each group done</B></TD></TR><TR>{rows}</TR></TABLE>>'))
+    links: dict[tuple[str, str], int] = {}
+    for edge in model.edges:
+        source = model.element_by_id[edge.source].group
+        target = model.element_by_id[edge.target].group
+        if source and target and source != target:
+            links[(source, target)] = links.get((source, target), 0) + 1
+    order = {p.group.id: n for n, p in enumerate(progress)}
+    for (source, target), count in sorted(links.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]])):
+        g.edge(source, target, penwidth=f"{min(1 + count / 4, 4):g}",
+               tooltip=f"{count} dependenc{'y' if count == 1 else 'ies'}")
+    for p in progress:  # the legend to the right of the groups no other group builds on
+        if not any(source == p.group.id for source, _ in links):
+            g.edge(p.group.id, "legend", style="invis")
+    return g.source
+
+
+def _summary_node(g, p: GroupProgress) -> None:
+    import graphviz
+    label = graphviz.escape(f"{p.group.label}\n{p.done} of {p.total} done\nlowest: {p.lowest.label}")
+    g.node(p.group.id, label=label, fillcolor=_progress_color(p.share))
+
+
+def _progress_color(share: float) -> str:
+    """From light red (nothing done) through yellow to green (all done)."""
+    stops = ["#f4cccc", "#fce5cd", "#fff2cc", "#d9ead3", "#93c47d", "#6aa84f"]
+    return stops[min(int(share * (len(stops) - 1) + 1e-9), len(stops) - 1)]
 
 
 def _legend(a: Assessment) -> str:
@@ -94,19 +187,22 @@ def output_format(path: Path | str) -> str:
     return suffix
 
 
-def render_bytes(assessment: Assessment, fmt: str) -> bytes:
-    """The picture in `fmt` (svg, png, pdf or dot)."""
-    source = to_dot(assessment)
+def render_bytes(assessment: Assessment, fmt: str, only: str | None = None,
+                 summary: bool = False) -> bytes:
+    """The picture in `fmt` (svg, png, pdf or dot): the model, the part `only` selects, or
+    (`summary`) one node per group."""
+    source = summary_to_dot(assessment) if summary else to_dot(assessment, only)
     if fmt == "dot":
         return source.encode("utf-8")
     from .graphviz_program import draw  # dot's failures, each as one line
     return draw(source, fmt)
 
 
-def render(assessment: Assessment, path: Path | str) -> Path:
+def render(assessment: Assessment, path: Path | str, only: str | None = None,
+           summary: bool = False) -> Path:
     """Write the picture to `path`, its format chosen by suffix; whole or not at all."""
     path = Path(path)
     fmt = output_format(path)
     check_output_path(path)
-    write_atomic(path, render_bytes(assessment, fmt))
+    write_atomic(path, render_bytes(assessment, fmt, only, summary))
     return path

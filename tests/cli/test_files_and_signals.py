@@ -64,6 +64,29 @@ def test_closed_standard_output_ends_quietly(workdir, args):
                              if failing else b"")
 
 
+def every_command() -> list[list[str]]:
+    """Every command and group of `dots`, as the words that name it."""
+    from maturity.cli.main import cli
+    found, todo = [], [([], cli)]
+    while todo:
+        words, command = todo.pop()
+        found.append(words)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            todo.append((words + [name], sub))
+    return sorted(found)
+
+
+@pytest.mark.parametrize("words", every_command(), ids=lambda w: " ".join(w) or "dots")
+def test_help_of_every_command_into_a_closed_pipe(workdir, words):
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = dots(*words, "--help", stdout=write, stderr=subprocess.PIPE, capture_output=False)
+    finally:
+        os.close(write)
+    assert (result.returncode, result.stderr) == (141, b"")
+
+
 def test_head_of_demo(workdir):
     result = subprocess.run(f"{sys.executable} -m maturity demo --out-dir pictures | head -1",
                             shell=True, capture_output=True, text=True, timeout=HANG_GUARD)
@@ -116,6 +139,20 @@ def test_real_sigint_exits_130(workdir):
                             timeout=HANG_GUARD)
     assert result.returncode == 130
     assert "Traceback" not in result.stderr and "Aborted" not in result.stderr
+
+
+def test_sigterm_while_writing_leaves_nothing_and_exits_143(workdir):
+    # Killed (SIGTERM) just before the output is moved into place: the temporary file is
+    # removed on the way out, as after Ctrl-C (it was left behind, and the exit said -15).
+    code = ("import os, signal, sys\nreal = os.replace\n"
+            "def replace(a, b):\n    os.kill(os.getpid(), signal.SIGTERM)\n    return real(a, b)\n"
+            "os.replace = replace\nsys.argv = ['dots', 'assess', 'ok.yaml', '-o', 'out.txt']\n"
+            "from maturity.cli.main import main; main()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=HANG_GUARD)
+    assert result.returncode == 143
+    assert "Traceback" not in result.stderr
+    assert sorted(os.listdir(".")) == ["ok.yaml"]
 
 
 # Outputs follow the umask ----------------------------------------------------------------
