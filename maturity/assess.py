@@ -203,14 +203,20 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
         if r.id in why:
             advice.append(AdviceResult(a, why[r.id], a.kind))
         elif r.id in asked:
+            # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
-                         and f in plan.evidence_facts[r.id])
+                         and f in plan.evidence_facts[r.id] and not _not_applicable(organisation, f))
             if asks:
                 evidence = Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
                 advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks), asks))
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, fired)
+
+
+def _not_applicable(organisation: Organisation, fact_id: str) -> bool:
+    given = organisation.answers.get(fact_id)
+    return given is not None and given.state == "not_applicable"
 
 
 def _round0_fact(compiled: CompiledPack, facts: dict[str, Any]) -> dict:

@@ -54,7 +54,7 @@ def _test_text(t: Test, facts: dict[str, Any]) -> str:
         return f"{t.ref} {_OPS[t.op]} {_value(t.value)} (now: {answer(facts.get(t.ref))})"
     if t.subject == "count":
         given = facts.get(t.ref)
-        now = "unanswered" if given is None else str(len(given))
+        now = "unanswered" if given is None else str(len(given)) if isinstance(given, list) else str(given)
         return f"number of {t.ref} {_OPS[t.op]} {_value(t.value)} (now: {now})"
     if t.subject == "stage":
         return f"stage {_OPS[t.op]} {_value(t.value)}"

@@ -84,6 +84,16 @@ def parse_answers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Ans
     return facts, answers
 
 
+STATE_WORDS = {DONT_KNOW: "don't know", NOT_APPLICABLE: "not applicable"}
+
+
+def shown_facts(organisation: Organisation) -> dict[str, Any]:
+    """The answers as reports show them next to a rule's tests: the values, and "don't know"
+    or "not applicable" where that was recorded instead."""
+    words = {k: STATE_WORDS[a.state] for k, a in organisation.answers.items() if a.state != ANSWERED}
+    return {**organisation.facts, **words} if words else organisation.facts
+
+
 def rule_facts(model: Model, organisation: Organisation) -> dict[str, Any]:
     """The answers the rules see: the answered values, and for a fact answered "don't know" or
     "not applicable" the answer its pack gives for that (`dont_know:` / `not_applicable:` on the

@@ -8,6 +8,7 @@ import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
 from .explain import what_done_needs, what_level_needs
+from .organisation import shown_facts
 from .targets import stage_needs
 
 
@@ -76,7 +77,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons.append("waits for " + ", ".join(label[p].label for p in waits))
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
-    facts = assessment.organisation.facts
+    facts = shown_facts(assessment.organisation)  # "don't know" where that is the answer
     needs = tuple(what_level_needs(model, element.id, target, facts)) if target else \
         () if result.status.done else tuple(what_done_needs(model, element.id, facts))
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),

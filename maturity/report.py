@@ -9,6 +9,7 @@ from typing import Any
 
 from .assess import AdviceResult, Assessment, Evidence
 from .explain import answer
+from .organisation import STATE_WORDS
 from .recommend import Step, next_dot, roadmap
 
 JSON_FORMAT = 1
@@ -147,13 +148,10 @@ def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
     return lines
 
 
-_STATE_WORDS = {"dont_know": "don't know", "not_applicable": "not applicable"}
-
-
 def _shown(a: Assessment, fact_id: str, value: object) -> str:
     """An answer as a consultant reads it, saying "don't know" or "not applicable" when so."""
     given = a.organisation.answers.get(fact_id)
-    return _STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
+    return STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
 
 
 def _backing(a: Assessment, fact_id: str, indent: str) -> list[str]:

@@ -158,7 +158,9 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
         raise DataError([Problem(shown, 0, 0, "file is empty")])
     doc = Document(shown, None)
     problems: list[Problem] = []
-    doc.data = _build(node, (), doc, problems, yaml.constructor.SafeConstructor(), 0)
+    # The reader refuses raw control characters but tab and line breaks (which YAML turns into
+    # \n): others come only from escapes in double quotes, so without a backslash none is looked for.
+    doc.data = _build(node, (), doc, problems, yaml.constructor.SafeConstructor(), 0, "\\" in text)
     if problems:
         raise DataError(problems)
     return doc
@@ -311,7 +313,7 @@ def _too_deep(shown: str, line: int, column: int) -> Problem:
 
 
 def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
-           scalars: yaml.constructor.SafeConstructor, depth: int) -> Any:
+           scalars: yaml.constructor.SafeConstructor, depth: int, escapes: bool) -> Any:
     doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.CollectionNode):
         depth += 1
@@ -333,7 +335,7 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                         "write the keys out"))
                 continue
             before = len(problems)
-            key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth)
+            key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth, escapes)
             if len(problems) > before:  # said already (a text that is not allowed, say)
                 continue
             if isinstance(key, (list, dict)) or key is None and key_node.tag != "tag:yaml.org,2002:null":
@@ -349,16 +351,15 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                         f"duplicate key '{key}'",
                                         "a key may appear once in a mapping; remove one"))
                 continue
-            result[key] = _build(value_node, path + (key,), doc, problems, scalars, depth)
+            result[key] = _build(value_node, path + (key,), doc, problems, scalars, depth, escapes)
         doc.values.pop(path + ("<key>",), None)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, problems, scalars, depth)
+        return [_build(item, path + (i,), doc, problems, scalars, depth, escapes)
                 for i, item in enumerate(node.value)]
     if node.tag == "tag:yaml.org,2002:str":  # most scalars: the constructor gives the text as is
-        wrong = text_problem(node.value)
-        if wrong:
-            problems.append(Problem(doc.file, *doc.values[path], *wrong))
+        if len(node.value) > MAX_TEXT or escapes and _NOT_TEXT.search(node.value):
+            problems.append(Problem(doc.file, *doc.values[path], *text_problem(node.value)))
             return None
         return node.value
     value = scalars.construct_object(node, deep=True)

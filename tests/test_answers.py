@@ -248,3 +248,26 @@ def test_stand_ins_are_checked_for_every_type(workdir):
     assert _stand_in_problem("choices", ("a", "b"), None, None, "a") == "a choices fact takes a list of its values"
     assert _stand_in_problem("choices", ("a", "b"), None, None, ["a", "x"]) == "'x' is not one of its values"
     assert _stand_in_problem("choices", ("a", "b"), None, None, ["b"]) == ""
+
+
+def test_advice_is_never_asked_as_a_question_about_a_fact_that_does_not_apply(workdir):
+    # With the owner unanswered, or not known, the advice asks to find out; not applicable
+    # settles it.
+    model = maturity.load_pack()
+    asked = {}
+    for marker in ("", "dont-know", "not-applicable"):
+        write_text(workdir / "q.yaml", f"organisation: {{name: A}}\nfacts: {{purpose.owner_named: {marker}}}\n")
+        a = maturity.assess(model, maturity.load_organisation("q.yaml", model))
+        asked[marker] = [x.asks for x in a.advice if x.advice.id == "name-owner"]
+    assert asked[""] == asked["dont-know"] == [("purpose.owner_named",)]
+    assert asked["not-applicable"] == []
+
+
+def test_what_a_dot_needs_shows_dont_know_and_not_applicable(workdir):
+    write_text(workdir / "q.yaml", "organisation: {name: A}\nfacts:\n  purpose.goals_written: dont-know\n"
+                                   "  purpose.desired_actions: not-applicable\n")
+    model, org = maturity.load_facts("q.yaml")
+    needs = " ".join(maturity.next_dot(maturity.assess(model, org)).needs)
+    assert "purpose.goals_written is yes (now: don't know)" in needs
+    assert "number of purpose.desired_actions >= 1 (now: not applicable)" in needs
+    assert "purpose.success_metrics >= 1 (now: unanswered)" in needs
