@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh Debian/Ubuntu machine:
 #   make demo   set up, then assess the bundled example and draw its picture
 #   make test   set up, then run every test (make test PYTEST_ARGS='-x -k wheel' to pass options)
+#               a longer run of the engine-against-reference test (docs/engine.md):
+#               make test PYTEST_ARGS='tests/test_differential.py --differential-examples=2000'
 #   make bench  set up, then run the benchmarks
 #   make test-pythons  `make test`, then the same whole suite on every other Python 3.10-3.13
 #               found (scripts/find-python --all), each in its own .venv-X.Y; or only on those
@@ -9,8 +11,8 @@
 # Set-up, shared by all and quick when already done:
 #   - a Python 3.10-3.13 (scripts/find-python; `make PYTHON=/path/to/python3.x demo` picks one,
 #     and remakes .venv if it was made with another; VENV=.venv-3.13 puts it elsewhere);
-#   - system packages where missing: Graphviz, a C compiler, Python headers and venv
-#     (scripts/ensure-system);
+#   - system packages where missing: Graphviz, a C compiler, Python headers and venv, Pango and
+#     fonts for PDF reports; for `make test` also Chromium and poppler-utils (scripts/ensure-system);
 #   - on Python 3.13, durable-rules built with CPPFLAGS=-DPyEval_CallObject=PyObject_CallObject
 #     and never from pip's cache (scripts/ensure-durable-rules): as released it does not import;
 #   - .venv with the package installed from this folder, not editable, so that the tests see
@@ -32,6 +34,7 @@ demo: system
 	$(VENV)/bin/dots demo
 
 test: system
+	@sh scripts/ensure-system $(PY) --test
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 # Each interpreter in its own .venv-X.Y, so that switching does not remake .venv.

@@ -70,10 +70,18 @@ _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
                    "a group's id.")
 @click.option("--summary", is_flag=True,
               help="One box per group, coloured by how much of it is done: a large model on a slide.")
+@click.option("--layout", type=click.Choice(maturity.LAYOUTS), default="wide", show_default=True,
+              help="wide: left to right, for screens; page: top to bottom, to fit an A4 page; "
+                   "slide: to fit a 16:9 slide.")
+@click.option("--ladder", is_flag=True, help="Draw the stage ladder beside the graph, with "
+              "'you are here'.")
+@click.option("--dpi", type=click.IntRange(36, 1200), default=None, metavar="N",
+              help="Resolution of a .png (default: Graphviz's 96).")
 def render(facts: str, rules: str | None, output: str | None, only: str | None,
-           summary: bool) -> None:
-    """Draw the dependency graph: dots coloured by status, grouped in boxes when the pack has
-    groups, the next dot and disconnected dots marked."""
+           summary: bool, layout: str, ladder: bool, dpi: int | None) -> None:
+    """Draw the dependency graph: dots numbered in the order to connect them and coloured by
+    status, grouped in boxes when the pack has groups, the next dot and disconnected dots
+    marked, a legend, the date and stage in the title."""
     if only and summary:
         raise click.UsageError("give --only or --summary, not both")
 
@@ -81,7 +89,8 @@ def render(facts: str, rules: str | None, output: str | None, only: str | None,
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
         maturity.check_output_path(path)
-        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary)
+        maturity.render(load_assessment(facts, rules), path, only=only, summary=summary,
+                        layout=layout, ladder=ladder, dpi=dpi)
         click.echo(f"wrote {path}")
     run(work)
 
@@ -124,6 +133,11 @@ from .facts_commands import examples_command, facts_command, interview_command  
 cli.add_command(facts_command)
 cli.add_command(examples_command)
 cli.add_command(interview_command)
+from .document_commands import compare_command, report_command, whatif_command  # noqa: E402
+
+cli.add_command(report_command)
+cli.add_command(compare_command)
+cli.add_command(whatif_command)
 
 from .portfolio_commands import batch_command, portfolio_command  # noqa: E402
 

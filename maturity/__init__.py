@@ -11,7 +11,8 @@ from .organisation import Answer, Organisation, load_facts, load_organisation
 from .pack import builtin_packs, load_pack
 from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
-from .render import check_output_path, output_format, render, render_bytes, to_dot, write_atomic
+from .render import (LAYOUTS, check_output_path, output_format, render, render_bytes, to_dot,
+                     write_atomic)
 from .scaffold import init_pack
 from .schema import SCHEMAS, schema_text
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
@@ -35,4 +36,6 @@ __all__ = [
     "run_tests",
     # checking and starting packs (dots rules check, dots schema, dots init)
     "SCHEMAS", "check_pack", "init_pack", "pack_warnings", "schema_text",
+    # the picture's layouts (dots render --layout, dots report)
+    "LAYOUTS",
 ]

@@ -33,8 +33,8 @@ def _twin(rule: Rule) -> Rule | None:
     for fact in relaxed:
         # The condition as written, or the fact unanswered and every test on it let through.
         unknown = _let_through(when, fact)
-        if unknown is True:
-            when = _unanswered(fact)
+        if unknown is True:  # the fact unanswered is enough; what was there still counts
+            when = Any_((when, _unanswered(fact)))
         else:
             when = Any_((when, All((_unanswered(fact), unknown))))
     return Rule(rule.id + SUFFIX, rule.because, when, advice=rule.advice, loc=rule.loc)

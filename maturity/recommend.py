@@ -50,6 +50,15 @@ def roadmap(assessment: Assessment) -> list[list[Step]]:
             for generation in nx.topological_generations(graph)]
 
 
+def connection_order(assessment: Assessment) -> list[str]:
+    """The order in which the dots are connected: the done ones (in dependency order), then the
+    roadmap's phases. The picture numbers its dots so, and the report's scorecard lists them so."""
+    model = assessment.model
+    done = model.graph.subgraph([e.element.id for e in assessment.elements if e.done])
+    first = list(nx.lexicographical_topological_sort(done, key=lambda n: model.element_by_id[n].index))
+    return first + [s.result.element.id for phase in roadmap(assessment) for s in phase]
+
+
 def _step(assessment: Assessment, result: ElementResult) -> Step:
     model = assessment.model
     element = result.element

@@ -9,12 +9,13 @@ are made by the Graphviz program `dot`, and every output is written whole or not
 from __future__ import annotations
 
 import html
+import textwrap
 from pathlib import Path
 
 from .assess import Assessment
 from .errors import OutputError
 from .files import check_output_path, write_atomic  # noqa: F401  (also for render's callers)
-from .recommend import next_dot
+from .recommend import connection_order, next_dot
 from .views import GroupProgress, group_progress, select
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -30,36 +31,76 @@ def status_color(assessment: Assessment, rank: int) -> str:
     return status.color or _FALLBACK_COLORS[min(rank, len(_FALLBACK_COLORS) - 1)]
 
 
-def to_dot(assessment: Assessment, only: str | None = None) -> str:
+LAYOUTS = ("wide", "page", "slide")
+# Graphviz settings per layout: the direction of the graph and the largest size (inches) it
+# is scaled down to. A4 less the report's margins is about 7.0 x 10.2 in; a 16:9 slide 13.3 x 7.5.
+_LAYOUT = {
+    "wide": {"rankdir": "LR"},
+    "page": {"rankdir": "TB", "size": "7,10"},
+    "slide": {"rankdir": "LR", "size": "13.3,7.5", "ratio": "fill"},
+}
+_DONE_EDGE = "#38761d"
+_EDGE = "#777777"
+_CHANGED = "#b45f06"
+
+
+def check_layout(layout: str) -> str:
+    if layout not in LAYOUTS:
+        raise OutputError(f"unknown layout '{layout}'", f"use one of: {', '.join(LAYOUTS)}")
+    return layout
+
+
+def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wide",
+           ladder: bool = False, dpi: int | None = None, changed: dict[str, str] | None = None,
+           since: str = "") -> str:
     """The picture as DOT text: every element, or those `only` selects (views.select), each
-    group drawn as a box around its elements."""
+    group drawn as a box around its elements. Dots are numbered in the order to connect them
+    (the done ones, then the roadmap); `ladder` adds the stage ladder with "you are here";
+    `changed` marks the dots that moved since an earlier assessment (element id -> what it
+    was), dated `since`."""
     a, model = assessment, assessment.model
+    check_layout(layout)
     shown = select(a, only)
     nxt = next_dot(a)
     next_id = nxt.result.element.id if nxt else None
+    changed = changed or {}
+    number = {e: n for n, e in enumerate(connection_order(a), 1)}
     import graphviz
     # Text from packs and facts files is literal: a backslash in it is not a DOT escape (\N,
     # \l, or one before the line break), and a tooltip like '<...>' is not an HTML label.
     text = graphviz.escape
-    title = text(f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})")
-    g = graphviz.Digraph("dots", graph_attr={
-        "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica",
-        "fontsize": "18", "nodesep": "0.4", "ranksep": "0.7", "newrank": "true"},
-        node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
-                   "fontsize": "12", "penwidth": "1", "color": "#555555"},
-        edge_attr={"color": "#777777", "arrowsize": "0.8"})
+    graph_attr = {"label": text(_title(a)), "labelloc": "t", "fontname": "Helvetica",
+                  "fontsize": "18", "nodesep": "0.4", "ranksep": "0.7", "newrank": "true",
+                  **_LAYOUT[layout]}
+    if dpi:
+        graph_attr["dpi"] = str(dpi)
+    g = graphviz.Digraph("dots", graph_attr=graph_attr,
+                         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica",
+                                    "fontsize": "12", "penwidth": "1", "color": "#555555"},
+                         edge_attr={"color": _EDGE, "arrowsize": "0.8"})
+    used = _Used()
     for e in a.elements:
         if shown is not None and e.element.id not in shown:
             continue
         notes = [e.status.label]
         attrs = {"fillcolor": status_color(a, e.status.rank)}
+        used.statuses.add(e.status.rank)
         if e.disconnected:
             notes.append("disconnected")
             attrs.update(color=_DISCONNECTED, penwidth="2.5", style="rounded,filled,dashed")
+            used.disconnected = True
         if e.element.id == next_id:
             notes.append("NEXT")
             attrs.update(color=_NEXT, penwidth="4")
-        label = text(f"{e.element.label}\n({', '.join(notes)})")
+            used.next = True
+        if e.element.id in changed:  # text, so that it adds to the next/disconnected borders
+            notes.append(changed[e.element.id])
+            attrs.update(fontcolor=_CHANGED)
+            used.changed = True
+        name = f"{number[e.element.id]}. {e.element.label}"
+        if layout != "wide":  # narrower dots for pages and slides
+            name = "\n".join(textwrap.wrap(name, 24, break_on_hyphens=False)) or name
+        label = text(f"{name}\n({', '.join(notes)})")
         g.node(e.element.id, label=label, tooltip=text(e.element.description or e.element.label), **attrs)
     done = {e.element.id for e in a.elements if e.done}
     for edge in sorted(model.edges, key=lambda x: (model.element_by_id[x.source].index,
@@ -68,17 +109,41 @@ def to_dot(assessment: Assessment, only: str | None = None) -> str:
             continue
         attrs = {}
         if edge.source in done:
-            attrs["color"] = "#38761d"
+            attrs["color"] = _DONE_EDGE
+            used.edges.add("done")
         elif a.element(edge.target).disconnected:
             attrs.update(color=_DISCONNECTED, style="dashed")
+            used.edges.add("disconnected")
+        else:
+            used.edges.add("open")
         g.edge(edge.source, edge.target, **attrs)
-    g.node("legend", label=_legend(a), shape="plain", style="", color="", fillcolor="",
-           fontsize="10")
+    g.node("legend", label=_legend(a, used, since), shape="plain", style="", color="",
+           fillcolor="", fontsize="10")
+    extras = ["legend"]
+    if ladder:
+        g.node("ladder", label=_ladder(a), shape="plain", style="", color="", fillcolor="",
+               fontsize="10")
+        extras.insert(0, "ladder")
     drawn = model.graph if shown is None else model.graph.subgraph(shown)
-    for sink in model.in_model_order(n for n in drawn if drawn.out_degree(n) == 0):
-        g.edge(sink, "legend", style="invis")  # keeps the legend to the right of the graph
+    sinks = model.in_model_order(n for n in drawn if drawn.out_degree(n) == 0)
+    if layout == "slide":
+        # Under the graph, so that the picture keeps near 16:9: the ladder below the first
+        # column of dots, the legend below the last.
+        sources = model.in_model_order(n for n in drawn if drawn.in_degree(n) == 0)
+        g.body.append(f"\t{{rank=same; {sinks[-1]}; legend}}\n")
+        g.edge(sinks[-1], "legend", style="invis")
+        if ladder:
+            g.body.append(f"\t{{rank=same; {sources[0]}; ladder}}\n")
+            g.edge(sources[0], "ladder", style="invis")
+    else:
+        for extra in extras:  # after the graph: to its right (wide) or below it (page)
+            for sink in sinks:
+                g.edge(sink, extra, style="invis")
+        if len(extras) > 1:
+            g.body.append("\t{rank=same; " + "; ".join(extras) + "}\n")
     _add_clusters(g, model, shown)
     return g.source
+
 
 
 def _add_clusters(g, model, shown: set[str] | None) -> None:
@@ -165,15 +230,62 @@ def _progress_color(share: float) -> str:
     return stops[min(int(share * (len(stops) - 1) + 1e-9), len(stops) - 1)]
 
 
-def _legend(a: Assessment) -> str:
+def _title(a: Assessment) -> str:
+    title = f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(a.model.stages)})"
+    date = a.organisation.meta.get("assessed_on")
+    return title + (f", assessed {date}" if date else "")
+
+
+class _Used:
+    """Which node and edge styles the picture uses, so that the legend shows those only."""
+
+    def __init__(self) -> None:
+        self.statuses: set[int] = set()
+        self.next = self.disconnected = self.changed = False
+        self.edges: set[str] = set()
+
+
+_EDGE_ROWS = (  # the three edge styles, as drawn: colour, line, meaning
+    ("done", _DONE_EDGE, "\u2500\u2500\u2500\u25b6", "builds on a done dot"),
+    ("open", _EDGE, "\u2500\u2500\u2500\u25b6", "builds on a dot not yet done"),
+    ("disconnected", _DISCONNECTED, "\u254c\u254c\u254c\u25b6", "leads to a disconnected dot"),
+)
+
+
+def _legend(a: Assessment, used: _Used, since: str = "") -> str:
     rows = ['<TR><TD COLSPAN="2"><B>Legend</B></TD></TR>']
     for s in a.model.statuses:
-        text = html.escape(s.label + (" (done)" if s.done else ""))
-        rows.append(f'<TR><TD BGCOLOR="{status_color(a, s.rank)}" WIDTH="24"></TD>'
-                    f'<TD ALIGN="LEFT">{text}</TD></TR>')
-    rows.append(f'<TR><TD BORDER="3" COLOR="{_NEXT}"></TD><TD ALIGN="LEFT">next dot</TD></TR>')
-    rows.append(f'<TR><TD BORDER="2" COLOR="{_DISCONNECTED}"></TD>'
-                '<TD ALIGN="LEFT">disconnected: started before its foundations</TD></TR>')
+        if s.rank in used.statuses:
+            text = html.escape(s.label + (" (a done level)" if s.done else ""))
+            rows.append(f'<TR><TD BGCOLOR="{status_color(a, s.rank)}" STYLE="rounded" WIDTH="24"></TD>'
+                        f'<TD BORDER="0" ALIGN="LEFT">{text}</TD></TR>')
+    if used.next:
+        rows.append(f'<TR><TD BORDER="3" COLOR="{_NEXT}" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>')
+    if used.disconnected:
+        rows.append(f'<TR><TD BORDER="2" COLOR="{_DISCONNECTED}" STYLE="rounded,dashed"></TD>'
+                    '<TD BORDER="0" ALIGN="LEFT">disconnected: started before its foundations</TD></TR>')
+    if used.changed:
+        when = f" since {html.escape(since)}" if since else ""
+        rows.append(f'<TR><TD BORDER="0"><FONT COLOR="{_CHANGED}">was ...</FONT></TD>'
+                    f'<TD BORDER="0" ALIGN="LEFT">changed{when}: what it was</TD></TR>')
+    for key, color, line, meaning in _EDGE_ROWS:
+        if key in used.edges:
+            rows.append(f'<TR><TD BORDER="0"><FONT COLOR="{color}">{line}</FONT></TD>'
+                        f'<TD BORDER="0" ALIGN="LEFT">{meaning}</TD></TR>')
+    rows.append('<TR><TD COLSPAN="2" BORDER="0" ALIGN="LEFT">numbers: the order to connect the dots</TD></TR>')
+    return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4">'
+            + "".join(rows) + "</TABLE>>")
+
+
+def _ladder(a: Assessment) -> str:
+    rows = ['<TR><TD COLSPAN="2"><B>Stages</B></TD></TR>']
+    for s in reversed(a.model.stages):
+        label = html.escape(f"{s.rank + 1}. {s.label}")
+        if s.id == a.stage.id:
+            rows.append(f'<TR><TD BORDER="3" COLOR="{_NEXT}" ALIGN="LEFT"><B>{label}</B></TD>'
+                        f'<TD BORDER="0" ALIGN="LEFT"><FONT COLOR="{_NEXT}">\u25c0 you are here</FONT></TD></TR>')
+        else:
+            rows.append(f'<TR><TD ALIGN="LEFT">{label}</TD><TD BORDER="0"></TD></TR>')
     return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="2" CELLPADDING="4">'
             + "".join(rows) + "</TABLE>>")
 
@@ -188,10 +300,14 @@ def output_format(path: Path | str) -> str:
 
 
 def render_bytes(assessment: Assessment, fmt: str, only: str | None = None,
-                 summary: bool = False) -> bytes:
+                 summary: bool = False, *, layout: str = "wide", ladder: bool = False,
+                 dpi: int | None = None, changed: dict[str, str] | None = None,
+                 since: str = "") -> bytes:
     """The picture in `fmt` (svg, png, pdf or dot): the model, the part `only` selects, or
-    (`summary`) one node per group."""
-    source = summary_to_dot(assessment) if summary else to_dot(assessment, only)
+    (`summary`) one node per group; `dpi` applies to PNG only."""
+    source = summary_to_dot(assessment) if summary else to_dot(
+        assessment, only, layout=layout, ladder=ladder, dpi=dpi if fmt == "png" else None,
+        changed=changed, since=since)
     if fmt == "dot":
         return source.encode("utf-8")
     from .graphviz_program import draw  # dot's failures, each as one line
@@ -199,10 +315,13 @@ def render_bytes(assessment: Assessment, fmt: str, only: str | None = None,
 
 
 def render(assessment: Assessment, path: Path | str, only: str | None = None,
-           summary: bool = False) -> Path:
+           summary: bool = False, *, layout: str = "wide", ladder: bool = False,
+           dpi: int | None = None, changed: dict[str, str] | None = None,
+           since: str = "") -> Path:
     """Write the picture to `path`, its format chosen by suffix; whole or not at all."""
     path = Path(path)
     fmt = output_format(path)
     check_output_path(path)
-    write_atomic(path, render_bytes(assessment, fmt, only, summary))
+    write_atomic(path, render_bytes(assessment, fmt, only, summary, layout=layout, ladder=ladder,
+                                    dpi=dpi, changed=changed, since=since))
     return path

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 SCHEMAS = {"pack": "pack.schema.json", "organisation": "organisation.schema.json",
-           "survey": "survey.schema.json"}
+           "survey": "survey.schema.json",
+           "compare": "compare.schema.json"}  # compare: the output of dots compare --format json
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
                "integer": "a whole number", "boolean": "true or false", "null": "nothing"}

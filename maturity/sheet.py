@@ -189,11 +189,12 @@ def coerce(fact: Fact, value: Any) -> Any:
                 return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
             except ValueError:
                 return text
+        named = {v.lower(): v for v in fact.values}  # "LinkedIn" is linkedin
         if fact.type == "choices":
             if text.lower() == "none" and "none" not in fact.values:
                 return []
-            return [p.strip() for p in re.split(r"[,;\n]", text) if p.strip()]
-        return text
+            return [named.get(p.strip().lower(), p.strip()) for p in re.split(r"[,;\n]", text) if p.strip()]
+        return named.get(text.lower(), text)
     if isinstance(value, float) and fact.type == "integer" and value.is_integer():
         return int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and fact.type in ("choice", "choices"):

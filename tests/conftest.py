@@ -26,6 +26,9 @@ GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files in tests/golden from the current output")
+    parser.addoption("--differential-examples", type=int, default=0, metavar="N",
+                     help="examples per test in tests/test_differential.py (default: a bounded, "
+                          "repeatable number; more: new random ones each run)")
 
 
 class Golden:

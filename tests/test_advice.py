@@ -108,3 +108,22 @@ def test_an_unknown_fact_in_about_is_an_error(tmp_path):
     problems = maturity.check_pack(write_pack(tmp_path, rules=rules))
     assert [(p.message, p.hint) for p in problems] == [
         ("unknown fact 'audience.persona'", "did you mean 'audience.personas'?")]
+
+
+def test_a_question_waits_on_the_second_fact_when_the_first_alone_would_let_it_through(tmp_path):
+    # Found by tests/test_differential.py: with the tests on the first `about` fact (in id
+    # order) let through the condition held, and the twin kept only "the first fact
+    # unanswered", forgetting the condition and the second fact. The first is answered here,
+    # the second is not: asked.
+    from conftest import TINY_PACK, write_pack
+    rules = TINY_PACK["rules"] + [{
+        "id": "advice.ask", "because": "b",
+        "when": {"any": [{"fact": "audience.personas", "present": False},
+                         {"fact": "audience.personas", "gte": 3},
+                         {"fact": "platforms.measure", "equals": "hires"}]},
+        "then": {"advice": [{"id": "ask", "action": "Do it",
+                             "about": ["audience.personas", "platforms.measure"]}]}}]
+    model = maturity.load_pack(write_pack(tmp_path, rules=rules))
+    given = assess({"audience.personas": 1}, model)
+    assert [(a.kind, a.asks) for a in given.advice if a.advice.id == "ask"] == [
+        ("question", ("platforms.measure",))]

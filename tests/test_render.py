@@ -40,21 +40,32 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     assert lines[0] == "digraph dots {"
     assert lines[1] == ('\tgraph [fontname=Helvetica fontsize=18 label="Acme: Just do it (stage 1 of 3)" '
                         'labelloc=t newrank=true nodesep=0.4 rankdir=LR ranksep=0.7]')
+    # Numbered in the order to connect them: nothing is done, so the roadmap's order.
     assert lines[4:10] == [
-        '\tpurpose [label="Purpose', '(Missing, NEXT)" color="#1155cc" fillcolor="#f4cccc" penwidth=4 tooltip=Purpose]',
-        '\taudience [label="Audience', '(Missing)" fillcolor="#f4cccc" tooltip=Audience]',
-        '\tplatforms [label="Platforms', '(Started, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
+        '\tpurpose [label="1. Purpose', '(Missing, NEXT)" color="#1155cc" fillcolor="#f4cccc" penwidth=4 tooltip=Purpose]',
+        '\taudience [label="2. Audience', '(Missing)" fillcolor="#f4cccc" tooltip=Audience]',
+        '\tplatforms [label="3. Platforms', '(Started, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
         'penwidth=2.5 style="rounded,filled,dashed" tooltip=Platforms]',
     ]
     assert lines[10:12] == ["\tpurpose -> audience", '\taudience -> platforms [color="#cc0000" style=dashed]']
     legend = lines[12]
     assert legend.startswith("\tlegend [label=<<TABLE")
-    for row in ('<TD BGCOLOR="#f4cccc" WIDTH="24"></TD><TD ALIGN="LEFT">Missing</TD>',
-                '<TD BGCOLOR="#fce5cd" WIDTH="24"></TD><TD ALIGN="LEFT">Started</TD>',
-                '<TD BGCOLOR="#d9ead3" WIDTH="24"></TD><TD ALIGN="LEFT">Defined (done)</TD>',
-                '<TD BORDER="3" COLOR="#1155cc"></TD><TD ALIGN="LEFT">next dot</TD>',
-                '<TD BORDER="2" COLOR="#cc0000"></TD><TD ALIGN="LEFT">disconnected: started before its foundations</TD>'):
-        assert row in legend
+    rows = legend.split("<TR>")[2:]
+    # Exactly the styles used: the two statuses drawn (not Defined), next dot, a dashed
+    # swatch for disconnected, the two edge styles drawn, and what the numbers mean.
+    assert rows == [
+        '<TD BGCOLOR="#f4cccc" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Missing</TD></TR>',
+        '<TD BGCOLOR="#fce5cd" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Started</TD></TR>',
+        '<TD BORDER="3" COLOR="#1155cc" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>',
+        '<TD BORDER="2" COLOR="#cc0000" STYLE="rounded,dashed"></TD>'
+        '<TD BORDER="0" ALIGN="LEFT">disconnected: started before its foundations</TD></TR>',
+        '<TD BORDER="0"><FONT COLOR="#777777">\u2500\u2500\u2500\u25b6</FONT></TD>'
+        '<TD BORDER="0" ALIGN="LEFT">builds on a dot not yet done</TD></TR>',
+        '<TD BORDER="0"><FONT COLOR="#cc0000">\u254c\u254c\u254c\u25b6</FONT></TD>'
+        '<TD BORDER="0" ALIGN="LEFT">leads to a disconnected dot</TD></TR>',
+        '<TD COLSPAN="2" BORDER="0" ALIGN="LEFT">numbers: the order to connect the dots</TD></TR></TABLE>> '
+        'color="" fillcolor="" fontsize=10 shape=plain style=""]',
+    ]
     assert lines[13:] == ["\tplatforms -> legend [style=invis]", "}"]
 
 
@@ -65,6 +76,9 @@ def test_dot_when_everything_is_done(tiny_model):
     assert "NEXT" not in dot and "disconnected)" not in dot
     assert '\tpurpose -> audience [color="#38761d"]' in dot  # edges out of done elements are green
     assert dot.count('fillcolor="#d9ead3"') == 3
+    # Only what is drawn is explained: no next dot, no disconnected dot, no grey edge.
+    assert "next dot" not in dot and "disconnected" not in dot and "not yet done" not in dot
+    assert "Missing" not in dot and "builds on a done dot" in dot
 
 
 def test_status_colours_come_from_the_pack(tmp_path: Path):
@@ -74,7 +88,7 @@ def test_status_colours_come_from_the_pack(tmp_path: Path):
     model = maturity.load_pack(write_pack(tmp_path, statuses=statuses))
     dot = maturity.to_dot(maturity.assess(model, maturity.Organisation("Acme", ORG_ACME)))
     assert 'tooltip=Purpose]' in dot and 'fillcolor="#111111"' in dot and 'fillcolor="#222222"' in dot
-    assert '<TD BGCOLOR="#333333" WIDTH="24"></TD><TD ALIGN="LEFT">Defined (done)</TD>' in dot
+    assert '<TD BGCOLOR="#111111" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Missing</TD>' in dot
     assert "#f4cccc" not in dot
 
 
@@ -86,9 +100,9 @@ def test_text_from_files_is_literal_in_dot(tmp_path: Path):
     model = maturity.load_pack(write_pack(tmp_path, elements=elements))
     dot = maturity.to_dot(maturity.assess(model, maturity.Organisation('Acme "AC" \\', ORG_ACME)))
     assert 'label="Acme \\"AC\\" \\\\: Just do it (stage 1 of 3)"' in dot
-    assert '\tpurpose [label="Sales\\\\North\n(Missing, NEXT)"' in dot
+    assert '\tpurpose [label="1. Sales\\\\North\n(Missing, NEXT)"' in dot
     assert 'tooltip="<why>"' in dot
-    assert '\taudience [label="Audience \\\\\n(Missing)"' in dot
+    assert '\taudience [label="2. Audience \\\\\n(Missing)"' in dot
 
 
 def test_same_assessment_same_dot(tiny_model):
@@ -191,3 +205,76 @@ def test_graphviz_failure_is_an_output_error(acme, tmp_path: Path, monkeypatch: 
     assert info.value.format() == ("error: Graphviz failed: something broke\n"
                                    "  hint: write .dot to see what was given to Graphviz")
     assert not (tmp_path / "acme.svg").exists()
+
+
+# Layouts, date, ladder, changed dots ----------------------------------------------------------
+
+def test_title_has_the_assessment_date(tiny_model):
+    org = maturity.Organisation("Acme", ORG_ACME, meta={"assessed_on": "2026-11-01"})
+    dot = maturity.to_dot(maturity.assess(tiny_model, org))
+    assert 'label="Acme: Just do it (stage 1 of 3), assessed 2026-11-01"' in dot
+
+
+def test_done_dots_are_numbered_first(tiny_model):
+    facts = {"purpose.goals_written": True, "platforms.channels": ["linkedin"]}
+    dot = maturity.to_dot(maturity.assess(tiny_model, maturity.Organisation("Acme", facts)))
+    assert '\tpurpose [label="1. Purpose\n(Defined)"' in dot
+    assert '\taudience [label="2. Audience\n(Missing, NEXT)"' in dot
+    assert '\tplatforms [label="3. Platforms\n(Started, disconnected)"' in dot
+
+
+@pytest.mark.parametrize("layout, attrs", [
+    ("wide", "rankdir=LR ranksep=0.7]"),
+    ("page", "rankdir=TB ranksep=0.7 size=\"7,10\"]"),
+    ("slide", "rankdir=LR ranksep=0.7 ratio=fill size=\"13.3,7.5\"]"),
+])
+def test_layouts(acme, layout, attrs):
+    assert maturity.to_dot(acme, layout=layout).splitlines()[1].endswith(attrs)
+
+
+def test_page_and_slide_wrap_long_labels(tmp_path: Path):
+    elements = [{"id": "purpose", "label": "Employment Brand & Workforce Marketing"},
+                {"id": "audience", "label": "Audience"}, {"id": "platforms", "label": "Platforms"}]
+    model = maturity.load_pack(write_pack(tmp_path, elements=elements))
+    a = maturity.assess(model, maturity.Organisation("Acme", ORG_ACME))
+    assert 'label="1. Employment Brand &\nWorkforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, layout="page")
+    assert 'label="1. Employment Brand & Workforce Marketing\n(Missing, NEXT)"' in maturity.to_dot(a, layout="wide")
+
+
+def test_unknown_layout(acme):
+    with pytest.raises(maturity.OutputError) as info:
+        maturity.to_dot(acme, layout="poster")
+    assert info.value.format() == "error: unknown layout 'poster'\n  hint: use one of: wide, page, slide"
+
+
+def test_ladder_says_you_are_here(acme):
+    dot = maturity.to_dot(acme, layout="page", ladder=True)
+    ladder = next(line for line in dot.splitlines() if line.startswith("\tladder ["))
+    assert ladder.index("3. Engaging") < ladder.index("2. Strategised") < ladder.index("1. Just do it")
+    assert '<B>1. Just do it</B></TD><TD BORDER="0" ALIGN="LEFT"><FONT COLOR="#1155cc">\u25c0 you are here</FONT>' in ladder
+    assert ladder.count("you are here") == 1
+    assert "\t{rank=same; ladder; legend}" in dot
+    assert "ladder" not in maturity.to_dot(acme, layout="page")
+
+
+def test_slide_puts_ladder_and_legend_under_the_graph(acme):
+    dot = maturity.to_dot(acme, layout="slide", ladder=True)
+    assert "\t{rank=same; platforms; legend}" in dot and "\t{rank=same; purpose; ladder}" in dot
+
+
+def test_changed_dots_are_marked_and_explained(acme):
+    dot = maturity.to_dot(acme, changed={"platforms": "was Missing"}, since="2026-08-01")
+    assert ('(Started, disconnected, was Missing)" color="#cc0000" fillcolor="#fce5cd" fontcolor="#b45f06" '
+            'penwidth=2.5 style="rounded,filled,dashed"') in dot
+    assert ('<TD BORDER="0"><FONT COLOR="#b45f06">was ...</FONT></TD>'
+            '<TD BORDER="0" ALIGN="LEFT">changed since 2026-08-01: what it was</TD>') in dot
+    assert "changed since" not in maturity.to_dot(acme)
+
+
+def test_dpi_is_for_png_only(acme, tmp_path: Path):
+    assert "dpi=" not in maturity.to_dot(acme)
+    small = maturity.render_bytes(acme, "png", dpi=48)
+    large = maturity.render_bytes(acme, "png", dpi=192)
+    width = lambda png: int.from_bytes(png[16:20], "big")
+    assert 3.5 < width(large) / width(small) < 4.5
+    assert maturity.render_bytes(acme, "svg") == maturity.render_bytes(acme, "svg", dpi=300)

@@ -114,7 +114,7 @@ def test_check_usage_errors_exit_2(workdir: Path):
 
 # dots schema -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name", ["pack", "organisation"])
+@pytest.mark.parametrize("name", ["pack", "organisation", "compare"])
 def test_schema_prints_the_shipped_schema(workdir: Path, name: str):
     result = exits(invoke(["schema", name]), 0)
     shipped = (ROOT / "rules" / "schema" / f"{name}.schema.json").read_text("utf-8")
@@ -135,7 +135,7 @@ def test_schema_written_to_a_file(workdir: Path):
 
 
 def test_schema_list(workdir: Path):
-    assert exits(invoke(["schema", "--list"]), 0).stdout == "organisation\npack\nsurvey\n"
+    assert exits(invoke(["schema", "--list"]), 0).stdout == "compare\norganisation\npack\nsurvey\n"
 
 
 def test_schema_into_a_missing_folder(workdir: Path):
@@ -147,8 +147,8 @@ def test_schema_into_a_missing_folder(workdir: Path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["schema"], "give a schema name (pack or organisation), or --list"),
-    (["schema", "rules"], "'rules' is not one of 'organisation', 'pack'"),
+    (["schema"], "give a schema name (pack, organisation, survey or compare), or --list"),
+    (["schema", "rules"], "'rules' is not one of 'compare', 'organisation', 'pack', 'survey'"),
 ])
 def test_schema_usage_errors_exit_2(workdir: Path, args: list[str], message: str):
     result = exits(invoke(args), 2)

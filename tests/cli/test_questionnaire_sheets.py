@@ -191,3 +191,23 @@ def test_files_that_are_not_questionnaires(workdir):
     assert result.stderr == ("error: x.csv: no header row starting with 'Fact'\n"
                              "  hint: start from a template: dots facts --template -o client.xlsx\n")
     assert invoke(["assess", "missing.xlsx"]).stderr == "error: missing.xlsx: no such file\n  hint: check the path\n"
+
+
+def test_cells_typed_by_the_spreadsheet_are_read_as_answers(workdir):
+    # Excel turns a typed date into a date, TRUE into a boolean and 2 into 2.0.
+    import datetime
+    invoke(["facts", "--template", "-o", "client.xlsx"])
+    wb = openpyxl.load_workbook("client.xlsx")
+    ws = wb["Facts"]
+    ws.cell(row=_row_of(ws, "organisation.assessed_on"), column=3, value=datetime.datetime(2026, 11, 1))
+    ws.cell(row=_row_of(ws, "purpose.goals_written"), column=3, value=True)
+    ws.cell(row=_row_of(ws, "purpose.success_metrics"), column=3, value=2.0)
+    ws.cell(row=_row_of(ws, "brand.advocates_pct"), column=3, value=12.5)
+    ws.cell(row=_row_of(ws, "platforms.active"), column=3, value="LinkedIn; facebook")
+    wb.save("client.xlsx")
+    model, org = maturity.load_facts("client.xlsx")
+    assert org.meta["assessed_on"] == "2026-11-01"
+    assert org.facts["purpose.goals_written"] is True
+    assert org.facts["purpose.success_metrics"] == 2 and isinstance(org.facts["purpose.success_metrics"], int)
+    assert org.facts["brand.advocates_pct"] == 12.5
+    assert org.facts["platforms.active"] == ["linkedin", "facebook"]  # in any case

@@ -145,6 +145,10 @@ def test_example_stages_and_next_dots(runner, workdir):
         # (Priority roles named before the purpose is done: the audience is disconnected.)
         "broadcasting": ("broadcasting", "purpose", ["audience", "content", "platforms",
                                                      "engagement"]),
+        # The same firm a quarter later: purpose connected, audience no longer disconnected,
+        # brand started; still broadcasting (the comparison shows the movement inside the stage).
+        "broadcasting-next-quarter": ("broadcasting", "audience", ["brand", "content", "platforms",
+                                                                   "engagement"]),
         # Purpose, audience and brand written: strategised, content is next.
         # (Platforms and engagement were started before content was connected.)
         "mid-size": ("strategised", "content", ["platforms", "engagement"]),

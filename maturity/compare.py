@@ -1,0 +1,281 @@
+"""Progress between two assessments of one organisation: the stage from and to, each element's
+status from and to (movement inside a stage shows here), dots connected and lost, findings
+resolved and new, advice no longer given, and questions newly answered.
+
+A side is a facts file (assessed now) or the JSON `dots assess --format json` wrote at the
+time; both become the same plain data (`assessment_data`), so the comparison reads only that.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .assess import Assessment, assess
+from .errors import DataError, Problem
+from .explain import answer
+from .model import Model
+from .organisation import load_facts
+from .report import assessment_data
+from .yamlio import display_path
+
+COMPARE_FORMAT = 1
+
+
+@dataclass
+class Side:
+    """One assessment to compare: its data, where it came from, its facts when known (a facts
+    file), and the Assessment itself when it was assessed now (needed for the picture)."""
+
+    data: dict
+    source: str
+    facts: dict[str, Any] | None = None
+    assessment: Assessment | None = None
+    pack: str | None = None  # the pack the facts file names, if it names one
+
+
+def side_of(a: Assessment, source: str) -> Side:
+    return Side(assessment_data(a), display_path(Path(source)), dict(a.organisation.facts), a,
+                getattr(a.organisation, "pack", None))
+
+
+def load_side(path: str, rules: str | None, role: str) -> Side:
+    """A facts file (assessed with `rules`) or a saved JSON assessment."""
+    if Path(path).suffix.lower() == ".json":
+        return _json_side(path, role)
+    model, organisation = load_facts(path, rules)
+    return side_of(assess(model, organisation), path)
+
+
+def _json_side(path: str, role: str) -> Side:
+    shown = display_path(Path(path))
+    try:
+        text = Path(path).read_text("utf-8")
+    except FileNotFoundError:
+        raise DataError([Problem(shown, 0, 0, "no such file", f"give {role} as a facts file or "
+                                 "the JSON of `dots assess --format json`")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(shown, 0, 0, f"cannot read the file: {exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError([Problem(shown, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
+    keys = ("format", "organisation", "pack", "stage", "elements", "findings", "advice")
+    if not isinstance(data, dict) or any(k not in data for k in keys):
+        raise DataError([Problem(shown, 1, 1, "not an assessment saved by `dots assess --format json`",
+                                 "save one with: dots assess FACTS --format json -o FILE.json")])
+    return Side(data, shown)
+
+
+def model_of(side: Side, rules: str | None) -> Model | None:
+    """The pack a saved JSON side was assessed with, for its status levels: `rules`, or the
+    built-in pack of that id; None when neither is at hand (levels moved are then unknown)."""
+    from .pack import builtin_packs, load_pack
+    if rules is not None:
+        return load_pack(rules)
+    ident = side.data["pack"].get("id")
+    return load_pack(ident) if ident in builtin_packs() else None
+
+
+def check_packs(before: Side, after: Side, allow_pack_change: bool) -> None:
+    """The two sides must be assessed with one pack; a new version of it only when allowed."""
+    if before.pack and after.pack and before.pack != after.pack:
+        raise DataError([Problem(after.source, 0, 0,
+                                 f"the facts files are for different packs: '{before.pack}' "
+                                 f"({before.source}) and '{after.pack}'",
+                                 "compare two assessments made with the same pack")])
+    p, c = before.data["pack"], after.data["pack"]
+    if p.get("id") != c.get("id"):
+        raise DataError([Problem(before.source, 0, 0,
+                                 f"assessed with pack '{p.get('id')}', but {after.source} with "
+                                 f"pack '{c.get('id')}'",
+                                 "compare two assessments made with the same pack")])
+    if p.get("version") != c.get("version") and not allow_pack_change:
+        raise DataError([Problem(before.source, 0, 0,
+                                 f"assessed with pack '{p['id']}' version {p.get('version') or '(none)'}, "
+                                 f"but {after.source} with version {c.get('version') or '(none)'}",
+                                 "pass --allow-pack-change to compare across pack versions")])
+
+
+def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
+            model: Model | None = None) -> dict:
+    """The comparison as plain data (its JSON schema: rules/schema/compare.schema.json)."""
+    check_packs(before, after, allow_pack_change)
+    model = model or (after.assessment.model if after.assessment else None)
+    rank = {s.id: s.rank for s in model.statuses} if model else {}
+    b, c = before.data, after.data
+    old = {e["id"]: e for e in b["elements"]}
+    elements, connected, lost, steps = [], [], [], 0
+    for e in c["elements"]:
+        was = old.get(e["id"])
+        change = None
+        if was is not None and was["status"] in rank and e["status"] in rank:
+            change = rank[e["status"]] - rank[was["status"]]
+            steps += change
+        row = {"id": e["id"], "label": e["label"],
+               "from": was["status"] if was else None, "to": e["status"],
+               "from_label": was["status_label"] if was else "(not in the model)",
+               "to_label": e["status_label"], "change": change,
+               "was_done": bool(was and was["done"]), "done": e["done"],
+               "was_disconnected": bool(was and was["disconnected"]),
+               "disconnected": e["disconnected"]}
+        row["movement"] = _movement(row)
+        row["movement_text"] = _movement_text(row)
+        elements.append(row)
+        if row["done"] and not row["was_done"]:
+            connected.append(e["id"])
+        if row["was_done"] and not row["done"]:
+            lost.append(e["id"])
+    ids = lambda items: {x["id"] for x in items}
+    fresh, gone = ids(c["findings"]) - ids(b["findings"]), ids(b["findings"]) - ids(c["findings"])
+    advice_gone = ids(b["advice"]) - ids(c["advice"])
+    stage_change = c["stage"]["rank"] - b["stage"]["rank"]
+    data = {
+        "format": COMPARE_FORMAT,
+        "organisation": c["organisation"],
+        "pack": {"previous": b["pack"], "current": c["pack"],
+                 "changed": b["pack"] != c["pack"]},
+        "previous": _about(before), "current": _about(after),
+        "stage": {"from": _stage(b), "to": _stage(c), "change": stage_change},
+        "status_steps": steps,
+        "dots": {"before": sum(e["done"] for e in b["elements"]),
+                      "after": sum(e["done"] for e in c["elements"]),
+                      "total": len(c["elements"]), "gained": connected, "lost": lost},
+        "disconnected": {"resolved": [x for x in b["disconnected"] if x not in c["disconnected"]],
+                         "new": [x for x in c["disconnected"] if x not in b["disconnected"]]},
+        "elements": elements,
+        "findings": {"resolved": [_finding(f) for f in b["findings"] if f["id"] in gone],
+                     "new": [_finding(f) for f in c["findings"] if f["id"] in fresh]},
+        "advice_done": [{"id": x["id"], "element": x["element"], "action": x["action"]}
+                        for x in b["advice"] if x["id"] in advice_gone],
+        "newly_answered": _newly_answered(before, after, model),
+    }
+    data["summary"] = _summary(data)
+    return data
+
+
+def _about(side: Side) -> dict:
+    org = side.data["organisation"]
+    return {"source": side.source, "date": str(org.get("assessed_on", "")),
+            "stage": side.data["stage"]["label"]}
+
+
+def _stage(d: dict) -> dict:
+    return {"id": d["stage"]["id"], "label": d["stage"]["label"], "rank": d["stage"]["rank"]}
+
+
+def _finding(f: dict) -> dict:
+    return {"id": f["id"], "severity": f["severity"], "element": f["element"], "message": f["message"]}
+
+
+def _movement(row: dict) -> str:
+    if row["change"] is None:
+        return "changed" if row["from"] != row["to"] else "same"
+    if row["change"] > 0:
+        return "up"
+    if row["change"] < 0:
+        return "down"
+    if row["done"] != row["was_done"] or row["disconnected"] != row["was_disconnected"]:
+        return "changed"
+    return "same"
+
+
+def _movement_text(row: dict) -> str:
+    parts = []
+    if row["change"]:
+        parts.append(f"{'up' if row['change'] > 0 else 'down'} {abs(row['change'])} "
+                     f"level{'s' if abs(row['change']) != 1 else ''}")
+    elif row["from"] != row["to"]:
+        parts.append("status changed")
+    if row["done"] and not row["was_done"]:
+        parts.append("now connected")
+    elif row["was_done"] and not row["done"]:
+        parts.append("no longer connected")
+    if row["was_disconnected"] and not row["disconnected"]:
+        parts.append("no longer disconnected")
+    elif row["disconnected"] and not row["was_disconnected"]:
+        parts.append("now disconnected")
+    return ", ".join(parts) or "no change"
+
+
+def _newly_answered(before: Side, after: Side, model: Model | None) -> list[dict] | None:
+    """Facts answered now and not then; None when a side is a saved JSON (its answers are not
+    all recorded there)."""
+    if before.facts is None or after.facts is None:
+        return None
+    questions = {f.id: f.question for f in model.facts} if model else {}
+    return [{"fact": k, "question": questions.get(k, ""), "answer": answer(v)}
+            for k, v in sorted(after.facts.items()) if k not in before.facts]
+
+
+def _summary(d: dict) -> str:
+    s = d["stage"]
+    if s["change"] > 0:
+        text = f"Up from {s['from']['label']} to {s['to']['label']}."
+    elif s["change"] < 0:
+        text = f"Down from {s['from']['label']} to {s['to']['label']}."
+    else:
+        text = f"Still {s['to']['label']}."
+    moved = [e for e in d["elements"] if e["movement"] != "same"]
+    if moved:
+        text += " " + ("Inside the stage, " if s["change"] == 0 else "") + "; ".join(
+            f"{e['label']} {e['from_label'].lower()} to {e['to_label'].lower()}"
+            + (f" ({e['movement_text']})" if e["movement_text"] not in ("no change",) else "")
+            for e in moved) + "."
+    else:
+        text += " No dot moved."
+    k = d["dots"]
+    text += f" Dots connected: {k['before']} then, {k['after']} of {k['total']} now."
+    return text[0].upper() + text[1:]
+
+
+def compare_text(d: dict) -> str:
+    """The comparison for people."""
+    org = d["organisation"]
+    p, c = d["previous"], d["current"]
+    lines = [f"{org['name']}: progress from {p['date'] or p['source']} to {c['date'] or c['source']}"]
+    pk = d["pack"]
+    lines.append(f"pack {pk['current']['id']} {pk['current'].get('version', '')}".rstrip()
+                 + (f" (was {pk['previous'].get('version')})" if pk["changed"] else ""))
+    s = d["stage"]
+    how = "no change" if s["change"] == 0 else ("up" if s["change"] > 0 else "down")
+    lines += ["", f"Stage: {s['from']['label']} -> {s['to']['label']} ({how})",
+              f"Status levels gained: {d['status_steps']:+d}",
+              f"Dots connected: {d['dots']['before']} -> {d['dots']['after']} of "
+              f"{d['dots']['total']}", "", "Elements"]
+    width = max(len(e["label"]) for e in d["elements"])
+    w2 = max(len(e["from_label"]) for e in d["elements"])
+    w3 = max(len(e["to_label"]) for e in d["elements"])
+    for e in d["elements"]:
+        lines.append(f"  {e['label']:<{width}}  {e['from_label']:<{w2}} -> {e['to_label']:<{w3}}  "
+                     f"{e['movement_text']}".rstrip())
+    labels = {e["id"]: e["label"] for e in d["elements"]}
+    for title, items in (("Dots connected", d["dots"]["gained"]), ("Dots lost", d["dots"]["lost"])):
+        if items:
+            lines += ["", title] + [f"  - {labels[x]}" for x in items]
+    for title, items in (("Findings resolved", d["findings"]["resolved"]),
+                         ("New findings", d["findings"]["new"])):
+        if items:
+            lines += ["", title] + [x for f in items for x in _item(f"[{f['severity']}] {f['message']}")]
+    if d["advice_done"]:
+        lines += ["", "Advice no longer given"] + [x for a in d["advice_done"] for x in _item(a["action"])]
+    if d["newly_answered"]:
+        lines += ["", "Questions newly answered"] + [
+            f"  - {q['fact']} = {q['answer']}" for q in d["newly_answered"]]
+    elif d["newly_answered"] is None:
+        lines += ["", "Questions newly answered: not known (a saved JSON assessment does not "
+                      "record every answer)"]
+    return "\n".join(lines) + "\n"
+
+
+def _item(text: str) -> list[str]:
+    return textwrap.wrap(text, 88, initial_indent="  - ", subsequent_indent="    ",
+                         break_on_hyphens=False)
+
+
+def changed_marks(d: dict) -> dict[str, str]:
+    """For the picture: each element that moved, with what it was."""
+    return {e["id"]: f"was {e['from_label']}" for e in d["elements"] if e["movement"] != "same"}

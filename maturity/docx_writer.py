@@ -1,0 +1,202 @@
+"""The report data as an editable Word document (python-docx): Word's own heading styles, real
+tables and lists, and the picture as an image. Imported only by maturity.documents."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm, Pt
+
+
+def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when: datetime) -> bytes:
+    """The document as bytes; `reference` is a .docx whose styles (and header, footer) it uses."""
+    d = docx.Document(str(reference)) if reference else docx.Document()
+    if reference:  # keep the reference's styles, header and footer, not its text
+        body = d.element.body
+        for child in list(body):
+            if not child.tag.endswith("}sectPr"):
+                body.remove(child)
+    props = d.core_properties
+    props.title = r["title"]
+    props.author = r["cover"]["consultant"] or ""
+    props.last_modified_by = r["cover"]["consultant"] or ""
+    props.subject = r["cover"]["model"]
+    props.comments = ""
+    props.keywords = ""
+    props.revision = 1
+    props.created = props.modified = props.last_printed = when.replace(tzinfo=None)
+
+    c = r["cover"]
+    d.add_heading(c["client"], 0)
+    d.add_paragraph("Social recruitment marketing assessment")
+    _pairs(d, [("Sector", c["sector"]), ("Size", c["size"]), ("Assessed on", c["date"] or "not recorded"),
+               ("Consultant", c["consultant"]),
+               ("Model", f"{c['model']} (pack {c['pack']}"
+                         + (f" version {c['pack_version']})" if c["pack_version"] else ")"))])
+    d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    s = r["summary"]
+    d.add_heading("Summary", 1)
+    d.add_paragraph(s["text"])
+    d.add_paragraph(f"{r['coverage']['answered']} of {r['coverage']['total']} questions answered.")
+    d.add_paragraph("Stage ladder:")
+    for step in reversed(s["ladder"]):
+        p = d.add_paragraph()
+        run = p.add_run(f"{step['rank']}. {step['label']}")
+        if step["current"]:
+            run.bold = True
+            p.add_run("  \u25c0 you are here")
+
+    if r["progress"]:
+        _progress(d, r["progress"])
+
+    d.add_heading("Strengths", 1)
+    if r["strengths"]:
+        for x in r["strengths"]:
+            d.add_paragraph(x["text"] + (f" (rule {x['rule']})" if x.get("rule") else ""),
+                            style="List Bullet")
+    else:
+        d.add_paragraph("No dot is connected yet, so there is no strength to build on.")
+
+    d.add_heading("Priorities", 1)
+    if r["priorities"]:
+        for x in r["priorities"]:
+            p = d.add_paragraph(style="List Number")
+            p.add_run(f"{x['element_label']}: ").bold = True
+            extra = ", ".join(v for v in (x.get("effort"), x.get("timeframe")) if v)
+            p.add_run(x["action"] + (f" ({extra})" if extra else ""))
+    else:
+        d.add_paragraph("Nothing left to do: every dot is connected already.")
+
+    d.add_heading("The picture", 1)
+    if picture_png:
+        d.add_picture(io.BytesIO(picture_png), width=Cm(16))
+        d.add_paragraph(r["picture"]["alt"], style="Caption")
+    else:
+        d.add_paragraph(f"The picture could not be drawn: {r['picture']['missing']}")
+
+    d.add_heading("Scorecard", 1)
+    _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
+           [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
+             "yes" if e["done"] else "no", "yes" if e["disconnected"] else "no", e["reason"]]
+            for e in r["scorecard"]])
+
+    d.add_heading("Findings", 1)
+    for f in r["findings"]:
+        d.add_heading(f"[{f['severity']}] {f['message']}", 2)
+        answers = "; ".join(f"{x['question'] or x['fact']} {x['answer']}" for x in f["facts"])
+        d.add_paragraph(f"{f['element_label']}. Why: {f['because']}"
+                        + (f" Answers: {answers}." if answers else ""))
+    if not r["findings"]:
+        d.add_paragraph("No findings.")
+
+    d.add_heading("The next dot", 1)
+    n = r["next"]
+    if n:
+        d.add_heading(f"{n['n']}. {n['label']}", 2)
+        for w in n["why"]:
+            d.add_paragraph(w, style="List Bullet")
+        if n["needs"]:
+            d.add_paragraph("To count as done:")
+            for x in n["needs"]:
+                d.add_paragraph(x, style="List Bullet")
+        if n["actions"]:
+            d.add_paragraph("What to do:")
+            for x in n["actions"]:
+                d.add_paragraph(x["action"], style="List Bullet")
+    else:
+        d.add_paragraph("None: every dot is connected already.")
+
+    d.add_heading("Roadmap", 1)
+    for p in r["roadmap"]:
+        d.add_heading(p["label"] + (f" ({p['when']})" if p["when"] else ""), 2)
+        if p.get("projected_stage"):
+            d.add_paragraph(f"Then: stage {p['projected_stage']['label']}"
+                            + (f"; effort {p['effort']}" if p.get("effort") else ""))
+        for step in p["elements"]:
+            para = d.add_paragraph(style="List Bullet")
+            para.add_run(f"{step['n']}. {step['label']}").bold = True
+            if step["waits_for"]:
+                para.add_run(f" (after {', '.join(step['waits_for'])})")
+            for x in step["actions"]:
+                d.add_paragraph(x["action"], style="List Bullet 2")
+    if not r["roadmap"]:
+        d.add_paragraph("Nothing left: every dot is connected already.")
+
+    d.add_heading("Questions not answered", 1)
+    if r["unanswered"]:
+        _table(d, ["Element", "Question", "Fact"],
+               [[u["element_label"], u["question"] + (" (could change the result)" if u.get("could_change") else ""),
+                 u["fact"]] for u in r["unanswered"]])
+    else:
+        d.add_paragraph("Every question was answered.")
+
+    if r["benchmark"]:
+        b = r["benchmark"]
+        d.add_heading("Against peers", 1)
+        d.add_paragraph(f"Compared with {b.get('peers')} peers"
+                        + (f" ({b['segment']})" if b.get("segment") else "")
+                        + (f": ahead of {b['stage_ahead_of_pct']}% on stage"
+                           if b.get("stage_ahead_of_pct") is not None else "") + ".")
+
+    if r["appendix"]:
+        ap = r["appendix"]
+        d.add_heading("Appendix: the evidence behind each conclusion", 1)
+        d.add_paragraph(f"{ap['rules_fired']} rules fired.")
+        _table(d, ["Conclusion", "Rule", "Facts"],
+               [[x["conclusion"], x["rule"], "\n".join(f"{f['fact']} = {f['answer']}" for f in x["facts"])]
+                for x in ap["conclusions"]])
+        d.add_heading("Answers given", 2)
+        _table(d, ["Fact", "Question", "Answer"],
+               [[x["fact"], x["question"], x["answer"] + (f" ({x['note']})" if x["note"] else "")]
+                for x in ap["answers"]])
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def _pairs(d, pairs: list[tuple[str, str]]) -> None:
+    for key, value in pairs:
+        if value:
+            p = d.add_paragraph()
+            p.add_run(f"{key}: ").bold = True
+            p.add_run(str(value))
+
+
+def _table(d, head: list[str], rows: list[list[str]]) -> None:
+    table = d.add_table(rows=1, cols=len(head))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, head):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = text
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
+
+
+def _progress(d, g: dict) -> None:
+    d.add_heading(f"Progress since {g['previous']['date'] or 'the last assessment'}", 1)
+    d.add_paragraph(g["summary"])
+    _table(d, ["Dot", "Then", "Now", "Movement"],
+           [[e["label"], e["from_label"], e["to_label"], e["movement_text"]] for e in g["elements"]])
+    for title, items, key in (("Findings resolved", g["findings"]["resolved"], "message"),
+                              ("New findings", g["findings"]["new"], "message"),
+                              ("Advice no longer needed", g["advice_done"], "action")):
+        if items:
+            d.add_paragraph(title + ":")
+            for x in items:
+                d.add_paragraph(x[key], style="List Bullet")
+    if g["newly_answered"]:
+        d.add_paragraph("Questions newly answered:")
+        for q in g["newly_answered"]:
+            d.add_paragraph(f"{q['question'] or q['fact']}: {q['answer']}", style="List Bullet")

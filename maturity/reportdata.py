@@ -1,0 +1,215 @@
+"""The client report's content, built once as a plain structure from an assessment: cover,
+summary with the stage ladder, strengths, priorities, picture, scorecard, findings, next dot,
+roadmap, unanswered questions, progress since a previous assessment, and an appendix.
+
+Every document format (HTML, Markdown, DOCX, PDF) renders this one structure and computes
+nothing of its own. Sections the advice work adds to `assessment_data` (strengths, priorities,
+coverage, unanswered, projected stages) are taken from it when present; until then each falls
+back to what the assessment itself says, so that every sentence stays true of the organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .assess import Assessment
+from .explain import answer
+from .recommend import connection_order
+from .report import assessment_data, roadmap_data
+
+REPORT_FORMAT = 1
+SECTIONS = ("cover", "summary", "progress", "strengths", "priorities", "picture", "scorecard",
+            "findings", "next", "roadmap", "unanswered", "benchmark", "appendix")
+MAX_PRIORITIES = 7
+
+
+def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None = None,
+                picture_missing: str = "", progress: dict | None = None,
+                benchmark: dict | None = None) -> dict:
+    """The report's content. `picture_svg` is the picture drawn for documents (None: the report
+    says the picture could not be drawn); `progress` is a comparison's data (maturity.compare)."""
+    data = assessment_data(a)
+    road = roadmap_data(a)
+    labels = {e.id: e.label for e in a.model.elements}
+    order = connection_order(a)
+    number = {e: n for n, e in enumerate(order, 1)}
+    org = a.organisation
+    questions = {f.id: f.question for f in a.model.facts}
+
+    def facts(raw: dict) -> list[dict]:
+        return [{"fact": k, "question": questions.get(k, ""), "answer": answer(v)}
+                for k, v in raw.items()]
+
+    cover = {
+        "client": org.name, "id": org.id,
+        "sector": org.meta.get("sector", ""), "size": org.meta.get("size", ""),
+        "date": str(org.meta.get("assessed_on", "")), "consultant": org.meta.get("consultant", ""),
+        "model": a.model.label, "pack": a.model.id, "pack_version": a.model.version,
+    }
+    done = [e for e in a.elements if e.done]
+    elements = {e["id"]: e for e in data["elements"]}
+    nxt = data["next"]
+    return {
+        "format": REPORT_FORMAT,
+        "title": f"{org.name}: {a.model.label}",
+        "cover": cover,
+        "summary": _summary(a, data, done, labels),
+        "progress": progress,
+        "strengths": _strengths(a, data, labels),
+        "priorities": _priorities(data, road, labels),
+        "picture": {"svg": picture_svg, "missing": picture_missing,
+                    "alt": f"The {len(a.elements)} dots of {org.name} and how they build on each "
+                           f"other, numbered in the order to connect them"},
+        "scorecard": [_score_row(elements[e], number[e], a, nxt) for e in order],
+        "findings": [{**f, "element_label": labels.get(f["element"] or "", "General"),
+                      "facts": facts(f["facts"])} for f in data["findings"]],
+        "next": _step(nxt, labels, facts, number) if nxt else None,
+        "roadmap": [_phase(p, labels, facts, number) for p in road["phases"]],
+        "unanswered": _unanswered(a, data, labels),
+        "coverage": data.get("coverage") or _coverage(a),
+        "benchmark": benchmark if benchmark is not None else data.get("benchmark"),
+        "appendix": _appendix(a, data, labels, facts) if appendix else None,
+    }
+
+
+def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
+    stage = a.stage
+    ladder = [{"id": s.id, "label": s.label, "rank": s.rank + 1, "description": s.description,
+               "current": s.id == stage.id} for s in a.model.stages]
+    total = len(a.elements)
+    dis = [labels[e] for e in data["disconnected"]]
+    nxt = data["next"]
+    parts = [f"{a.organisation.name} is at stage {stage.rank + 1} of {len(a.model.stages)}, "
+             f"{stage.label}" + (f": {stage.description}" if stage.description else ".")]
+    parts.append(f"{len(done)} of {total} dots {'is' if len(done) == 1 else 'are'} connected so far"
+                 + (f" ({', '.join(e.element.label for e in done)})." if done else "."))
+    if dis:
+        parts.append(f"{len(dis)} {'dot is' if len(dis) == 1 else 'dots are'} disconnected, "
+                     f"started before {'its' if len(dis) == 1 else 'their'} foundations: "
+                     f"{', '.join(dis)}.")
+    parts.append(f"The next dot to connect is {nxt['label']}." if nxt
+                 else "Every dot is connected already")
+    return {"stage": {"id": stage.id, "label": stage.label, "rank": stage.rank + 1,
+                      "of": len(a.model.stages), "description": stage.description},
+            "ladder": ladder, "dots_done": len(done), "total": total, "disconnected": dis,
+            "text": " ".join(p if p.endswith(".") else p + "." for p in parts)}
+
+
+def _strengths(a: Assessment, data: dict, labels: dict) -> list[dict]:
+    given = data.get("strengths")
+    if given is not None:
+        return [{"rule": "", **s, "element_label": labels.get(s.get("element") or "", "General")}
+                for s in given]
+    # Until the advice rules say more: each connected dot, with the rule that found it done.
+    out = []
+    for e in a.elements:
+        if e.done:
+            top = e.evidence[0] if e.evidence else None
+            out.append({"element": e.element.id, "element_label": e.element.label,
+                        "text": f"{e.element.label} is {e.status.label.lower()} and connected"
+                                + (f": {top.because}" if top and top.because else "."),
+                        "rule": top.rule if top else ""})
+    return out
+
+
+def _priorities(data: dict, road: dict, labels: dict) -> list[dict]:
+    given = data.get("priorities")
+    if given is not None:
+        return [{"priority": None, "effort": None, "timeframe": None, "rule": "", **p,
+                 "element_label": labels.get(p.get("element") or "", "General")} for p in given]
+    # Until the advice rules rank them: the actions of the roadmap's dots, in roadmap order.
+    out = []
+    for phase in road["phases"]:
+        for step in phase["elements"]:
+            for x in step["actions"]:
+                if len(out) < MAX_PRIORITIES:
+                    out.append({"id": x["id"], "element": step["id"], "element_label": step["label"],
+                                "action": x["action"], "rule": x["rule"], "priority": None,
+                                "effort": x.get("effort"), "timeframe": x.get("timeframe")})
+    return out
+
+
+def _reason(e: dict, a: Assessment) -> str:
+    """The one-line reason for an element's status on the scorecard."""
+    if e["disconnected"]:
+        waits = ", ".join(a.model.element_by_id[p].label for p in e["missing_prerequisites"])
+        return f"started before its foundations ({waits} not done)"
+    if e["because"]:
+        return e["because"][0]["because"] or f"rule {e['because'][0]['rule']}"
+    return "no rule found evidence of work on it"
+
+
+def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
+    return {"n": n, "id": e["id"], "label": e["label"], "status": e["status"],
+            "status_label": e["status_label"], "done": e["done"], "disconnected": e["disconnected"],
+            "next": bool(nxt and nxt["id"] == e["id"]), "reason": _reason(e, a),
+            "rule": e["because"][0]["rule"] if e["because"] else ""}
+
+
+def _needs(step: dict) -> list[str]:
+    # Strings today; {fact, question, test, expected, actual, met} once the advice work lands.
+    out = []
+    for need in step.get("needs", []):
+        if isinstance(need, str):
+            out.append(need)
+        else:
+            out.append(f"{need.get('question') or need.get('fact')}: {need.get('test', '')} "
+                       f"{need.get('expected', '')} (now: {answer(need.get('actual'))})".strip())
+    return out
+
+
+def _step(step: dict, labels: dict, facts, number: dict) -> dict:
+    return {"n": number.get(step["id"]), "id": step["id"], "label": step["label"],
+            "status": step["status"], "disconnected": step["disconnected"],
+            "why": step["why"], "needs": _needs(step),
+            "waits_for": [labels[p] for p in step["waits_for"]],
+            "evidence": [{"rule": e["rule"], "because": e["because"], "facts": facts(e["facts"])}
+                         for e in step["evidence"]],
+            "actions": step["actions"]}
+
+
+def _phase(p: dict, labels: dict, facts, number: dict) -> dict:
+    label = p.get("label") or f"Phase {p['phase']}"
+    when = " to ".join(x for x in (p.get("starts"), p.get("ends")) if x)
+    return {"phase": p["phase"], "label": label, "when": when, "effort": p.get("effort"),
+            "projected_stage": p.get("projected_stage"), "quick_wins": bool(p.get("quick_wins")),
+            "elements": [_step(s, labels, facts, number) for s in p["elements"]]}
+
+
+def _unanswered(a: Assessment, data: dict, labels: dict) -> list[dict]:
+    given = data.get("unanswered")
+    if given is not None:
+        return [{"could_change": None, "state": "unanswered", **u,
+                 "element_label": labels.get(u.get("element") or "", "General")} for u in given]
+    answers = data.get("answers", {})
+    return [{"fact": f.id, "element": f.element, "element_label": labels.get(f.element or "", "General"),
+             "question": f.question, "state": answers.get(f.id, {}).get("state", "unanswered"),
+             "could_change": None}
+            for f in a.model.facts if f.id not in a.organisation.facts]
+
+
+def _coverage(a: Assessment) -> dict:
+    answered = sum(1 for f in a.model.facts if f.id in a.organisation.facts)
+    return {"answered": answered, "total": len(a.model.facts)}
+
+
+def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
+    """Rule ids and the facts behind each conclusion, and every answer given."""
+    rows = [{"conclusion": f"Stage: {data['stage']['label']}", **_ev(e, facts)}
+            for e in data["stage"]["because"]]
+    for e in data["elements"]:
+        rows += [{"conclusion": f"{e['label']}: {e['status_label']}", **_ev(x, facts)}
+                 for x in e["because"]]
+    rows += [{"conclusion": f"Finding: {f['message']}", **_ev(f, facts)} for f in data["findings"]]
+    rows += [{"conclusion": f"Advice ({labels.get(x['element'] or '', 'General')}): {x['action']}",
+              **_ev(x, facts)} for x in data["advice"]]
+    notes = data.get("answers", {})
+    answers = [{"fact": f.id, "question": f.question, "answer": answer(a.organisation.facts.get(f.id)),
+                "note": notes.get(f.id, {}).get("note") or "",
+                "evidence": list(notes.get(f.id, {}).get("evidence") or [])}
+               for f in a.model.facts if f.id in a.organisation.facts]
+    return {"conclusions": rows, "answers": answers, "rules_fired": len(a.fired)}
+
+
+def _ev(e: dict, facts) -> dict:
+    return {"rule": e["rule"], "because": e["because"], "facts": facts(e["facts"])}

@@ -1,0 +1,322 @@
+"""`dots report`, `dots compare` and `dots whatif` from the command line: what each writes, the
+progress between the bundled broadcasting example and its next quarter, and bad input (one
+line each, exit 1, nothing written)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+import maturity
+from bundled import EXAMPLES, ROOT, invoke, rules_args
+
+BEFORE, AFTER = "broadcasting", "broadcasting-next-quarter"
+
+
+def copy(example: str, folder: Path) -> str:
+    shutil.copy(ROOT / "examples" / f"{example}.yaml", folder / f"{example}.yaml")
+    return f"{example}.yaml"
+
+
+def files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def fails(result, message: str, hint: str | None = None) -> None:
+    assert result.exit_code == 1, result.output
+    expected = f"error: {message}\n" + (f"  hint: {hint}\n" if hint else "")
+    assert result.stderr == expected
+    assert result.stdout == ""
+
+
+# dots report --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_report_of_every_example_in_markdown_and_html(workdir, example):
+    facts = copy(example, workdir)
+    for suffix in ("md", "html"):
+        result = invoke(["report", facts, "-o", f"r.{suffix}", *rules_args(example)])
+        assert result.exit_code == 0, result.stderr
+        assert result.stderr == f"wrote r.{suffix}\n"
+    md = (workdir / "r.md").read_text("utf-8")
+    html = (workdir / "r.html").read_text("utf-8")
+    for heading in ("Summary", "Strengths", "Priorities", "The picture", "Scorecard", "Findings",
+                    "The next dot", "Roadmap", "Questions not answered"):
+        assert f"\n## {heading}\n" in md and f"<h2>{heading}</h2>" in html
+    assert "[picture]: data:image/svg+xml;base64," in md and "<svg" in html
+
+
+def test_report_markdown_matches_golden(workdir, golden):
+    facts = copy(BEFORE, workdir)
+    assert invoke(["report", facts, "-o", "r.md"]).exit_code == 0
+    # Without the picture's SVG, which is Graphviz's (the DOT it is made from has goldens).
+    text, link = (workdir / "r.md").read_text("utf-8").rsplit("\n[picture]: ", 1)
+    assert link.startswith("data:image/svg+xml;base64,") and link.endswith("\n")
+    golden(f"{BEFORE}.report.md", text + "\n")
+
+
+def test_report_docx_and_pdf(workdir):
+    facts = copy(BEFORE, workdir)
+    for suffix, magic in (("docx", b"PK"), ("pdf", b"%PDF-")):
+        result = invoke(["report", facts, "-o", f"r.{suffix}"])
+        assert result.exit_code == 0, result.stderr
+        assert (workdir / f"r.{suffix}").read_bytes().startswith(magic)
+
+
+def test_no_appendix(workdir):
+    facts = copy(BEFORE, workdir)
+    assert invoke(["report", facts, "-o", "a.md"]).exit_code == 0
+    assert invoke(["report", facts, "-o", "b.md", "--no-appendix"]).exit_code == 0
+    assert "## Appendix" in (workdir / "a.md").read_text("utf-8")
+    assert "## Appendix" not in (workdir / "b.md").read_text("utf-8")
+
+
+def test_report_with_previous_shows_progress(workdir):
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    result = invoke(["report", after, "--previous", before, "-o", "r.md"])
+    assert result.exit_code == 0, result.stderr
+    md = (workdir / "r.md").read_text("utf-8")
+    progress = md.split("## Progress since 2026-11-01\n\n", 1)[1].split("\n## ", 1)[0]
+    assert progress.startswith("Still Broadcasting. Inside the stage, Purpose started to defined "
+                               "(up 1 level, now connected); Defined Target Audience started to "
+                               "started (no longer disconnected);")
+    assert "| Defined Target Audience | Started | Started | no longer disconnected |" in progress
+    assert "| Engagement | Started | Started | no change |" in progress
+    question = maturity.load_pack(None).fact_by_id["audience.months_since_refresh"].question
+    assert f"Questions newly answered:\n\n- {question}: 2\n" in progress
+
+
+def test_report_with_a_template_folder(workdir):
+    facts = copy(BEFORE, workdir)
+    (workdir / "brand").mkdir()
+    (workdir / "brand" / "report.md.j2").write_text("{{ r.cover.client }}: {{ r.summary.stage.label }}\n", "utf-8")
+    assert invoke(["report", facts, "-o", "r.md", "--template", "brand"]).exit_code == 0
+    assert (workdir / "r.md").read_text("utf-8") == "Harbour Care Services: Broadcasting\n"
+
+
+def test_report_bad_input_missing_template_folder(workdir):
+    facts = copy(BEFORE, workdir)
+    fails(invoke(["report", facts, "-o", "r.html", "--template", "nope"]),
+          "nope: no such template folder",
+          "give a folder holding report.html.j2, report.md.j2, style.css or reference.docx (any of them)")
+    assert files(workdir) == [f"{BEFORE}.yaml"]
+
+
+def test_report_bad_input_template_error(workdir):
+    facts = copy(BEFORE, workdir)
+    (workdir / "t").mkdir()
+    (workdir / "t" / "report.html.j2").write_text("<p>\n{% if r.cover %}\n", "utf-8")
+    result = invoke(["report", facts, "-o", "r.html", "--template", "t"])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"error: {Path('t') / 'report.html.j2'}:")
+    assert "template error: Unexpected end of template" in lines[0]
+    assert lines[1].startswith("  hint: ")
+    assert files(workdir) == [f"{BEFORE}.yaml", "t"]
+
+
+def test_report_bad_input_unknown_suffix(workdir):
+    facts = copy(BEFORE, workdir)
+    fails(invoke(["report", facts, "-o", "r.odt"]), "r.odt: unknown report format '.odt'",
+          "use one of: .html, .md, .docx, .pdf")
+    assert files(workdir) == [f"{BEFORE}.yaml"]
+
+
+@pytest.mark.parametrize("suffix", ["html", "pdf"])
+def test_report_bad_input_unwritable_output(workdir, suffix):
+    facts = copy(BEFORE, workdir)
+    fails(invoke(["report", facts, "-o", f"no/such/r.{suffix}"]),
+          f"no/such/r.{suffix}: the folder for the output does not exist", "create it first")
+    (workdir / f"r.{suffix}").mkdir()
+    fails(invoke(["report", facts, "-o", f"r.{suffix}"]), f"r.{suffix}: the output is a folder",
+          "give a file name")
+    assert files(workdir) == [f"{BEFORE}.yaml", f"r.{suffix}"]
+
+
+def test_report_output_is_required(workdir):
+    facts = copy(BEFORE, workdir)
+    result = invoke(["report", facts])
+    assert result.exit_code == 2 and "Missing option '-o' / '--output'" in result.stderr
+
+
+def test_report_keeps_an_old_file_when_it_fails(workdir):
+    facts = copy(BEFORE, workdir)
+    (workdir / "r.md").write_text("old report", "utf-8")
+    (workdir / "t").mkdir()
+    (workdir / "t" / "report.md.j2").write_text("{{ r.nothing.here }}", "utf-8")
+    assert invoke(["report", facts, "-o", "r.md", "--template", "t"]).exit_code == 1
+    assert (workdir / "r.md").read_text("utf-8") == "old report"
+    assert files(workdir) == [f"{BEFORE}.yaml", "r.md", "t"]
+
+
+# dots compare -------------------------------------------------------------------------------
+
+def test_compare_text_matches_golden(workdir, golden):
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    result = invoke(["compare", before, after])
+    assert result.exit_code == 0, result.stderr
+    golden(f"{AFTER}.compare.txt", result.stdout)
+
+
+def test_compare_json_follows_its_schema_and_shows_movement_inside_the_stage(workdir):
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    result = invoke(["compare", before, after, "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, json.loads(maturity.schema_text("compare")))
+    rank = [s.id for s in maturity.load_pack(None).stages].index("broadcasting") + 1
+    assert data["stage"] == {"from": {"id": "broadcasting", "label": "Broadcasting", "rank": rank},
+                             "to": {"id": "broadcasting", "label": "Broadcasting", "rank": rank}, "change": 0}
+    assert data["status_steps"] == 2
+    assert data["dots"] == {"before": 0, "after": 1, "total": 6, "gained": ["purpose"], "lost": []}
+    moves = {e["id"]: (e["from"], e["to"], e["movement"]) for e in data["elements"]}
+    assert moves == {"purpose": ("started", "defined", "up"), "audience": ("started", "started", "changed"),
+                     "brand": ("missing", "started", "up"), "content": ("started", "started", "same"),
+                     "platforms": ("started", "started", "same"),
+                     "engagement": ("started", "started", "same")}
+    assert data["disconnected"] == {"resolved": ["audience"], "new": ["brand"]}
+    assert len(data["findings"]["new"]) == 1 and data["findings"]["new"][0]["element"] == "brand"
+    assert "audience" in [f["element"] for f in data["findings"]["resolved"]]
+    assert [q["fact"] for q in data["newly_answered"]] == ["audience.months_since_refresh"]
+    assert data["pack"]["changed"] is False
+    # the reverse comparison loses what the forward one gained
+    back = json.loads(invoke(["compare", after, before, "--format", "json"]).stdout)
+    assert back["dots"]["lost"] == ["purpose"] and back["status_steps"] == -2
+    assert {f["id"] for f in back["findings"]["new"]} == {f["id"] for f in data["findings"]["resolved"]}
+
+
+def test_compare_with_a_saved_json_assessment(workdir):
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    assert invoke(["assess", before, "--format", "json", "-o", "q4.json"]).exit_code == 0
+    data = json.loads(invoke(["compare", "q4.json", after, "--format", "json"]).stdout)
+    assert data["status_steps"] == 2 and data["newly_answered"] is None
+    assert data["previous"]["source"] == "q4.json"
+
+
+def test_compare_picture_marks_changed_dots(workdir):
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    result = invoke(["compare", before, after, "--picture", "moved.dot"])
+    assert result.exit_code == 0, result.stderr
+    dot = (workdir / "moved.dot").read_text("utf-8")
+    assert dot.count('fontcolor="#b45f06"') == 3  # purpose, audience, brand
+    assert "(Defined, was Started)" in dot and "changed since 2026-11-01: what it was" in dot
+
+
+def _saved(workdir: Path, example: str, name: str, **pack) -> str:
+    facts = copy(example, workdir)
+    data = json.loads(invoke(["assess", facts, "--format", "json", *rules_args(example)]).stdout)
+    data["pack"].update(pack)
+    (workdir / name).write_text(json.dumps(data), "utf-8")
+    return name
+
+
+def test_compare_refuses_another_pack_version_unless_allowed(workdir):
+    old = _saved(workdir, BEFORE, "old.json", version="0.9")
+    after = copy(AFTER, workdir)
+    fails(invoke(["compare", old, after]),
+          f"old.json: assessed with pack 'default' version 0.9, but {after} with version 1.0",
+          "pass --allow-pack-change to compare across pack versions")
+    result = invoke(["compare", old, after, "--allow-pack-change", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["pack"]["changed"] is True
+
+
+def test_compare_two_facts_files_for_different_packs(workdir):
+    other = _saved(workdir, "talent-community-brightwell", "tc.json")
+    after = copy(AFTER, workdir)
+    for flags in ([], ["--allow-pack-change"]):
+        fails(invoke(["compare", other, after, *flags]),
+              f"tc.json: assessed with pack 'talent_community', but {after} with pack 'default'",
+              "compare two assessments made with the same pack")
+    assert not (workdir / "moved.svg").exists()
+
+
+def test_compare_bad_json(workdir):
+    (workdir / "bad.json").write_text('{"format": 1,\n  "stage": }', "utf-8")
+    (workdir / "other.json").write_text('{"format": 1}', "utf-8")
+    after = copy(AFTER, workdir)
+    fails(invoke(["compare", "bad.json", after]), "bad.json:2:12: not valid JSON: Expecting value")
+    fails(invoke(["compare", "other.json", after]),
+          "other.json:1:1: not an assessment saved by `dots assess --format json`",
+          "save one with: dots assess FACTS --format json -o FILE.json")
+
+
+def test_compare_picture_needs_a_facts_file(workdir):
+    before = copy(BEFORE, workdir)
+    saved = _saved(workdir, AFTER, "now.json")
+    fails(invoke(["compare", before, saved, "--picture", "p.svg"]),
+          "now.json: the picture needs CURRENT as a facts file, not saved JSON",
+          "give CURRENT's facts file, or leave out --picture")
+    assert not (workdir / "p.svg").exists()
+
+
+# dots whatif --------------------------------------------------------------------------------
+
+def test_whatif_side_by_side(workdir, golden):
+    facts = copy(BEFORE, workdir)
+    before = (workdir / facts).read_bytes()
+    result = invoke(["whatif", facts, "--set", "purpose.tied_to_hiring_plan=true",
+                     "--set", "audience.personas=2", "--set", "audience.platform_research=true"])
+    assert result.exit_code == 0, result.stderr
+    golden(f"{BEFORE}.whatif.txt", result.stdout)
+    assert (workdir / facts).read_bytes() == before  # the facts file is not changed
+
+
+def test_whatif_json_matches_assessing_the_changed_file(workdir):
+    facts = copy(BEFORE, workdir)
+    result = invoke(["whatif", facts, "--set", "purpose.tied_to_hiring_plan=true", "--format", "json"])
+    data = json.loads(result.stdout)
+    assert data["changes"] == [{"fact": "purpose.tied_to_hiring_plan", "before": "no", "after": "yes"}]
+    text = (workdir / facts).read_text("utf-8").replace("purpose.tied_to_hiring_plan: false",
+                                                        "purpose.tied_to_hiring_plan: true")
+    (workdir / "changed.yaml").write_text(text, "utf-8")
+    assessed = json.loads(invoke(["assess", "changed.yaml", "--format", "json"]).stdout)
+    assert [e["after"] for e in data["elements"]] == [e["status"] for e in assessed["elements"]]
+    assert data["after"]["next"] == (assessed["next"] or {}).get("id")
+    assert data["before"]["next"] == "purpose" and data["after"]["next"] == "audience"
+
+
+def test_whatif_unanswers_with_an_empty_value(workdir):
+    facts = copy(BEFORE, workdir)
+    data = json.loads(invoke(["whatif", facts, "--set", "purpose.goals_written=", "--format", "json"]).stdout)
+    assert data["changes"] == [{"fact": "purpose.goals_written", "before": "yes", "after": "unanswered"}]
+
+
+@pytest.mark.parametrize("setting, message, hint", [
+    ("purpose.goals_writen=true", "--set: unknown fact 'purpose.goals_writen'",
+     "did you mean 'purpose.goals_written'?"),
+    ("audience.personas=many", "--set: 'audience.personas' is a number, got 'many'",
+     "write a number without quotes"),
+    ("nothing", "--set: 'nothing' is not fact=value",
+     "write --set FACT=VALUE, with a fact id from 'dots facts'"),
+])
+def test_whatif_bad_settings(workdir, setting, message, hint):
+    facts = copy(BEFORE, workdir)
+    fails(invoke(["whatif", facts, "--set", setting]), message, hint)
+
+
+# dots render --layout -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("example", ["just-do-it", BEFORE, "enterprise"])
+@pytest.mark.parametrize("layout", ["page", "slide"])
+def test_render_layouts_match_golden(workdir, golden, example, layout):
+    facts = copy(example, workdir)
+    result = invoke(["render", facts, "-o", "p.dot", "--layout", layout, "--ladder"])
+    assert result.exit_code == 0, result.stderr
+    golden(f"{example}.{layout}.dot", (workdir / "p.dot").read_text("utf-8"))
+
+
+def test_render_dpi_sets_the_png_size(workdir):
+    facts = copy(BEFORE, workdir)
+    widths = []
+    for dpi in ("50", "100"):
+        assert invoke(["render", facts, "-o", f"p{dpi}.png", "--layout", "page", "--dpi", dpi]).exit_code == 0
+        widths.append(int.from_bytes((workdir / f"p{dpi}.png").read_bytes()[16:20], "big"))
+    assert 1.8 < widths[1] / widths[0] < 2.2
+    result = invoke(["render", facts, "-o", "p.png", "--dpi", "5"])
+    assert result.exit_code == 2 and "5 is not in the range 36<=x<=1200" in result.stderr

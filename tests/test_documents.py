@@ -1,0 +1,321 @@
+"""The client report: one data model (maturity.reportdata) rendered as HTML and Markdown from
+Jinja2 templates, DOCX with python-docx and PDF with WeasyPrint; templates replaced from a
+folder; template problems reported as one line each; reproducible documents."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import maturity
+from maturity import documents
+from maturity.reportdata import SECTIONS, report_data
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADINGS = ["Summary", "Strengths", "Priorities", "The picture", "Scorecard", "Findings",
+            "The next dot", "Roadmap", "Questions not answered",
+            "Appendix: the evidence behind each conclusion"]
+
+
+def assessed(example: str) -> maturity.Assessment:
+    model = maturity.load_pack(None)
+    return maturity.assess(model, maturity.load_organisation(ROOT / "examples" / f"{example}.yaml", model))
+
+
+@pytest.fixture(scope="module")
+def broadcasting() -> maturity.Assessment:
+    return assessed("broadcasting")
+
+
+@pytest.fixture(scope="module")
+def mid_size() -> maturity.Assessment:
+    return assessed("mid-size")
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# The data model ----------------------------------------------------------------------------
+
+def test_data_has_every_section(broadcasting):
+    r = report_data(broadcasting, picture_svg="<svg/>")
+    assert [k for k in SECTIONS if k in r] == list(SECTIONS)
+    assert r["cover"] == {"client": "Harbour Care Services", "id": "harbour-care",
+                          "sector": "Health and social care", "size": "600 staff",
+                          "date": "2026-11-01", "consultant": "Sam Jones",
+                          "model": "Social recruitment marketing maturity", "pack": "default",
+                          "pack_version": "1.0"}
+
+
+def test_summary_is_true_of_the_organisation(broadcasting):
+    s = report_data(broadcasting)["summary"]
+    stage, stages = broadcasting.stage, broadcasting.model.stages
+    assert stage.id == "broadcasting"
+    assert s["text"] == (
+        f"Harbour Care Services is at stage {stage.rank + 1} of {len(stages)}, Broadcasting: "
+        f"{stage.description} 0 of 6 dots are connected so far. 4 dots are "
+        "disconnected, started before their foundations: Defined Target Audience, Content / "
+        "Messaging, Tools & Platforms, Engagement. The next dot to connect is Purpose.")
+    assert [(x["label"], x["current"]) for x in s["ladder"]] == [
+        (x.label, x.id == "broadcasting") for x in stages]
+
+
+def test_scorecard_follows_the_order_to_connect_the_dots(mid_size):
+    rows = report_data(mid_size)["scorecard"]
+    # Purpose, audience and brand are done (first, in dependency order); then the roadmap.
+    assert [(r["n"], r["id"], r["done"], r["next"]) for r in rows] == [
+        (1, "purpose", True, False), (2, "audience", True, False), (3, "brand", True, False),
+        (4, "content", False, True), (5, "platforms", False, False), (6, "engagement", False, False)]
+    assert rows[4]["reason"] == "started before its foundations (Content / Messaging not done)"
+
+
+def test_strengths_fall_back_to_connected_dots(mid_size, broadcasting):
+    strengths = report_data(mid_size)["strengths"]
+    assert [s["element"] for s in strengths] == ["purpose", "audience", "brand"]
+    assert strengths[0]["text"].startswith("Purpose is ") and strengths[0]["rule"].startswith("purpose.")
+    assert report_data(broadcasting)["strengths"] == []
+
+
+def test_sections_from_the_advice_work_are_used_when_present(broadcasting, monkeypatch):
+    from maturity import reportdata
+    real = reportdata.assessment_data
+
+    def with_advice(a):
+        return {**real(a), "strengths": [{"element": None, "text": "A named owner.", "rule": "r1"}],
+                "priorities": [{"id": "p", "element": "purpose", "action": "Do it", "priority": 1,
+                                "effort": "S", "timeframe": "now", "rule": "r2"}],
+                "unanswered": [{"fact": "audience.months_since_refresh", "element": "audience",
+                                "question": "When?", "could_change": True}]}
+    monkeypatch.setattr(reportdata, "assessment_data", with_advice)
+    r = report_data(broadcasting)
+    assert r["strengths"] == [{"element": None, "text": "A named owner.", "rule": "r1",
+                               "element_label": "General"}]
+    assert r["priorities"][0]["effort"] == "S" and r["priorities"][0]["element_label"] == "Purpose"
+    assert r["unanswered"][0]["could_change"] is True
+    html = documents.render_template(r, "html")
+    assert "A named owner." in html and "(S, now)" in html and "could change the result" in html
+
+
+def test_priorities_fall_back_to_roadmap_actions(broadcasting):
+    priorities = report_data(broadcasting)["priorities"]
+    assert 1 <= len(priorities) <= 7
+    assert priorities[0]["element"] == "purpose"  # the next dot's actions first
+
+
+def test_unanswered_lists_the_facts_not_answered(broadcasting):
+    assert [u["fact"] for u in report_data(broadcasting)["unanswered"]] == ["audience.months_since_refresh"]
+
+
+def test_no_appendix(broadcasting):
+    r = report_data(broadcasting, appendix=False)
+    assert r["appendix"] is None
+    html = documents.render_template(r, "html")
+    assert 'id="appendix"' not in html and "Appendix" not in html
+    assert "Appendix" not in documents.render_template(r, "md")
+
+
+def test_appendix_names_rules_and_facts(broadcasting):
+    ap = report_data(broadcasting)["appendix"]
+    why = broadcasting.stage_evidence[0]
+    questions = broadcasting.model.fact_by_id
+    assert ap["conclusions"][0] == {
+        "conclusion": "Stage: Broadcasting", "rule": why.rule, "because": why.because,
+        "facts": [{"fact": k, "question": questions[k].question, "answer": maturity.explain.answer(v)}
+                  for k, v in why.facts]}
+    assert ap["rules_fired"] == len(broadcasting.fired)
+    assert len(ap["answers"]) == len(broadcasting.organisation.facts)
+
+
+# HTML and Markdown -------------------------------------------------------------------------
+
+def test_html_is_self_contained_with_every_section(broadcasting):
+    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", layout="page"))
+    html = documents.render_template(report_data(broadcasting, picture_svg=svg), "html")
+    for section in ("cover", "summary", "strengths", "priorities", "picture", "scorecard",
+                    "findings", "next", "roadmap", "unanswered", "appendix"):
+        assert f'id="{section}"' in html
+    for heading in HEADINGS:
+        assert f"<h2>{heading}</h2>" in html
+    assert "<svg" in html and "<?xml" not in html and "<!DOCTYPE svg" not in html
+    # Nothing fetched: no scripts, links or sources pointing anywhere.
+    assert "<script" not in html and "<link" not in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "@page" in html and "size: A4" in html
+    rank = broadcasting.stage.rank + 1
+    assert f'class="here" aria-current="step">{rank}. Broadcasting' in html
+    assert html.count('class="here"') == 1
+
+
+def test_html_escapes_text_from_files(tmp_path):
+    model = maturity.load_pack(None)
+    org = maturity.Organisation("<b>Acme & Co</b>", {"purpose.goals_written": True})
+    html = documents.render_template(report_data(maturity.assess(model, org)), "html")
+    assert "<b>Acme" not in html and "&lt;b&gt;Acme &amp; Co&lt;/b&gt;" in html
+
+
+def test_markdown_has_every_section_and_the_picture_inline(broadcasting):
+    svg = documents.inline_svg(maturity.render_bytes(broadcasting, "svg", layout="page"))
+    md = documents.render_template(report_data(broadcasting, picture_svg=svg), "md")
+    for heading in HEADINGS:
+        assert f"\n## {heading}\n" in md
+    assert f"- Stage {broadcasting.stage.rank + 1}: **Broadcasting** (you are here)" in md
+    link = re.search(r"^\[picture\]: data:image/svg\+xml;base64,(\S+)$", md, re.M)
+    assert base64.b64decode(link.group(1)).decode("utf-8") == svg
+    assert "\n\n\n\n" not in md
+    table = md.split("## Scorecard\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert all(line.count("|") - line.count("\\|") == 7 for line in table)
+
+
+def test_markdown_table_cells_escape_pipes():
+    assert documents._cell("a | b\nc") == "a \\| b c"
+
+
+def test_same_input_same_html_and_markdown(tmp_path):
+    for suffix in ("html", "md"):
+        first = documents.write_report(assessed("broadcasting"), tmp_path / f"a.{suffix}").read_bytes()
+        second = documents.write_report(assessed("broadcasting"), tmp_path / f"b.{suffix}").read_bytes()
+        assert first == second, suffix
+
+
+# Templates ----------------------------------------------------------------------------------
+
+def test_a_template_folder_replaces_files_one_by_one(broadcasting, tmp_path):
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    (folder / "style.css").write_text("body { color: #123456; }", "utf-8")
+    html = documents.write_report(broadcasting, tmp_path / "r.html", template_dir=folder).read_text("utf-8")
+    assert "#123456" in html and "--accent" not in html   # our style.css, the built-in page
+    assert 'id="scorecard"' in html
+    (folder / "report.md.j2").write_text("# {{ r.cover.client }} for ACME Consulting\n", "utf-8")
+    md = documents.write_report(broadcasting, tmp_path / "r.md", template_dir=folder).read_text("utf-8")
+    assert md == "# Harbour Care Services for ACME Consulting\n"
+
+
+def test_a_packs_templates_folder_is_used(tmp_path):
+    import shutil
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "default", pack)
+    (pack / "templates").mkdir()
+    (pack / "templates" / "report.md.j2").write_text("pack {{ r.cover.pack }}\n", "utf-8")
+    model = maturity.load_pack(pack)
+    a = maturity.assess(model, maturity.load_organisation(ROOT / "examples" / "broadcasting.yaml", model))
+    assert documents.write_report(a, tmp_path / "r.md").read_text("utf-8") == "pack default\n"
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("{% for x in r.scorecard %}\n{{ x.n }\n", 2, "template error: unexpected '}'"),
+    ("line one\n{{ r.no_such_section.title }}\n", 2, "template error: 'dict object' has no attribute 'no_such_section'"),
+])
+def test_template_errors_name_file_and_line(broadcasting, tmp_path, text, line, message):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "report.md.j2").write_text(text, "utf-8")
+    out = tmp_path / "r.md"
+    with pytest.raises(maturity.DataError) as info:
+        documents.write_report(broadcasting, out, template_dir=folder)
+    [problem] = info.value.problems()
+    assert (problem.file, problem.line) == (str(folder / "report.md.j2"), line)
+    assert problem.message.startswith(message)
+    assert len(info.value.format().splitlines()) == 2  # one line and its hint
+    assert files_in(tmp_path) == ["t"]
+
+
+def test_a_missing_included_template(broadcasting, tmp_path):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    (folder / "report.html.j2").write_text('{% include "header.html" %}', "utf-8")
+    with pytest.raises(maturity.DataError) as info:
+        documents.write_report(broadcasting, tmp_path / "r.html", template_dir=folder)
+    assert info.value.format() == (f"error: {folder}: template 'header.html' not found in {folder} "
+                                   "or the built-in templates\n"
+                                   "  hint: check the name in the template's include or extends")
+    assert files_in(tmp_path) == ["t"]
+
+
+def test_a_missing_template_folder(broadcasting, tmp_path):
+    with pytest.raises(maturity.OutputError) as info:
+        documents.write_report(broadcasting, tmp_path / "r.html", template_dir=tmp_path / "nope")
+    assert info.value.format().splitlines()[0] == f"error: {tmp_path / 'nope'}: no such template folder"
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("name, message", [("r.txt", "unknown report format '.txt'"),
+                                           ("report", "the output has no suffix")])
+def test_unknown_suffix(broadcasting, tmp_path, name, message):
+    with pytest.raises(maturity.OutputError) as info:
+        documents.write_report(broadcasting, tmp_path / name)
+    assert info.value.format() == (f"error: {tmp_path / name}: {message}\n"
+                                   "  hint: use one of: .html, .md, .docx, .pdf")
+    assert files_in(tmp_path) == []
+
+
+# DOCX and PDF ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def docx_bytes(broadcasting, tmp_path_factory) -> bytes:
+    path = tmp_path_factory.mktemp("docx") / "r.docx"
+    return documents.write_report(broadcasting, path).read_bytes()
+
+
+def test_docx_has_headings_scorecard_table_and_picture(docx_bytes):
+    import docx
+    d = docx.Document(io.BytesIO(docx_bytes))
+    headings = [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert headings == HEADINGS
+    assert d.paragraphs[0].style.name == "Title" and d.paragraphs[0].text == "Harbour Care Services"
+    scorecard = d.tables[0]
+    assert [c.text for c in scorecard.rows[0].cells] == ["#", "Element", "Status", "Done", "Disconnected", "Reason"]
+    assert [r.cells[1].text for r in scorecard.rows[1:]][:2] == ["Purpose (next)", "Defined Target Audience"]
+    assert len(d.inline_shapes) == 1
+    assert any(n.startswith("word/media/") and n.endswith(".png")
+               for n in zipfile.ZipFile(io.BytesIO(docx_bytes)).namelist())
+
+
+def test_source_date_epoch_makes_docx_and_pdf_reproducible(broadcasting, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    for suffix in ("docx", "pdf"):
+        first = documents.write_report(broadcasting, tmp_path / f"a.{suffix}").read_bytes()
+        second = documents.write_report(broadcasting, tmp_path / f"b.{suffix}").read_bytes()
+        assert first == second, suffix
+    import docx
+    props = docx.Document(str(tmp_path / "a.docx")).core_properties
+    assert props.created.isoformat().startswith("2026-09-21T")
+    assert props.modified == props.created
+    info = pdfinfo(tmp_path / "a.pdf")
+    assert info["CreationDate"].startswith("Mon Sep 21") and "2026" in info["CreationDate"]
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    """The PDF's metadata and page size as poppler's pdfinfo reads it (make test installs it)."""
+    import subprocess
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+
+def test_pdf_is_a4_with_page_numbers(broadcasting, tmp_path):
+    path = documents.write_report(broadcasting, tmp_path / "r.pdf")
+    info = pdfinfo(path)
+    assert info["Page size"] == "595.276 x 841.89 pts (A4)"
+    assert int(info["Pages"]) > 3
+    assert info["Title"] == "Harbour Care Services: Social recruitment marketing maturity"
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) == int(info["Pages"])
+    for n, page in enumerate(pages, 1):
+        assert f"Page {n} of {len(pages)}" in page
+
+
+def test_bad_source_date_epoch(broadcasting, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(maturity.OutputError) as info:
+        documents.write_report(broadcasting, tmp_path / "r.docx")
+    assert info.value.format().startswith("error: SOURCE_DATE_EPOCH is not a number of seconds")
+    assert files_in(tmp_path) == []
