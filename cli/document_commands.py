@@ -9,7 +9,8 @@ import click
 
 import maturity
 
-from .common import format_option, load_assessment, output_option, rules_option, run, emit
+from .common import (benchmark_data, benchmark_option, emit, format_option, load_assessment,
+                     output_option, rules_option, run)
 
 LAYOUT = click.Choice(["page", "slide", "wide"])
 
@@ -33,9 +34,10 @@ LAYOUT = click.Choice(["page", "slide", "wide"])
                    "pack versions.")
 @click.option("--layout", type=LAYOUT, default="page", show_default=True,
               help="The picture's layout inside the report.")
+@benchmark_option
 def report_command(facts: str, output: str, rules: str | None, template: str | None,
                    no_appendix: bool, previous: str | None, allow_pack_change: bool,
-                   layout: str) -> None:
+                   layout: str, benchmark: str | None = None) -> None:
     """Write the client report: cover, summary with the stage ladder, strengths, priorities,
     the picture, scorecard, findings with evidence, next dot, roadmap, unanswered questions and
     an appendix, in one self-contained file."""
@@ -53,8 +55,9 @@ def report_command(facts: str, output: str, rules: str | None, template: str | N
             before = compare.load_side(previous, rules, "PREVIOUS")
             progress = compare.compare(before, compare.side_of(current, facts),
                                        allow_pack_change=allow_pack_change)
+        peers = benchmark_data(current, benchmark) if benchmark is not None else None
         documents.write_report(current, path, template_dir=template, appendix=not no_appendix,
-                               progress=progress, layout=layout)
+                               progress=progress, layout=layout, benchmark=peers)
         click.echo(f"wrote {path}", err=True)
     run(work)
 

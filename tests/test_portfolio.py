@@ -257,3 +257,21 @@ def test_progress_line_says_done_errors_rate_and_time_left():
     assert progress_line(250, 1000, 3, 125.0, 6.0) == \
         "[######..................] 250/1,000  3 errors  125/s  0:06 left"
     assert progress_line(1, None, 1, 2.0, None) == "1 done  1 error  2/s"
+
+
+def test_report_shows_the_benchmark(known, tmp_path):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    import re
+    facts = tmp_path / "client.yaml"
+    text = (ROOT / "examples" / "broadcasting.yaml").read_text("utf-8")
+    facts.write_text(re.sub(r"(?m)^  sector: .*$", "  sector: Retail", text), "utf-8")
+    out = tmp_path / "report.md"
+    r = CliRunner().invoke(cli, ["report", str(facts), "-o", str(out), "--benchmark", str(known)])
+    assert r.exit_code == 0, r.output
+    plain = CliRunner().invoke(cli, ["report", str(facts), "-o", str(tmp_path / "plain.md")])
+    assert plain.exit_code == 0, plain.output
+    report = out.read_text("utf-8")
+    assert "Compared with 12 peers (Retail)" in report
+    assert "Compared with" not in (tmp_path / "plain.md").read_text("utf-8")
