@@ -31,17 +31,20 @@ def model(n: int, *, groups: bool = True) -> dict[str, Any]:
                    "question": f"How far is {e}, from 0 to 10?"},
                   {"id": f"{e}.how", "element": e, "type": "choice", "values": ["none", "some", "all"],
                    "question": f"How much of {e} is written down?"}]
-        yes, far, how = {"fact": f"{e}.yes", "equals": True}, f"{e}.n", f"{e}.how"
+        far, how = f"{e}.n", f"{e}.how"
+
+        def yes(e: str = e) -> dict:  # a new mapping each time: YAML would write shared ones as aliases
+            return {"fact": f"{e}.yes", "equals": True}
         rules += [
-            {"id": f"{e}.started", "when": yes, "then": {"status": {e: "started"}}},
-            {"id": f"{e}.done", "when": {"all": [yes, {"fact": far, "gte": 5}]},
+            {"id": f"{e}.started", "when": yes(), "then": {"status": {e: "started"}}},
+            {"id": f"{e}.done", "when": {"all": [yes(), {"fact": far, "gte": 5}]},
              "then": {"status": {e: "done"}}},
-            {"id": f"{e}.optimised", "when": {"all": [yes, {"fact": far, "gte": 8},
+            {"id": f"{e}.optimised", "when": {"all": [yes(), {"fact": far, "gte": 8},
                                                       {"fact": how, "one_of": ["some", "all"]}]},
              "then": {"status": {e: "optimised"}}},
-            {"id": f"{e}.missing", "when": {"not": yes},
+            {"id": f"{e}.missing", "when": {"not": yes()},
              "then": {"findings": [{"id": f"{e}_missing", "severity": "info", "message": f"{e} is missing"}]}},
-            {"id": f"{e}.advice", "when": {"all": [yes, {"fact": far, "lt": 5}]},
+            {"id": f"{e}.advice", "when": {"all": [yes(), {"fact": far, "lt": 5}]},
              "then": {"advice": [{"id": f"{e}_more", "element": e, "action": f"Take {e} further"}]}},
             {"id": f"{e}.disconnected", "when": {"disconnected": e, "equals": True},
              "then": {"findings": [{"id": f"{e}_disconnected", "severity": "medium", "element": e,
@@ -83,3 +86,10 @@ def organisation(n: int, seed: int) -> dict[str, Any]:
         if rng.random() < 0.9:
             facts[f"{e}.how"] = rng.choice(["none", "some", "all"])
     return facts
+
+
+def dump(data: dict[str, Any]) -> str:
+    """`data` as YAML in the style packs are written by hand: one item a line, inner mappings
+    and lists in flow style."""
+    import yaml
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=1000, allow_unicode=True)

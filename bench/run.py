@@ -9,6 +9,10 @@ Standard library and the project only. Prints the figures; docs/performance.md r
   throughput   the default pack loaded once; `maturity.assess` in a loop in this process over
                the example organisations and fact sets generated from the pack's facts (fixed
                seed); median assessments per second over repeats (goal: at least 2,000).
+  large        generated models of 200 and 500 elements (bench/models.py): `dots rules check`,
+               a cold `dots assess` and `dots render --only frontier` (goal: each under 2 s),
+               beside the import floor of the same run; assessments per second (goal: at least
+               1,000 on the 200-element model).
 
 Both parts run pinned to one CPU (the engine is single-threaded). The goals are informational:
 the exit status is 0 unless --check is given and a goal is missed.
@@ -32,6 +36,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BASELINE_IMPORTS = "import durable.lang, networkx, yaml, click"
 GOAL_RATIO = 1.3
 GOAL_RATE = 2000.0
+LARGE = (200, 500)          # elements of the generated models (bench/models.py)
+GOAL_LARGE_SECONDS = 2.0    # rules check, cold assess and render --only frontier, each
+GOAL_LARGE_RATE = 1000.0    # assessments/s on the 200-element model
 
 
 # Machine ---------------------------------------------------------------------------------
@@ -314,6 +321,79 @@ def breakdown(model, orgs, count: int) -> None:
         print(f"    {label:50} {s / count * 1e6:7.1f} us  {s / total * 100:4.0f}%")
 
 
+# Large models ----------------------------------------------------------------------------
+
+def large_models(repeat: int, count: int) -> list[str]:
+    """Generated models of LARGE elements (bench/models.py: 3 facts and 6 rules each, five
+    groups): the wall time of `dots rules check`, a cold `dots assess` and `dots render --only
+    frontier`, next to the import floor measured in the same run; then assessments per second."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import models
+    import maturity
+    missed = []
+    folder = tempfile.TemporaryDirectory(prefix="dots-bench-large-")
+    cache = tempfile.TemporaryDirectory(prefix="dots-bench-pycache-")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = cache.name
+    dots = dots_command()
+    print(f"large models: {repeat} runs of each command, median wall time (after one warm-up run)")
+    floor = [sys.executable, "-c", BASELINE_IMPORTS]
+    wall(floor, env)
+    base = statistics.median(wall(floor, env)[0] for _ in range(repeat))
+    print(f"  {'import floor':44} {base:6.2f} s   ({BASELINE_IMPORTS})")
+    for n in LARGE:
+        pack, org = Path(folder.name) / f"model{n}.yaml", Path(folder.name) / f"org{n}.yaml"
+        pack.write_text(models.dump(models.model(n)), "utf-8")
+        org.write_text(models.dump({"organisation": {"name": f"Generated {n}"},
+                                    "facts": models.organisation(n, 1)}), "utf-8")
+        picture = Path(folder.name) / f"frontier{n}.svg"
+        commands = {
+            "rules check": dots + ["rules", "check", str(pack)],
+            "assess (cold)": dots + ["assess", str(org), "--rules", str(pack)],
+            "render --only frontier": dots + ["render", str(org), "--rules", str(pack), "--only",
+                                              "frontier", "-o", str(picture)],
+        }
+        for name, cmd in commands.items():
+            wall(cmd, env)
+            picture.unlink(missing_ok=True)
+            times = []
+            for _ in range(repeat):
+                times.append(wall(cmd, env)[0])
+                picture.unlink(missing_ok=True)
+            t = statistics.median(times)
+            ok = t < GOAL_LARGE_SECONDS
+            print(f"  {n} elements, {name:30} {t:6.2f} s   (min {min(times):.2f})   "
+                  f"goal < {GOAL_LARGE_SECONDS:g} s: {'PASS' if ok else 'MISS'}")
+            if not ok:
+                missed.append(f"{n} elements {name} {t:.2f} s")
+        model = maturity.load_pack(pack)
+        orgs = [maturity.Organisation(f"o{i}", models.organisation(n, i)) for i in range(50)]
+        compiled = maturity.assess.__globals__["compiled_for"](model)
+        sizes = [len(p) for p in compiled.bucket_props.values()]
+        print(f"  {n} elements: {len(model.rules)} rules in {sum(map(len, compiled.buckets.values()))} "
+              f"buckets, {len(compiled.parts)} ruleset(s); properties per message "
+              f"{min(sizes)}-{max(sizes)} (+3 tags)")
+        for org in orgs[:5]:
+            maturity.assess(model, org)
+        runs = max(count // (10 if n > 200 else 4), 50)
+        rates = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for i in range(runs):
+                maturity.assess(model, orgs[i % len(orgs)])
+            rates.append(runs / (time.perf_counter() - start))
+        rate = statistics.median(rates)
+        goal = f"   goal >= {GOAL_LARGE_RATE:,.0f}: {'PASS' if rate >= GOAL_LARGE_RATE else 'MISS'}" \
+            if n == 200 else ""
+        print(f"  {n} elements: 3 x {runs} assessments, median {rate:,.0f}/s "
+              f"({1000 / rate:.1f} ms each){goal}")
+        if n == 200 and rate < GOAL_LARGE_RATE:
+            missed.append(f"200 elements {rate:,.0f} assessments/s")
+    folder.cleanup()
+    cache.cleanup()
+    return missed
+
+
 # Main ------------------------------------------------------------------------------------
 
 def main(argv: list[str] | None = None) -> int:
@@ -329,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--examples", nargs="*", default=None,
                    help="facts files cycled through for throughput (examples/*.yaml)")
     p.add_argument("--quick", action="store_true", help="a fast smoke run (few repeats)")
-    p.add_argument("--only", choices=("cold", "throughput"), help="run one part only")
+    p.add_argument("--only", choices=("cold", "throughput", "large"), help="run one part only")
     p.add_argument("--no-pin", action="store_true", help="do not pin to one CPU")
     p.add_argument("--check", action="store_true", help="exit 1 when a goal is missed")
     args = p.parse_args(argv)
@@ -363,6 +443,9 @@ def _bench(args) -> int:
         rate = throughput(args.rules, examples, args.count, args.rounds, args.generated, args.seed)
         if rate < GOAL_RATE:
             missed.append(f"throughput {rate:,.0f}/s < {GOAL_RATE:,.0f}/s")
+    if args.only in (None, "large"):
+        print()
+        missed += large_models(args.repeat if not args.quick else 2, args.count // 10)
     print()
     print("goals: " + ("all met" if not missed else "missed: " + "; ".join(missed)))
     return 1 if missed and args.check else 0

@@ -37,7 +37,7 @@ LAYOUT = click.Choice(["page", "slide", "wide"])
 @benchmark_option
 def report_command(facts: str, output: str, rules: str | None, template: str | None,
                    no_appendix: bool, previous: str | None, allow_pack_change: bool,
-                   layout: str, benchmark: str | None = None) -> None:
+                   layout: str, benchmark: str | None) -> None:
     """Write the client report: cover, summary with the stage ladder, strengths, priorities,
     the picture, scorecard, findings with evidence, next dot, roadmap, unanswered questions and
     an appendix, in one self-contained file."""
@@ -57,7 +57,7 @@ def report_command(facts: str, output: str, rules: str | None, template: str | N
                                        allow_pack_change=allow_pack_change)
         peers = benchmark_data(current, benchmark) if benchmark is not None else None
         documents.write_report(current, path, template_dir=template, appendix=not no_appendix,
-                               progress=progress, layout=layout, benchmark=peers)
+                               progress=progress, benchmark=peers, layout=layout)
         click.echo(f"wrote {path}", err=True)
     run(work)
 

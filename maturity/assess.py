@@ -123,9 +123,12 @@ def _plan_for(model: Model) -> _Plan:
 def _make_plan(model: Model) -> _Plan:
     rules = sorted(model.rule_by_id.values(), key=lambda r: r.id)
     order = nx.lexicographical_topological_sort(model.graph, key=lambda n: model.element_by_id[n].index)
-    setters = {e.id: sorted((r for r in rules if any(x == e.id for x, _ in r.status)),
-                            key=lambda r, e=e.id: (-_level(model, r, e), r.id))
-               for e in model.elements}
+    setting: dict[str, list[Rule]] = {e.id: [] for e in model.elements}
+    for rule in rules:
+        for element_id in dict.fromkeys(x for x, _ in rule.status):
+            setting[element_id].append(rule)
+    setters = {e: sorted(found, key=lambda r, e=e: (-_level(model, r, e), r.id))
+               for e, found in setting.items()}
     severity = {s: n for n, s in enumerate(SEVERITIES)}
     evidence_facts = {}
     for rule in rules:

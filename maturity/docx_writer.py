@@ -136,12 +136,12 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         d.add_paragraph("Every question was answered.")
 
     if r["benchmark"]:
-        b = r["benchmark"]
         d.add_heading("Against peers", 1)
-        d.add_paragraph(f"Compared with {b.get('peers')} peers"
-                        + (f" ({b['segment']})" if b.get("segment") else "")
-                        + (f": ahead of {b['stage_ahead_of_pct']}% on stage"
-                           if b.get("stage_ahead_of_pct") is not None else "") + ".")
+        d.add_paragraph(r["benchmark"]["text"])
+        if r["benchmark"]["rows"]:
+            _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind"],
+                   [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"]]
+                    for e in r["benchmark"]["rows"]])
 
     if r["appendix"]:
         ap = r["appendix"]

@@ -18,9 +18,9 @@ from .errors import OutputError
 
 def check_output_path(path: Path) -> None:
     """Fail early, before any work, when `path` cannot be written."""
-    target = _target(Path(path))
-    if _is_device(target):
+    if _is_device(Path(path)):
         return
+    target = _target(Path(path))
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError("the folder for the output does not exist", "create it first",
@@ -36,10 +36,10 @@ def write_atomic(path: Path, data: bytes) -> None:
     new file gets the mode the umask gives; a replaced file keeps its mode."""
     path = Path(path)
     check_output_path(path)
-    target = _target(path)
-    if _is_device(target):
-        _guard(path, lambda: _write_through(target, data))
+    if _is_device(path):  # through any link: /dev/stdout is a link to a pipe or a terminal
+        _guard(path, lambda: _write_through(path, data))
         return
+    target = _target(path)
     _guard(path, lambda: _replace(target, data))
 
 
@@ -100,7 +100,8 @@ def _target(path: Path) -> Path:
 
 
 def _is_device(path: Path) -> bool:
-    """Whether `path` is a device, a pipe or a socket: something written to, not replaced."""
+    """Whether `path` (after any links) is a device, a pipe or a socket: something written to,
+    not replaced."""
     try:
         mode = os.stat(path).st_mode
     except OSError:

@@ -67,7 +67,7 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "roadmap": [_phase(p, labels, facts, number) for p in road["phases"]],
         "unanswered": _unanswered(a, data, labels),
         "coverage": data.get("coverage") or _coverage(a),
-        "benchmark": benchmark if benchmark is not None else data.get("benchmark"),
+        "benchmark": _benchmark(benchmark if benchmark is not None else data.get("benchmark")),
         "appendix": _appendix(a, data, labels, facts) if appendix else None,
     }
 
@@ -191,6 +191,26 @@ def _unanswered(a: Assessment, data: dict, labels: dict) -> list[dict]:
 def _coverage(a: Assessment) -> dict:
     answered = sum(1 for f in a.model.facts if f.id in a.organisation.facts)
     return {"answered": answered, "total": len(a.model.facts)}
+
+
+def _benchmark(b: dict | None) -> dict | None:
+    """Where the organisation stands among its peers (maturity.portfolio.benchmark), in words
+    and rows."""
+    if not b:
+        return None
+    pack = f"{b['pack']['id']} {b['pack'].get('version', '')}".strip()
+    peers = f"{b['peers']:,} other organisation{'s' if b['peers'] != 1 else ''}"
+    if b.get("suppressed"):
+        return {"text": f"Only {peers} in the results were assessed with pack {pack}, fewer than "
+                        f"{b['min_group']}: too few to compare with.", "rows": []}
+    where = f" in {b['segment']['by']} {b['segment']['value']}" if b.get("segment") else ""
+    text = (f"Among {peers}{where} assessed with pack {pack}, the stage "
+            f"{b['stage']['label']} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
+            f"{b['stage_level_with_pct']:g}% and behind {b['stage_behind_pct']:g}%.")
+    rows = [{"label": e["label"], "status_label": e["status_label"],
+             "ahead_of": f"{e['ahead_of_pct']:g}%", "level_with": f"{e['level_with_pct']:g}%",
+             "behind": f"{e['behind_pct']:g}%"} for e in b.get("elements", [])]
+    return {"text": text, "rows": rows}
 
 
 def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:

@@ -209,6 +209,8 @@ def _check_aliases(root: yaml.Node, text: str, shown: str) -> None:
     written out, or that refer to a value they are inside. PyYAML composes an alias as the
     anchored node itself, so the tree is a graph: its size, aliases expanded, is counted over
     the graph without expanding anything (each node once, no recursion)."""
+    if "&" not in text:
+        return  # no anchor, so no alias: nothing to count (a large pack is read faster)
     sizes: dict[int, int] = {}  # id(node) -> number of values it stands for, aliases expanded
     inside: set[int] = set()    # the nodes being counted, from the root down
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]

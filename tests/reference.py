@@ -45,11 +45,13 @@ def on_unanswered(test: Test) -> bool | None:
 THROUGH = "through"
 
 
-def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
-    """Run `model`'s rules on `facts` (answered facts only) by the documented semantics."""
+def evaluate(model: Model, facts: dict[str, Any], not_applicable: frozenset = frozenset()) -> Outcome:
+    """Run `model`'s rules on `facts` (answered facts only) by the documented semantics.
+    `not_applicable`: facts recorded as not applicable, which advice never asks about."""
     status_rank = {s.id: n for n, s in enumerate(model.statuses)}
     stage_rank = {s.id: n for n, s in enumerate(model.stages)}
     env = _Env(facts, status_rank, stage_rank)
+    env.not_applicable = frozenset(not_applicable)
     rounds: list[list[Rule]] = [[], [], []]
     for rule in model.rules:
         rounds[_round(rule)].append(rule)
@@ -113,7 +115,9 @@ def _asked(rule: Rule, advice, env: "_Env") -> bool:
         holds = _holds(rule.when, env) is True
     finally:
         env.through = set()
-    return holds and any(f not in env.facts and f in tested for f in advice.about)
+    # A fact recorded as not applicable is settled: never asked (docs/engine.md).
+    return holds and any(f not in env.facts and f not in env.not_applicable and f in tested
+                         for f in advice.about)
 
 
 class _Env:
@@ -128,6 +132,7 @@ class _Env:
         self.groups: dict[str, tuple[list[bool], list[int]]] = {}  # done flags, status ranks
         self.stage = 0
         self.through: set[str] = set()  # facts whose tests are let through (question twins)
+        self.not_applicable: frozenset[str] = frozenset()  # recorded as not applicable
 
 
 def _round(rule: Rule) -> int:

@@ -319,3 +319,28 @@ def test_bad_source_date_epoch(broadcasting, tmp_path, monkeypatch):
         documents.write_report(broadcasting, tmp_path / "r.docx")
     assert info.value.format().startswith("error: SOURCE_DATE_EPOCH is not a number of seconds")
     assert files_in(tmp_path) == []
+
+
+PEERS = {"results": "r.sqlite", "pack": {"id": "default", "version": "1.0"}, "peers": 40,
+         "segment": {"by": "sector", "value": "Retail"}, "min_group": 10, "suppressed": False,
+         "stage": {"id": "broadcasting", "label": "Broadcasting"}, "stage_ahead_of_pct": 62.5,
+         "stage_level_with_pct": 25.0, "stage_behind_pct": 12.5,
+         "elements": [{"id": "purpose", "label": "Purpose", "status": "started", "status_label": "Started",
+                       "peers": 40, "ahead_of_pct": 50.0, "level_with_pct": 30.0, "behind_pct": 20.0}]}
+
+
+def test_peers_in_every_format(broadcasting, tmp_path):
+    r = report_data(broadcasting, benchmark=PEERS)
+    assert r["benchmark"]["text"] == ("Among 40 other organisations in sector Retail assessed with "
+                                      "pack default 1.0, the stage Broadcasting is ahead of 62.5% of "
+                                      "them, level with 25% and behind 12.5%.")
+    html = documents.render_template(r, "html")
+    assert 'id="benchmark"' in html and "<td>Purpose</td><td>Started</td><td>50%</td>" in html
+    import docx
+    d = docx.Document(io.BytesIO(documents.render_document(r, "docx")))
+    assert "Against peers" in [p.text for p in d.paragraphs if p.style.name == "Heading 1"]
+    assert [c.text for c in d.tables[-3].rows[1].cells] == ["Purpose", "Started", "50%", "30%", "20%"]
+    few = report_data(broadcasting, benchmark={**PEERS, "peers": 3, "suppressed": True})["benchmark"]
+    assert few == {"text": "Only 3 other organisations in the results were assessed with pack "
+                           "default 1.0, fewer than 10: too few to compare with.", "rows": []}
+    assert report_data(broadcasting)["benchmark"] is None

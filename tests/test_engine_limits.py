@@ -172,7 +172,8 @@ def test_a_1000_element_pack_runs_within_the_limits_and_fires_every_rule_it_shou
         for e in model.elements:
             full.update({{f"{{e.id}}.yes": True, f"{{e.id}}.n": 10, f"{{e.id}}.how": "all"}})
         out = []
-        for facts in (full, {{}}):
+        none = {{f"{{e.id}}.{{k}}": v for e in model.elements for k, v in (("yes", False), ("n", 0), ("how", "none"))}}
+        for facts in (full, none):
             a = maturity.assess(model, maturity.Organisation("o", facts))
             out.append([len(a.fired), a.stage.id, sum(e.done for e in a.elements), len(a.findings)])
         print(json.dumps(out))
@@ -181,6 +182,19 @@ def test_a_1000_element_pack_runs_within_the_limits_and_fires_every_rule_it_shou
     limits, results = result.stdout.splitlines()
     violations, rulesets, widest = json.loads(limits)
     assert (violations, rulesets) == ([], 2) and widest <= compiler.BUCKET_PROPERTIES
-    # everything answered: started, done and optimised for each element, and five stages;
-    # nothing answered: each element's 'missing' finding.
+    # everything in place: started, done and optimised for each element, and five stages;
+    # nothing in place: each element's 'missing' finding.
     assert json.loads(results) == [[3005, "level5", 1000, 0], [1000, "level0", 0, 1000]]
+
+
+def test_the_engine_refuses_a_compiled_pack_beyond_its_limits(tiny_model: maturity.Model):
+    # Whatever made the compiled form, a message the C core would silently ignore never reaches
+    # it: the engine checks the compiled pack before it takes it.
+    from maturity.engine import Engine
+    compiled = compile_pack(tiny_model)
+    key = next(iter(compiled.bucket_props))
+    compiled.bucket_props[key] = tuple(f"p{n}" for n in range(compiler.BUCKET_PROPERTIES + 1))
+    compiled.fingerprint += "-broken"
+    with pytest.raises(maturity.EngineError, match=r"beyond the engine's limits: bucket 0 of round 0 "
+                                                   r"is sent 126 properties and 3 tags; at most 128"):
+        Engine().run(compiled, {}, lambda *args: {})

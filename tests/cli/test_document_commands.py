@@ -320,3 +320,4 @@ def test_render_dpi_sets_the_png_size(workdir):
     assert 1.8 < widths[1] / widths[0] < 2.2
     result = invoke(["render", facts, "-o", "p.png", "--dpi", "5"])
     assert result.exit_code == 2 and "5 is not in the range 36<=x<=1200" in result.stderr
+

@@ -279,6 +279,23 @@ def test_output_to_a_character_device_writes_through(workdir):
     assert sorted(os.listdir(".")) == ["null.dot", "ok.yaml"]
 
 
+@pytest.mark.parametrize("reader", ["pipe", "file"])
+def test_output_to_dev_stdout_writes_to_standard_output(workdir, reader):
+    # /dev/stdout is a link to a pipe (or a file, or a terminal); the link was replaced.
+    expected = invoke(["assess", "ok.yaml"]).stdout
+    if reader == "pipe":
+        result = dots("assess", "ok.yaml", "-o", "/dev/stdout", text=True)
+        out = result.stdout
+    else:
+        with open("captured.txt", "w") as f:
+            result = dots("assess", "ok.yaml", "-o", "/dev/stdout", stdout=f, stderr=subprocess.PIPE,
+                          capture_output=False, text=True)
+        out = Path("captured.txt").read_text("utf-8")
+    assert result.returncode == 0, result.stderr
+    assert out == expected
+    assert os.path.islink("/dev/stdout")
+
+
 def test_output_device_errors_are_one_line(workdir):
     result = invoke(["assess", "ok.yaml", "-o", "/dev/full"])
     assert result.stderr == ("error: /dev/full: cannot write: No space left on device\n"
