@@ -210,10 +210,10 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
         mine_seg = segment_of({by: value}, by)
         in_segment = [o for o in peers if segment_of(o, by) == mine_seg]
         if len(in_segment) >= min_group:
-            peers, segment = in_segment, mine_seg
+            peers, segment = in_segment, {"by": by, "value": mine_seg}
     out: dict[str, Any] = {
         "results": display_path(path), "pack": {"id": p.pack_id, "version": p.pack_version},
-        "peers": len(peers), "segment": segment, "segment_by": by if segment else None,
+        "peers": len(peers), "segment": segment,
         "min_group": min_group, "suppressed": len(peers) < min_group,
     }
     if out["suppressed"]:  # the figures are there, empty, so that readers need not test for them
@@ -246,7 +246,7 @@ def _standing(ranks: list[int], mine: int, prefix: str) -> dict:
 def _peers_phrase(b: dict) -> str:
     who = f"{b['peers']:,} organisation{'s' if b['peers'] != 1 else ''}"
     if b["segment"]:
-        who += f" in {b['segment_by']} {b['segment']}"
+        who += f" in {b['segment']['by']} {b['segment']['value']}"
     return who
 
 

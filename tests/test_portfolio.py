@@ -164,7 +164,7 @@ def test_benchmark_counts_peers_behind_level_and_ahead(known, default_model):
     org = a.organisation
     org.meta["sector"] = "Retail"
     b = benchmark(known, a, min_group=10)
-    assert b["peers"] == 12 and (b["segment"], b["segment_by"]) == ("Retail", "sector")
+    assert b["peers"] == 12 and b["segment"] == {"by": "sector", "value": "Retail"}
     # 6 retailers at just do it (behind), 4 broadcasting (level), 2 strategised (ahead).
     assert (b["stage_ahead_of_pct"], b["stage_level_with_pct"], b["stage_behind_pct"]) == (50.0, 33.3, 16.7)
     purpose = next(e for e in b["elements"] if e["id"] == "purpose")
@@ -273,5 +273,5 @@ def test_report_shows_the_benchmark(known, tmp_path):
     plain = CliRunner().invoke(cli, ["report", str(facts), "-o", str(tmp_path / "plain.md")])
     assert plain.exit_code == 0, plain.output
     report = out.read_text("utf-8")
-    assert "Compared with 12 peers (Retail)" in report
-    assert "Compared with" not in (tmp_path / "plain.md").read_text("utf-8")
+    assert "Among 12 other organisations in sector Retail assessed with pack default" in report
+    assert "Among 12 other" not in (tmp_path / "plain.md").read_text("utf-8")
