@@ -318,7 +318,7 @@ def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None)
         when = f", {phase.starts}" + (f" to {phase.ends}" if phase.ends != phase.starts else "") \
             if phase.starts else ""
         if phase.number == 0:
-            lines += ["", f"Now: quick wins that need no missing foundation ({phase.effort} effort{when})"]
+            lines += ["", f"Now: quick wins to start at once ({phase.effort} effort{when})"]
             for x in phase.quick_wins:
                 lines += _wrap(f"{_label(a, x.advice.element)}: {x.action}"
                                + (f" (rule {x.evidence.rule})" if explain else ""), "    ", "  - ")

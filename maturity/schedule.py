@@ -126,14 +126,24 @@ def _satisfy(c: Condition, negate: bool, model, facts: dict[str, Any]) -> dict[s
                     {k: v for k, v in facts.items() if k != c.ref}
         return None
     conjunction = isinstance(c, All) != negate
+    items = sorted(c.items, key=_canonical)  # so the order tests were written changes nothing
     if conjunction:
-        for item in c.items:
+        for item in items:
             facts = _satisfy(item, negate, model, facts)
             if facts is None:
                 return None
         return facts
-    for item in c.items:
+    for item in items:
         found = _satisfy(item, negate, model, dict(facts))
         if found is not None:
             return found
     return None
+
+
+def _canonical(c: Condition) -> str:
+    """A condition as text that does not depend on the order its parts were written in."""
+    if isinstance(c, Not):
+        return f"not({_canonical(c.item)})"
+    if isinstance(c, (All, Any_)):
+        return f"{type(c).__name__}(" + ",".join(sorted(_canonical(i) for i in c.items)) + ")"
+    return repr(c)
