@@ -159,6 +159,8 @@ def check_alone(db: Path, export: Path, mapping: Path, sample: int) -> tuple[int
 
     model = maturity.load_pack(None)
     m = load_mapping(mapping, model)
+    from maturity.records import pack_hash
+    ph = pack_hash(model)
     con = sqlite3.connect(db)
     checked = differ = 0
     try:
@@ -166,10 +168,11 @@ def check_alone(db: Path, export: Path, mapping: Path, sample: int) -> tuple[int
             if sample and checked >= sample:
                 break
             checked += 1
-            row = con.execute("SELECT stage, next_dot FROM organisations WHERE content_hash=?",
-                              (task.key,)).fetchone()
-            statuses = dict(con.execute("SELECT element, status FROM elements WHERE content_hash=?",
-                                        (task.key,)).fetchall())
+            # By the whole primary key (pack hash first), so each look-up is one index probe.
+            row = con.execute("SELECT stage, next_dot FROM organisations WHERE pack_hash=? AND "
+                              "content_hash=?", (ph, task.key)).fetchone()
+            statuses = dict(con.execute("SELECT element, status FROM elements WHERE pack_hash=? AND "
+                                        "content_hash=?", (ph, task.key)).fetchall())
             if task.kind != "row":
                 differ += row is None
                 continue

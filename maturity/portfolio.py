@@ -1,6 +1,7 @@
 """Statistics over batch results: the share at each stage with a 95% confidence interval, by
 segment, with small groups suppressed; the most common next dot; each element's status
-distribution; the share at the first stage ("just do it", the article's 47%); and a client's
+distribution; the "just do it" share (the article's 47%: organisations with a disconnected
+dot); and a client's
 place among its peers (`benchmark`). Built once as plain data; text, JSON and pictures render
 it. Each pack in a results file is counted apart: two packs never meet in one statistic."""
 
@@ -61,7 +62,6 @@ def group_stats(orgs: list[dict], pack) -> dict:
     n = len(orgs)
     stages = Counter(o["stage"] for o in orgs)
     nexts = Counter(o["next_dot"] for o in orgs)
-    first = pack.stages[0]
     element_order = [e["id"] for e in pack.elements]
     next_list = [{"id": e["id"], "label": e["label"], **_share(nexts[e["id"]], n)}
                  for e in pack.elements if nexts[e["id"]]]
@@ -71,7 +71,9 @@ def group_stats(orgs: list[dict], pack) -> dict:
     return {
         "n": n,
         "stages": [{"id": s["id"], "label": s["label"], **_share(stages[s["id"]], n)} for s in pack.stages],
-        "first_stage": {"id": first["id"], "label": first["label"], **_share(stages[first["id"]], n)},
+        # The article's "just do it" figure, from the domain's own signature of it: work started
+        # on a dot whose foundations are missing (a disconnected dot), whatever the pack's stages.
+        "disconnected": _share(sum(1 for o in orgs if o["disconnected"]), n),
         "next_dot": next_list,
         "most_common_next": next_list[0] if next_list else None,
         "elements": [{"id": e["id"], "label": e["label"],
@@ -162,8 +164,9 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
     lines.append(f"  {'Stage':<{width}}  {'share':>6}  {'95% CI':>12}  {'n':>6}")
     for s in g["stages"]:
         lines.append(f"  {s['label']:<{width}}  {_pct(s['share']):>6}  {_ci(s):>12}  {s['count']:>6,}")
-    f = g["first_stage"]
-    lines.append(f"  At the first stage ({f['label']}): {_pct(f['share'])} (95% CI {_ci(f)}), "
+    f = g["disconnected"]
+    lines.append(f"  \"Just do it\", work on a dot whose foundations are missing: {_pct(f['share'])} "
+                 f"(95% CI {_ci(f)}), "
                  f"{f['count']:,} of {g['n']:,}")
     m = g["most_common_next"]
     if m:
@@ -210,10 +213,12 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
             peers, segment = in_segment, {"by": by, "value": mine_seg}
     out: dict[str, Any] = {
         "results": display_path(path), "pack": {"id": p.pack_id, "version": p.pack_version},
-        "peers": len(peers), "segment": segment, "min_group": min_group,
-        "suppressed": len(peers) < min_group,
+        "peers": len(peers), "segment": segment,
+        "min_group": min_group, "suppressed": len(peers) < min_group,
     }
-    if out["suppressed"]:
+    if out["suppressed"]:  # the figures are there, empty, so that readers need not test for them
+        out.update({"stage": None, "stage_ahead_of_pct": None, "stage_level_with_pct": None,
+                    "stage_behind_pct": None, "elements": []})
         return out
     stage_rank = {s["id"]: n for n, s in enumerate(p.stages)}
     status_rank = {s["id"]: n for n, s in enumerate(p.statuses)}

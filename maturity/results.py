@@ -301,7 +301,8 @@ class PackResults:
     stages: list[dict]
     statuses: list[dict]
     elements: list[dict]
-    organisations: list[dict]   # assessed organisations: the columns, plus "statuses": {element: status}
+    organisations: list[dict]   # assessed organisations: the columns, "statuses": {element: status}
+                                # and "disconnected" (whether any element is)
     errors: int
 
 
@@ -321,11 +322,12 @@ def read_results(path: Path) -> list[PackResults]:
                                   "IS NULL ORDER BY source, row, content_hash", (h,)):
                 orgs[row[0]] = {"content_hash": row[0], "org_id": row[1], "name": row[2],
                                 "sector": row[3], "size": row[4], "stage": row[5], "next_dot": row[6],
-                                "source": row[7], "row": row[8], "statuses": {}}
-            for key, element, status in db.execute(
-                    "SELECT content_hash, element, status FROM elements WHERE pack_hash=?", (h,)):
+                                "source": row[7], "row": row[8], "statuses": {}, "disconnected": False}
+            for key, element, status, disconnected in db.execute(
+                    "SELECT content_hash, element, status, disconnected FROM elements WHERE pack_hash=?", (h,)):
                 if key in orgs:
                     orgs[key]["statuses"][element] = status
+                    orgs[key]["disconnected"] |= bool(disconnected)
             errors = db.execute("SELECT COUNT(*) FROM organisations WHERE pack_hash=? AND "
                                 "error_kind IS NOT NULL", (h,)).fetchone()[0]
             packs.append(PackResults(h, pid, version, label, json.loads(stages), json.loads(statuses),

@@ -45,11 +45,30 @@ def on_unanswered(test: Test) -> bool | None:
 THROUGH = "through"
 
 
-def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
-    """Run `model`'s rules on `facts` (answered facts only) by the documented semantics."""
+def evaluate_answers(model: Model, answers: dict[str, Any]) -> Outcome:
+    """`evaluate` for a facts file's `facts:` mapping (docs/yaml-format.md, "Answers" and "How
+    rules see them"): a `dont-know` or `not-applicable` answer is the fact's `dont_know` or
+    `not_applicable` answer when it has one, else absent as an unanswered fact is; a fact
+    recorded as not applicable is settled."""
+    states = {"dont-know": "dont_know", "not-applicable": "not_applicable"}
+    facts, settled = {}, set()
+    for fact_id, value in answers.items():
+        value = value.get("answer") if isinstance(value, dict) else value
+        if isinstance(value, str) and value in states:
+            settled |= {fact_id} if value == "not-applicable" else set()
+            value = getattr(model.fact_by_id[fact_id], states[value])
+        if value is not None:
+            facts[fact_id] = value
+    return evaluate(model, facts, frozenset(settled))
+
+
+def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = frozenset()) -> Outcome:
+    """Run `model`'s rules on `facts` (what the rules see of the answers) by the documented
+    semantics; `settled`: facts recorded as not applicable, which are never asked about."""
     status_rank = {s.id: n for n, s in enumerate(model.statuses)}
     stage_rank = {s.id: n for n, s in enumerate(model.stages)}
     env = _Env(facts, status_rank, stage_rank)
+    env.settled = settled
     rounds: list[list[Rule]] = [[], [], []]
     for rule in model.rules:
         rounds[_round(rule)].append(rule)
@@ -105,7 +124,8 @@ def evaluate(model: Model, facts: dict[str, Any]) -> Outcome:
 def _asked(rule: Rule, advice, env: "_Env") -> bool:
     """Whether `advice` of a rule that did not fire is asked as a question: its rule's
     condition holds once the tests on the unanswered facts that the rule's advice is about are
-    let through, and some fact this advice is about is unanswered and tested by the rule."""
+    let through, and some fact this advice is about is unanswered, not settled as not
+    applicable, and tested by the rule."""
     about = {f for a in rule.advice for f in a.about}
     tested = {t.ref for t in _tests(rule.when) if t.subject in ("fact", "count")}
     env.through = {f for f in about if f not in env.facts}
@@ -113,7 +133,8 @@ def _asked(rule: Rule, advice, env: "_Env") -> bool:
         holds = _holds(rule.when, env) is True
     finally:
         env.through = set()
-    return holds and any(f not in env.facts and f in tested for f in advice.about)
+    return holds and any(f not in env.facts and f not in env.settled and f in tested
+                         for f in advice.about)
 
 
 class _Env:
@@ -128,6 +149,7 @@ class _Env:
         self.groups: dict[str, tuple[list[bool], list[int]]] = {}  # done flags, status ranks
         self.stage = 0
         self.through: set[str] = set()  # facts whose tests are let through (question twins)
+        self.settled: frozenset[str] = frozenset()  # not applicable: never asked about
 
 
 def _round(rule: Rule) -> int:

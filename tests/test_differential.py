@@ -34,7 +34,7 @@ import maturity
 from maturity.model import Fact, Model
 from maturity.organisation import value_problem
 from conftest import write_pack
-from reference import Outcome, evaluate
+from reference import Outcome, evaluate, evaluate_answers
 
 WORKER = Path(__file__).with_name("engine_worker.py")
 BOUNDED = 30            # examples per test in `make test`
@@ -375,20 +375,6 @@ def answers(draw, model: Model) -> dict[str, Any]:
     return facts
 
 
-def seen(model: Model, facts: dict[str, Any]) -> dict[str, Any]:
-    """What the rules see of a `facts:` mapping (docs/yaml-format.md, facts files): the
-    answers, and for "don't know" or "not applicable" the fact's `dont_know` or
-    `not_applicable` answer, when it has one; else nothing, as for an unanswered fact."""
-    states = {"dont-know": "dont_know", "not-applicable": "not_applicable"}
-    found = {}
-    for fact_id, value in facts.items():
-        if isinstance(value, str) and value in states:
-            value = getattr(model.fact_by_id[fact_id], states[value])
-        if value is not None:
-            found[fact_id] = value
-    return found
-
-
 def _tests_of(condition) -> list:
     from maturity.model import tests_in
     return tests_in(condition)
@@ -426,7 +412,7 @@ def check(pack: dict, data: st.DataObject, worker: Worker) -> None:
             pytest.fail(f"a pack that rules check accepts does not run ({result})\n"
                         f"--- pack.yaml ---\n{text}--- facts ---\n{fact_sets}")
         for facts, engine in zip(fact_sets, result):
-            wrong = differences(engine, evaluate(model, seen(model, facts)))
+            wrong = differences(engine, evaluate_answers(model, facts))
             assert not wrong, ("the engine and the reference differ:\n  " + "\n  ".join(wrong)
                                + f"\n--- pack.yaml ---\n{text}--- facts ---\n{facts}")
 
@@ -465,7 +451,7 @@ def test_engine_agrees_with_the_reference_on_the_default_pack(request, worker):
         result = worker.run(folder, fact_sets)
         assert not isinstance(result, str), result
         for facts, engine in zip(fact_sets, result):
-            assert not differences(engine, evaluate(DEFAULT, seen(DEFAULT, facts))), facts
+            assert not differences(engine, evaluate_answers(DEFAULT, facts)), facts
 
     run()
 

@@ -43,10 +43,12 @@ def test_size_segments_band_head_counts_and_keep_other_text():
 
 
 def _record(model, n: int, stage: str, sector: str, statuses: dict | None = None,
-            next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False) -> Record:
+            next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False,
+            disconnected: str = "") -> Record:
     statuses = statuses or {}
     elements = tuple((e.id, statuses.get(e.id, model.statuses[0].id),
-                      model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False, False)
+                      model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False,
+                      e.id == disconnected)
                      for e in model.elements)
     r = Record(f"{model.id}-{n:04d}", "survey.csv", n + 2, org_id or f"org-{n}", f"Org {n}", sector,
                "", {}, stage, model.stage_by_id[stage].rank, next_dot, elements)
@@ -64,8 +66,9 @@ def default_model():
 
 @pytest.fixture
 def known(tmp_path, default_model) -> Path:
-    """12 retailers (6 at just do it, 4 broadcasting, 2 strategised), 3 hospitality groups (all
-    just do it) and one error row, on the default pack."""
+    """12 retailers (6 at just do it with Tools & Platforms disconnected, 4 broadcasting, 2
+    strategised), 3 hospitality groups (just do it, nothing disconnected) and one error row, on
+    the default pack."""
     m = default_model
     path = tmp_path / "known.sqlite"
     store = SqliteStore(path, m, pack_hash(m))
@@ -73,7 +76,8 @@ def known(tmp_path, default_model) -> Path:
     for stage, count in (("just_do_it", 6), ("broadcasting", 4), ("strategised", 2)):
         for _ in range(count):
             done = {"purpose": "defined"} if stage != "just_do_it" else {}
-            store.add(_record(m, n, stage, "Retail", done, "audience" if done else "purpose"))
+            store.add(_record(m, n, stage, "Retail", done, "audience" if done else "purpose",
+                              disconnected="" if done else "platforms"))
             n += 1
     for _ in range(3):
         store.add(_record(m, n, "just_do_it", "Hospitality"))
@@ -95,10 +99,10 @@ def test_shares_with_n_and_wilson_interval_by_segment(known):
     assert stages["just_do_it"]["count"] == 6 and stages["just_do_it"]["share"] == 0.5
     assert stages["just_do_it"]["ci95"] == [round(x, 4) for x in wilson(6, 12)]
     assert stages["strategised"]["count"] == 2
-    assert retail["first_stage"]["count"] == 6
+    assert retail["disconnected"]["count"] == 6
     all_ = groups["all"]
-    assert all_["n"] == 15 and all_["first_stage"]["count"] == 9
-    assert all_["first_stage"]["ci95"] == [round(x, 4) for x in wilson(9, 15)]
+    assert all_["n"] == 15 and all_["disconnected"]["count"] == 6
+    assert all_["disconnected"]["ci95"] == [round(x, 4) for x in wilson(6, 15)]
     assert all_["most_common_next"]["id"] == "purpose" and all_["most_common_next"]["count"] == 9
     purpose = next(e for e in all_["elements"] if e["id"] == "purpose")
     counts = {s["id"]: s["count"] for s in purpose["statuses"]}
@@ -125,7 +129,7 @@ def test_text_gives_share_interval_and_n(known):
     line = next(l for l in retail.splitlines() if l.startswith("  Just do it"))
     assert line.split() == ["Just", "do", "it", "50.0%", f"{lo * 100:.1f}-{hi * 100:.1f}%", "6"]
     assert "Retail (n = 12)" in text
-    assert "At the first stage (Just do it): 60.0%" in text
+    assert '"Just do it", work on a dot whose foundations are missing: 40.0%' in text
     assert "1 with errors (not counted)" in text
 
 
@@ -175,7 +179,7 @@ def test_benchmark_falls_back_to_all_peers_and_leaves_the_client_out(known, defa
     b = benchmark(known, a, min_group=10)
     assert b["segment"] is None and b["peers"] == 14  # 15 assessed, less itself
     small = benchmark(known, a, min_group=15)
-    assert small["suppressed"] and "elements" not in small
+    assert small["suppressed"] and small["elements"] == [] and small["stage_ahead_of_pct"] is None
     assert "fewer than 15, so none is shown" in benchmark_text(small)
 
 
@@ -253,3 +257,21 @@ def test_progress_line_says_done_errors_rate_and_time_left():
     assert progress_line(250, 1000, 3, 125.0, 6.0) == \
         "[######..................] 250/1,000  3 errors  125/s  0:06 left"
     assert progress_line(1, None, 1, 2.0, None) == "1 done  1 error  2/s"
+
+
+def test_report_shows_the_benchmark(known, tmp_path):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    import re
+    facts = tmp_path / "client.yaml"
+    text = (ROOT / "examples" / "broadcasting.yaml").read_text("utf-8")
+    facts.write_text(re.sub(r"(?m)^  sector: .*$", "  sector: Retail", text), "utf-8")
+    out = tmp_path / "report.md"
+    r = CliRunner().invoke(cli, ["report", str(facts), "-o", str(out), "--benchmark", str(known)])
+    assert r.exit_code == 0, r.output
+    plain = CliRunner().invoke(cli, ["report", str(facts), "-o", str(tmp_path / "plain.md")])
+    assert plain.exit_code == 0, plain.output
+    report = out.read_text("utf-8")
+    assert "Among 12 other organisations in sector Retail assessed with pack default" in report
+    assert "Among 12 other" not in (tmp_path / "plain.md").read_text("utf-8")

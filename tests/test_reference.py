@@ -11,7 +11,7 @@ import pytest
 import maturity
 import reference
 from conftest import TINY_PACK, write_pack
-from reference import evaluate
+from reference import evaluate, evaluate_answers
 
 
 @pytest.mark.parametrize("pack", maturity.builtin_packs())
@@ -19,7 +19,7 @@ def test_reference_gives_what_the_built_in_packs_test_cases_expect(pack: str):
     model = maturity.load_pack(pack)
     assert model.tests
     for case in model.tests:
-        outcome = evaluate(model, case.facts)
+        outcome = evaluate_answers(model, case.facts)
         expect = case.expect
         if "stage" in expect:
             assert outcome.stage == expect["stage"], case.id
@@ -133,3 +133,14 @@ def test_done_needs_every_prerequisite_done_and_work_before_them_is_disconnected
                                "platforms.channels": ["tiktok"], "platforms.measure": "hires"})
     assert outcome.done == ("purpose", "audience", "platforms") and outcome.disconnected == ()
     assert outcome.stage == "engaging" and "keep-going" not in outcome.advice
+
+
+def test_dont_know_is_unanswered_or_the_packs_answer_and_not_applicable_is_never_asked(tmp_path: Path):
+    model = maturity.load_pack(write_pack(tmp_path))
+    assert "write-purpose" in evaluate_answers(model, {"purpose.goals_written": "dont-know"}).questions
+    settled = evaluate_answers(model, {"purpose.goals_written": {"answer": "not-applicable"}})
+    assert "write-purpose" not in settled.questions + settled.advice
+    facts = [dict(f, dont_know=False) if f["id"] == "purpose.goals_written" else f
+             for f in TINY_PACK["facts"]]
+    model = maturity.load_pack(write_pack(tmp_path / "stand-in", facts=facts))
+    assert "write-purpose" in evaluate_answers(model, {"purpose.goals_written": "dont-know"}).advice

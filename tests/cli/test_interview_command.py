@@ -132,6 +132,9 @@ def test_replies_that_are_no_answer(fact_id, text, message):
 # Questions whose answer cannot change the outcome (--skip-settled) ----------------------------
 
 GATED = """\
+  - id: purpose.unused
+    element: purpose
+    type: boolean
   - id: purpose.budget_approved
     element: purpose
     type: boolean
@@ -162,12 +165,28 @@ def test_a_fact_behind_a_false_answer_is_settled(gated):
     assert could_change(gated, org({}), "purpose.goals_written")
 
 
-def test_every_stretch_between_constants_is_tried(gated):
-    from maturity.relevance import candidate_answers
-    personas = gated.fact_by_id["audience.personas"]  # integer, min 0; rules test >= 1 and >= 3
-    assert candidate_answers(gated, personas) == [0, 1, 2, 3, 4, 5]
-    channels = gated.fact_by_id["platforms.channels"]  # three values: all eight sets
-    assert len(candidate_answers(gated, channels)) == 8
+def test_an_open_question_is_never_settled_by_other_open_questions(gated):
+    # Nothing answered yet: the budget may still matter, once the goals are known.
+    from maturity.relevance import could_change
+    assert could_change(gated, org({}), "purpose.budget_approved")
+    # A fact no rule tests can change nothing.
+    assert not could_change(gated, org({}), "purpose.unused")
+
+
+def test_three_valued_reading_of_conditions():
+    from maturity.model import All, Any_, Not, Test
+    from maturity.relevance import kleene
+    yes, no = Test("fact", "a", "equals", True), Test("fact", "b", "gte", 3)
+    open_ = Test("fact", "c", "equals", True)
+    facts = {"a": True, "b": 1}
+    assert kleene(yes, facts) is True and kleene(no, facts) is False and kleene(open_, facts) is None
+    assert kleene(All((yes, open_)), facts) is None and kleene(All((no, open_)), facts) is False
+    assert kleene(Any_((yes, open_)), facts) is True and kleene(Any_((no, open_)), facts) is None
+    assert kleene(Not(open_), facts) is None and kleene(Not(no), facts) is True
+    assert kleene(Test("status", "x", "gte", "defined"), facts) is None
+    assert kleene(Test("count", "d", "gte", 2), {"d": ["x", "y"]}) is True
+    assert kleene(Test("fact", "c", "present", False), facts) is None
+    assert kleene(Test("fact", "a", "present", True), facts) is True
 
 
 def test_skip_settled_says_which_questions_it_leaves_out(gated, workdir):
