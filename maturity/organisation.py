@@ -19,6 +19,7 @@ from typing import Any
 from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
+from .placeholders import PLACEHOLDERS
 
 ANSWERED, DONT_KNOW, NOT_APPLICABLE = "answered", "dont_know", "not_applicable"
 STATES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE)
@@ -26,9 +27,6 @@ STATES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE)
 MARKERS = {"dont-know": DONT_KNOW, "not-applicable": NOT_APPLICABLE}
 MARKER_OF = {state: marker for marker, state in MARKERS.items()}
 ANSWER_KEYS = ("answer", "note", "evidence")
-# What the facts template (`dots facts --template`, `dots interview`, the questionnaire sheets)
-# writes in the organisation's header until someone fills it in: each left in is an error.
-PLACEHOLDERS = {"name": "Client name", "assessed_on": "YYYY-MM-DD", "consultant": "Your name"}
 _META_WORDS = {"name": "name", "assessed_on": "date assessed (assessed_on)", "consultant": "consultant"}
 # Free text meaning "not known", which is no answer of any type.
 UNKNOWN_WORDS = {"unknown", "?", "dont know", "don't know", "do not know", "not known", "idk", "dk"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from .model import Fact, Model
-from .organisation import PLACEHOLDERS
+from .placeholders import PLACEHOLDERS
 from .scaffold import _quote
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .errors import DataError, Problem
 from .model import Fact, Model
-from .organisation import PLACEHOLDERS
+from .placeholders import PLACEHOLDERS
 from .yamlio import Document, Path_
 
 HEADER = ("Fact", "Question", "Answer", "Note", "Evidence", "How to answer")

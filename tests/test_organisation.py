@@ -199,7 +199,7 @@ def test_each_placeholder_of_the_template_is_an_error(model: maturity.Model):
 
 
 def test_the_template_and_the_check_share_their_placeholders(model: maturity.Model):
-    from maturity.organisation import PLACEHOLDERS
+    from maturity.placeholders import PLACEHOLDERS
     template = maturity.facts_template(model)
     for key, placeholder in PLACEHOLDERS.items():
         assert f"\n  {key}: {placeholder}\n" in template.replace('"', "")
