@@ -7,6 +7,7 @@
 #   make test-pythons  `make test`, then the same whole suite on every other Python 3.10-3.13
 #               found (scripts/find-python --all), each in its own .venv-X.Y; or only on those
 #               named: make test-pythons PYTHONS='/usr/bin/python3.13'
+#   make other-pythons  the same without the default run
 #   make clean  remove .venv, .venv-X.Y and build output
 # Set-up, shared by all and quick when already done:
 #   - a Python 3.10-3.13 (scripts/find-python; `make PYTHON=/path/to/python3.x demo` picks one,
@@ -28,7 +29,7 @@ SOURCES := pyproject.toml \
 	$(shell find maturity cli rules examples -type f ! -name '*.py[co]' ! -path '*/__pycache__/*' 2>/dev/null | LC_ALL=C sort)
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-pythons bench setup system clean
+.PHONY: demo test test-pythons other-pythons bench setup system clean
 
 demo: system
 	$(VENV)/bin/dots demo
@@ -39,6 +40,10 @@ test: system
 
 # Each interpreter in its own .venv-X.Y, so that switching does not remake .venv.
 test-pythons: test
+	@$(MAKE) --no-print-directory other-pythons
+
+# The loop of test-pythons without the default run (.ci/run uses it for Python 3.13).
+other-pythons:
 	@default=$$($(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])') || exit 1; \
 	pythons="$(PYTHONS)"; [ -n "$$pythons" ] || pythons=$$(sh scripts/find-python --all) || exit 1; \
 	status=0; \

@@ -28,22 +28,34 @@ def cli() -> None:
     FACTS is a YAML file of answers about one organisation (see examples/)."""
 
 
-def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool = False):
-    def command(facts: str, rules: str | None, fmt: str, output: str | None,
-                benchmark: str | None = None) -> None:
+def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool = False,
+                    scheduled: bool = False):
+    def command(facts: str, rules: str | None, fmt: str, output: str | None, explain: bool = False,
+                benchmark: str | None = None, start: str | None = None) -> None:
         def work() -> None:
             if output is not None:
                 maturity.check_output_path(Path(output))
+            if start is not None:
+                maturity.parse_start(start)  # a bad month is an error before any work
             a = load_assessment(facts, rules)
             if benchmark is None:
-                emit(maturity.to_json(data_fn(a)) if fmt == "json" else text_fn(a), output)
+                more = {"start": start} if scheduled else {}
+                emit(maturity.to_json(data_fn(a, **more)) if fmt == "json"
+                     else text_fn(a, explain=explain, **more), output)
                 return
             data = benchmark_data(a, benchmark)
             emit(maturity.to_json({**data_fn(a), "benchmark": data}) if fmt == "json"
-                 else text_fn(a) + "\n" + benchmark_text(data), output)
+                 else text_fn(a, explain=explain) + "\n" + benchmark_text(data), output)
         run(work)
     if benchmarked:
         command = benchmark_option(command)
+    if scheduled:
+        command = click.option("--start", metavar="YYYY-MM", default=None,
+                               help="Schedule the phases in quarters from this month "
+                                    "(such as 2027-01).")(command)
+    command = click.option("--explain", is_flag=True,
+                           help="Text: add the rule behind each line and the facts it read (JSON "
+                                "always has them).")(command)
     command = output_option(format_option(rules_option(click.argument("facts", metavar="FACTS")(command))))
     return cli.command(name, help=summary)(command)
 
@@ -54,8 +66,9 @@ _report_command("assess", maturity.assessment_text, maturity.assessment_data,
 _report_command("next", maturity.next_text, maturity.next_data,
                 "The next dot to connect: why (which facts and rules) and what to do.")
 _report_command("roadmap", maturity.roadmap_text, maturity.roadmap_data,
-                "Every remaining dot in order, in phases whose dots can be worked on side by "
-                "side, with actions for each.")
+                "Quick wins first, then every remaining dot in order, in phases whose dots can "
+                "be worked on side by side, each with its effort, actions and the stage reached "
+                "when it is done.", scheduled=True)
 
 
 @cli.command()

@@ -14,6 +14,7 @@ from .recommend import Step, next_dot, roadmap
 from .render import (LAYOUTS, check_output_path, output_format, render, render_bytes, to_dot,
                      write_atomic)
 from .scaffold import init_pack
+from .schedule import parse_start
 from .schema import SCHEMAS, schema_text
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
                      roadmap_text, to_json)
@@ -30,7 +31,7 @@ __all__ = [
     "Model", "Organisation", "OutputError", "Problem", "Step", "__version__", "assess",
     "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_facts", "load_organisation", "load_pack",
     "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
-    "roadmap_text", "to_dot", "to_json", "write_atomic",
+    "roadmap_text", "to_dot", "to_json", "write_atomic", "parse_start",
     # pack test cases (dots rules test)
     "CaseResult", "Difference", "SuiteResult", "check_tests", "results_data", "results_text",
     "run_tests",

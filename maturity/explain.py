@@ -93,4 +93,95 @@ def what_level_needs(model: Model, element_id: str, level: Status, facts: dict[s
     return []
 
 
-__all__ = ["answer", "condition_text", "what_done_needs", "what_level_needs"]
+_NEGATED = {"equals": "not_equals", "not_equals": "equals", "lt": "gte", "gte": "lt",
+            "lte": "gt", "gt": "lte", "one_of": "not_one_of", "contains": "not_contains",
+            "present": "present"}
+
+
+def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
+                level: Status | None = None) -> list[dict]:
+    """What is still missing for an element to reach its lowest done level (or `level`), as the questions'
+    answers: each fact or count test that is not met, with the answer given (None when
+    unanswered), from the rule that would make it done with the fewest unmet tests. Each item is
+    {fact, question, test, expected, actual, met}; met is always False here."""
+    levels = model.statuses[level.rank:] if level else [s for s in model.statuses if s.done]
+    for status in levels:  # the lowest such level that some rule sets
+        rules = sorted((r for r in model.rules if (element_id, status.id) in r.status),
+                       key=lambda r: r.id)
+        if rules:
+            options = [_unmet(r.when, False, model, facts) for r in rules]
+            order = {f.id: n for n, f in enumerate(model.facts)}
+            # In the questionnaire's order, so the order tests were written in changes nothing.
+            return sorted(min(options, key=len),
+                          key=lambda x: (order.get(x["fact"], -1), x["test"], repr(x["expected"])))
+    return []
+
+
+def _unmet(c: Condition, negate: bool, model: Model, facts: dict[str, Any]) -> list[dict]:
+    """The fact tests of `c` that keep it from holding (Kleene: unanswered is not met)."""
+    if isinstance(c, Not):
+        return _unmet(c.item, not negate, model, facts)
+    if isinstance(c, Test):
+        if c.subject not in ("fact", "count"):
+            return []
+        item = _need(c, negate, model, facts)
+        return [] if item["met"] else [item]
+    parts = [_unmet(i, negate, model, facts) for i in c.items]
+    conjunction = isinstance(c, All) != negate
+    if conjunction:
+        return [x for p in parts for x in p]
+    if any(not p for p in parts):  # one alternative holds (or tests no fact)
+        return []
+    # The alternative closest to holding; ties by content, so the order written changes nothing.
+    return min(parts, key=lambda p: (len(p), repr(sorted(repr(sorted(x.items())) for x in p))))
+
+
+def _need(t: Test, negate: bool, model: Model, facts: dict[str, Any]) -> dict:
+    fact = model.fact_by_id.get(t.ref)
+    given = facts.get(t.ref)
+    actual = len(given) if t.subject == "count" and given is not None else given
+    if t.op == "present":
+        met = (given is not None) == (bool(t.value) != negate)
+        expected = bool(t.value) != negate
+    else:
+        met = given is not None and _passes(t, given) != negate
+        expected = t.value
+    op = _NEGATED[t.op] if negate and t.op != "present" else t.op
+    return {"fact": t.ref, "question": (fact.question if fact else "") or t.ref,
+            "test": ("count_" + op) if t.subject == "count" else op,
+            "expected": expected, "actual": actual, "met": met}
+
+
+def _passes(t: Test, given: Any) -> bool:
+    value = len(given) if t.subject == "count" else given
+    op, want = t.op, t.value
+    if op == "contains":
+        return want in value
+    if op == "one_of":
+        return any(value == w and isinstance(value, bool) == isinstance(w, bool) for w in want)
+    if op in ("equals", "not_equals"):
+        same = value == want and isinstance(value, bool) == isinstance(want, bool)
+        return same if op == "equals" else not same
+    return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
+
+
+_WORDS = {"equals": "", "not_equals": "not ", "lt": "fewer than ", "lte": "at most ",
+          "gt": "more than ", "gte": "at least ", "one_of": "one of ", "not_one_of": "none of ",
+          "contains": "includes ", "not_contains": "does not include "}
+
+
+def need_text(need: dict) -> str:
+    """A need as a client reads it: the question, the answer it needs, and the answer given."""
+    test = need["test"]
+    count = test.startswith("count_")
+    op = test[len("count_"):] if count else test
+    if op == "present":
+        wanted = "an answer" if need["expected"] else "no answer"
+    else:
+        value = need["expected"]
+        shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else answer(value)
+        wanted = _WORDS[op] + shown + (" chosen" if count else "")
+    return f"{need['question']} Needs {wanted} (now: {answer(need['actual'])})"
+
+
+__all__ = ["answer", "condition_text", "need_text", "unmet_needs", "what_done_needs", "what_level_needs"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult
-from .explain import what_done_needs, what_level_needs
+from .explain import unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
 
@@ -21,7 +21,7 @@ class Step:
     prerequisites_done: tuple[str, ...]
     reasons: tuple[str, ...]          # plain sentences saying why this step is here
     actions: tuple[AdviceResult, ...]
-    needs: tuple[str, ...] = ()       # what the rules that would make it done test, in words
+    needs: tuple[dict, ...] = ()      # the unmet conditions for it to be done (explain.unmet_needs)
 
 
 def remaining(assessment: Assessment) -> list[str]:
@@ -75,7 +75,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
                   " but its foundations are not connected")]
     if result.evidence:
         top = result.evidence[0]
-        reasons.append(f"rule {top.rule}: {top.because}" if top.because else f"rule {top.rule}")
+        reasons.append(top.because or f"rule {top.rule}")  # the rule's id is in the evidence
     else:
         reasons.append(f"no rule found evidence of work on {element.label}")
     if done:
@@ -86,8 +86,11 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons.append("waits for " + ", ".join(label[p].label for p in waits))
     if result.disconnected:
         reasons.append("work on it has started before its foundations: a disconnected dot")
-    facts = shown_facts(assessment.organisation)  # "don't know" where that is the answer
-    needs = tuple(what_level_needs(model, element.id, target, facts)) if target else \
-        () if result.status.done else tuple(what_done_needs(model, element.id, facts))
+    # The unmet conditions for the level a stage above needs, or else for being done.
+    needs = tuple(unmet_needs(model, element.id, assessment.organisation.facts, target)) \
+        if target or not result.status.done else ()
+    shown = shown_facts(assessment.organisation)  # "don't know" where that is the answer
+    needs = tuple({**n, "actual": shown[n["fact"]]} if n["actual"] is None and n["fact"] in shown
+                  else n for n in needs)
     return Step(result, waits, done, tuple(reasons), tuple(assessment.advice_for(element.id)),
                 needs)

@@ -7,10 +7,12 @@ import json
 import textwrap
 from typing import Any
 
+from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
-from .explain import answer
+from .explain import answer, need_text
 from .organisation import STATE_WORDS
-from .recommend import Step, next_dot, roadmap
+from .recommend import Step, next_dot
+from .schedule import plan
 
 JSON_FORMAT = 1
 # Why the first stage applies when no stage rule fired: true whatever was (not) answered.
@@ -47,7 +49,8 @@ def _step(step: Step) -> dict:
     return {
         "id": r.element.id, "label": r.element.label, "status": r.status.id,
         "disconnected": r.disconnected, "prerequisites_done": list(step.prerequisites_done),
-        "waits_for": list(step.waits_for), "why": list(step.reasons), "needs": list(step.needs),
+        "waits_for": list(step.waits_for), "why": list(step.reasons),
+        "needs": [dict(n) for n in step.needs],
         "evidence": [_evidence(e) for e in r.evidence],
         "actions": [{"id": x.advice.id, "action": x.action, "rule": x.evidence.rule, **_advice_fields(x)}
                     for x in step.actions],
@@ -76,6 +79,13 @@ def assessment_data(a: Assessment) -> dict:
                       "message": f.finding.message, **_evidence(f.evidence)} for f in a.findings],
         "advice": [{"id": x.advice.id, "element": x.advice.element, "action": x.action,
                     **_advice_fields(x), **_evidence(x.evidence)} for x in a.advice],
+        "priorities": [{"id": x.advice.id, "element": x.advice.element, "action": x.action,
+                        "priority": x.advice.priority, "effort": x.advice.effort,
+                        "timeframe": x.advice.timeframe, "kind": x.kind, "rule": x.evidence.rule}
+                       for x in priorities(a)],
+        "strengths": [{"element": s.element, "text": s.text, "rule": s.rule} for s in strengths(a)],
+        "coverage": coverage(a),
+        "unanswered": unanswered(a),
         "next": _step(nxt) if nxt else None,
         "complete": nxt is None,
     }
@@ -86,11 +96,24 @@ def next_data(a: Assessment) -> dict:
     return {**_head(a), "next": _step(nxt) if nxt else None, "complete": nxt is None}
 
 
-def roadmap_data(a: Assessment) -> dict:
-    phases = roadmap(a)
-    return {**_head(a), "phases": [{"phase": n, "elements": [_step(s) for s in phase]}
-                                   for n, phase in enumerate(phases, 1)],
-            "complete": not phases}
+def roadmap_data(a: Assessment, start: str | None = None) -> dict:
+    phases = plan(a, start)
+    out = []
+    for phase in phases:
+        item: dict[str, Any] = {"phase": phase.number}
+        if phase.number == 0:
+            item.update({"label": phase.label, "quick_wins": True,
+                         "actions": [{"id": x.advice.id, "element": x.advice.element,
+                                      "action": x.action, "rule": x.evidence.rule,
+                                      **_advice_fields(x)} for x in phase.quick_wins]})
+        item["elements"] = [_step(s) for s in phase.steps]
+        item["effort"] = phase.effort
+        item["projected_stage"] = {"id": phase.projected.id, "label": phase.projected.label,
+                                   "rank": phase.projected.rank + 1}
+        if phase.starts:
+            item.update({"starts": phase.starts, "ends": phase.ends})
+        out.append(item)
+    return {**_head(a), "phases": out, "complete": not any(p.steps for p in phases)}
 
 
 def to_json(data: Any) -> str:
@@ -116,33 +139,41 @@ def _title(a: Assessment) -> list[str]:
     return lines
 
 
-def _stage_lines(a: Assessment) -> list[str]:
+def _stage_lines(a: Assessment, explain: bool = False) -> list[str]:
     lines = [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})"]
     if a.stage.description:
         lines += _wrap(a.stage.description, "  ")
     if a.stage_evidence:
         for e in a.stage_evidence:
-            lines += _wrap(f"because {e.because} [rule {e.rule}]" if e.because else f"rule {e.rule}", "    ", "  ")
+            text = f"because {_lower(e.because)}" if e.because else f"rule {e.rule}"
+            lines += _wrap(text + (f" [rule {e.rule}]" if explain and e.because else ""), "    ", "  ")
     else:
         lines += _wrap(f"because {NO_STAGE_RULE}", "    ", "  ")
     return lines
 
 
-def _step_lines(a: Assessment, step: Step, heading: str) -> list[str]:
+def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False) -> list[str]:
     r = step.result
-    lines = [f"{heading}{r.element.label} ({r.element.id}), now {r.status.label.lower()}"]
+    lines = [f"{heading}{r.element.label}" + (f" ({r.element.id})" if explain else "")
+             + f", now {r.status.label.lower()}"]
     for reason in step.reasons:
         lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
-    for n, need in enumerate(step.needs):
-        lines += _wrap(need, "           ", "  needs: " if n == 0 else "         ")
+    if step.needs:
+        lines.append("  still missing:")
+        for need in step.needs:
+            lines += _wrap(need_text(need), "      ", "    - ")
     pairs = [(k, v) for e in r.evidence[:1] for k, v in e.facts]
+    if not explain:  # a client sees only the answers that carry a note or evidence
+        pairs = [(k, v) for k, v in pairs if _backing(a, k, "")]
+    if explain and r.evidence:
+        lines += _wrap(f"rule {r.evidence[0].rule}", "           ", "  rule: ")
     for n, (k, v) in enumerate(pairs):  # one a line, so a fact is never split from its value
         lines += _wrap(f"{k} = {_shown(a, k, v)}", "           ", "  facts: " if n == 0 else "         ")
         lines += _backing(a, k, "           ")
     if step.actions:
         lines.append("  do:")
         for x in step.actions:
-            lines += _wrap(x.action, "      ", "    - ")
+            lines += _wrap(x.action + (f" (rule {x.evidence.rule})" if explain else ""), "      ", "    - ")
     else:
         lines.append("  do: no advice rule fired for it; see the element's description")
     return lines
@@ -175,8 +206,25 @@ def _noted(a: Assessment, e: Evidence, indent: str) -> list[str]:
     return lines
 
 
-def assessment_text(a: Assessment) -> str:
-    lines = _title(a) + [""] + _stage_lines(a) + ["", "Elements"]
+def _lower(text: str) -> str:
+    """A sentence continued after "because": its first letter lower-cased, unless a name."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() or any(c.isupper() for c in first[1:]) else text[:1].lower() + text[1:]
+
+
+def _label(a: Assessment, element: str | None) -> str:
+    labels = a.model.element_by_id
+    return labels[element].label if element in labels else "General"
+
+
+def assessment_text(a: Assessment, explain: bool = False) -> str:
+    """The assessment as a client reads it; `explain` adds rule and fact ids."""
+    data_coverage = coverage(a)
+    lines = _title(a) + [""] + _stage_lines(a, explain) + [""]
+    lines += _wrap(f"Coverage: {data_coverage['answered']} of {data_coverage['total']} questions "
+                   "answered (" + ", ".join(f"{e['label']} {e['answered']}/{e['total']}"
+                                            for e in data_coverage["by_element"]) + ")", "  ", "")
+    lines += ["", "Elements"]
     nxt = next_dot(a)
     width = max(len(e.element.label) for e in a.elements)
     # At least 10 wide, so that packs with short labels keep their layout.
@@ -190,6 +238,18 @@ def assessment_text(a: Assessment) -> str:
         if nxt and nxt.result.element.id == e.element.id:
             marks.append("NEXT")
         lines.append(f"  {e.element.label:<{width}}  {e.status.label:<{status_width}}  {', '.join(marks)}".rstrip())
+    found = strengths(a)
+    if found:
+        lines += ["", "Strengths"]
+        for strength in found:
+            lines += _wrap(strength.text + (f" (rule {strength.rule})" if explain else ""), "    ", "  - ")
+    top = priorities(a)
+    if top:
+        lines += ["", "Priorities"]
+        for n, x in enumerate(top, 1):
+            lines += _wrap(f"{_label(a, x.advice.element)}: {x.action} [{x.advice.priority} priority, "
+                           f"{x.advice.effort} effort, {_TIMEFRAMES[x.advice.timeframe]}]"
+                           + (f" (rule {x.evidence.rule})" if explain else ""), "     ", f"  {n}. ")
     if a.disconnected:
         lines += ["", "Disconnected dots"]
         labels = a.model.element_by_id
@@ -200,43 +260,73 @@ def assessment_text(a: Assessment) -> str:
     if a.findings:
         lines += ["", "Findings"]
         for f in a.findings:
-            lines += _wrap(f"[{f.finding.severity}] {f.finding.message} (rule {f.evidence.rule})", "    ", "  - ")
+            lines += _wrap(f"[{f.finding.severity}] {f.finding.message}"
+                           + (f" (rule {f.evidence.rule})" if explain else ""), "    ", "  - ")
             lines += _noted(a, f.evidence, "    ")
-    if a.advice:
-        lines += ["", "Advice"]
-        labels = a.model.element_by_id
-        for x in a.advice:
-            where = labels[x.advice.element].label if x.advice.element in labels else "General"
-            lines += _wrap(f"{where}: {x.action} (rule {x.evidence.rule})", "    ", "  - ")
-            lines += _noted(a, x.evidence, "    ")
-    lines += [""] + _next_lines(a, nxt)
+    chosen = {(x.advice.id, x.kind) for x in top}
+    rest = [x for x in merged(a.advice) if (x.advice.id, x.kind) not in chosen]
+    if rest:
+        lines += ["", "More advice, by element"]
+        order = {e.id: e.index for e in a.model.elements}
+        groups: dict[str | None, list[AdviceResult]] = {}
+        for x in sorted(rest, key=lambda x: order.get(x.advice.element, -1)):
+            groups.setdefault(x.advice.element, []).append(x)
+        for element, items in groups.items():
+            lines.append(f"  {_label(a, element)}")
+            for x in items:
+                lines += _wrap(x.action + (f" (rule {x.evidence.rule})" if explain else ""), "      ", "    - ")
+                lines += _noted(a, x.evidence, "      ")
+    open_questions = [u for u in unanswered(a) if u["could_change"]]
+    if open_questions:
+        lines += ["", "Questions to settle: an answer to any of these could change the stage or the next dot"]
+        for u in open_questions:
+            lines += _wrap(u["question"] + (f" ({u['fact']})" if explain else ""), "    ", "  - ")
+    lines += [""] + _next_lines(a, nxt, explain)
     return "\n".join(lines) + "\n"
 
 
-def _next_lines(a: Assessment, nxt: Step | None) -> list[str]:
-    return _step_lines(a, nxt, "Next dot: ") if nxt else ["Next dot: none, every dot is connected"]
+_TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year"}
+
+
+def _next_lines(a: Assessment, nxt: Step | None, explain: bool = False) -> list[str]:
+    return _step_lines(a, nxt, "Next dot: ", explain) if nxt else ["Next dot: none, every dot is connected"]
 
 
 def _short_head(a: Assessment) -> list[str]:
     return _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
 
 
-def next_text(a: Assessment) -> str:
-    return "\n".join(_short_head(a) + _next_lines(a, next_dot(a))) + "\n"
+def next_text(a: Assessment, explain: bool = False) -> str:
+    return "\n".join(_short_head(a) + _next_lines(a, next_dot(a), explain)) + "\n"
 
 
-def roadmap_text(a: Assessment) -> str:
-    phases = roadmap(a)
+def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None) -> str:
+    phases = plan(a, start)
     lines = _short_head(a)
-    if not phases:
+    dots = [p for p in phases if p.steps]
+    if not dots and not phases:
         lines.append("Roadmap: nothing left, every dot is connected")
         return "\n".join(lines) + "\n"
-    total = sum(len(p) for p in phases)
-    lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(phases)} "
-                 f"phase{'s' if len(phases) != 1 else ''}")
-    for n, phase in enumerate(phases, 1):
-        side = " (side by side)" if len(phase) > 1 else ""
-        lines += ["", f"Phase {n}{side}"]
-        for step in phase:
-            lines += ["  " + l if l else l for l in _step_lines(a, step, "")]
+    total = sum(len(p.steps) for p in dots)
+    if dots:
+        lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(dots)} "
+                     f"phase{'s' if len(dots) != 1 else ''}" + (", after the quick wins" if
+                                                               len(phases) > len(dots) else ""))
+    else:
+        lines.append("Roadmap: every dot is connected; quick wins remain")
+    for phase in phases:
+        when = f", {phase.starts}" + (f" to {phase.ends}" if phase.ends != phase.starts else "") \
+            if phase.starts else ""
+        if phase.number == 0:
+            lines += ["", f"Now: quick wins to start at once ({phase.effort} effort{when})"]
+            for x in phase.quick_wins:
+                lines += _wrap(f"{_label(a, x.advice.element)}: {x.action}"
+                               + (f" (rule {x.evidence.rule})" if explain else ""), "    ", "  - ")
+            continue
+        side = ", side by side" if len(phase.steps) > 1 else ""
+        lines += ["", f"{phase.label} ({phase.effort} effort{when}{side}); when it is done, the "
+                      f"stage is {phase.projected.label} ({phase.projected.rank + 1} of "
+                      f"{len(a.model.stages)})"]
+        for step in phase.steps:
+            lines += ["  " + l if l else l for l in _step_lines(a, step, "", explain)]
     return "\n".join(lines) + "\n"

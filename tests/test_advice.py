@@ -127,3 +127,101 @@ def test_a_question_waits_on_the_second_fact_when_the_first_alone_would_let_it_t
     given = assess({"audience.personas": 1}, model)
     assert [(a.kind, a.asks) for a in given.advice if a.advice.id == "ask"] == [
         ("question", ("platforms.measure",))]
+
+
+# Ranked, merged, with strengths, coverage and what is still missing ----------------------
+
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from maturity.advice import PRIORITY_MAX, PRIORITY_MIN, coverage, priorities, strengths, unanswered  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def example(name: str) -> maturity.Assessment:
+    return assess(yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))["facts"])
+
+
+def test_priorities_put_stop_and_strategise_first_then_the_next_dot():
+    a = example("just-do-it")
+    top = priorities(a)
+    assert PRIORITY_MIN <= len(top) <= PRIORITY_MAX
+    assert top[0].advice.id == "stop-and-strategise"
+    next_items = [x.advice.id for x in top[1:] if x.advice.element == "purpose"]
+    assert next_items and [x.advice.element for x in top[1:len(next_items) + 1]] == ["purpose"] * len(next_items)
+    assert len(a.advice) > len(top)  # the rest is grouped by element below them
+    text = maturity.assessment_text(a)
+    assert text.index("Priorities") < text.index("More advice, by element")
+    assert "1. General: Hold up" in text
+
+
+def test_client_text_has_no_rule_ids_and_explain_adds_them():
+    a = example("broadcasting")
+    plain, explained = maturity.assessment_text(a), maturity.assessment_text(a, explain=True)
+    assert "rule " not in plain and "purpose.goals_written" not in plain
+    assert "(rule advice.tie_goals_to_hiring)" in explained and "[rule stage.broadcasting_goals]" in explained
+    assert "rule " not in maturity.next_text(a) and "(rule " in maturity.next_text(a, explain=True)
+
+
+def test_questions_on_the_same_facts_are_merged():
+    a = assess({"platforms.active": ["linkedin"]})  # owned channels unanswered: three items ask it
+    asked = [x for x in a.advice if x.kind == "question" and x.asks == ("platforms.owned_channels",)]
+    assert len(asked) == 3
+    text = maturity.assessment_text(a)
+    question = MODEL.fact_by_id["platforms.owned_channels"].question
+    assert text.count(question) == 1 and text.count(" Or: ") >= 2
+
+
+def test_strengths_come_from_what_the_answers_show_done():
+    assert strengths(example("just-do-it")) == []
+    found = strengths(example("mid-size"))
+    assert [s.element for s in found] == ["purpose", "audience", "brand"]
+    assert found[0].text.startswith("Purpose is defined. ") and found[0].rule == "purpose.defined"
+    ahead = strengths(assess({"brand.evp_documented": True, "brand.evp_researched_with_employees": True,
+                              "brand.evp_approved": True}))
+    assert [s.text.split(".")[0] for s in ahead] == [
+        "Employment Brand & Workforce Marketing is defined, ahead of its foundations"]
+
+
+def test_coverage_counts_answered_questions_overall_and_per_element():
+    c = coverage(assess({"purpose.goals_written": True, "engagement.two_way": False}))
+    assert (c["answered"], c["total"]) == (2, len(MODEL.facts))
+    purpose = next(e for e in c["by_element"] if e["id"] == "purpose")
+    assert (purpose["answered"], purpose["total"]) == (1, 6)
+    assert "Coverage: 2 of 34 questions answered" in maturity.assessment_text(
+        assess({"purpose.goals_written": True, "engagement.two_way": False}))
+
+
+def test_unanswered_questions_say_whether_they_could_change_stage_or_next_dot():
+    facts = {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": True,
+             "purpose.desired_actions": ["apply"], "purpose.success_metrics": 1,
+             "audience.priority_roles_named": True, "audience.personas": 2}
+    # audience.platform_research decides whether the audience (the next dot) is done;
+    # engagement.results_feed_plan is read by nothing before engagement is defined.
+    found = {u["fact"]: u for u in unanswered(assess(facts))}
+    assert len(found) == len(MODEL.facts) - len(facts)
+    assert found["audience.platform_research"]["could_change"] is True
+    assert found["engagement.results_feed_plan"]["could_change"] is False
+    assert found["audience.platform_research"]["question"] == \
+        MODEL.fact_by_id["audience.platform_research"].question
+    text = maturity.assessment_text(assess(facts))
+    settle = text.split("Questions to settle")[1].split("Next dot")[0]
+    assert MODEL.fact_by_id["audience.platform_research"].question in settle
+    assert MODEL.fact_by_id["engagement.results_feed_plan"].question not in settle
+
+
+def test_needs_list_only_unmet_conditions_in_the_questions_words():
+    a = assess({"audience.priority_roles_named": True, "audience.personas": 2,
+                "audience.platform_research": False, "purpose.goals_written": True,
+                "purpose.tied_to_hiring_plan": True, "purpose.desired_actions": ["apply"],
+                "purpose.success_metrics": 1})
+    step = maturity.next_dot(a)
+    assert step.result.element.id == "audience"
+    assert step.needs == ({"fact": "audience.platform_research",
+                           "question": MODEL.fact_by_id["audience.platform_research"].question,
+                           "test": "equals", "expected": True, "actual": False, "met": False},)
+    text = maturity.next_text(a)
+    assert "Do you know which platforms each segment uses, and why? Needs yes (now: no)" in text
+    assert "audience.personas" not in text

@@ -111,7 +111,8 @@ def test_notes_show_under_findings_whose_rule_tested_the_fact(tmp_path):
     model = maturity.load_pack("pk2")
     write_text(Path("acme.yaml"), FULL.replace("platforms.measure: not-applicable",
                                                 "platforms.measure: {answer: not-applicable, note: No ads}"))
-    text = maturity.assessment_text(maturity.assess(model, maturity.load_organisation("acme.yaml", model)))
+    text = maturity.assessment_text(maturity.assess(model, maturity.load_organisation("acme.yaml", model)),
+                                    explain=True)
     assert ("  - [info] Goals are written (rule find.goals)\n"
             "    platforms.measure = not applicable\n"
             "      note: No ads\n"
@@ -268,7 +269,13 @@ def test_what_a_dot_needs_shows_dont_know_and_not_applicable(workdir):
     write_text(workdir / "q.yaml", "organisation: {name: A}\nfacts:\n  purpose.goals_written: dont-know\n"
                                    "  purpose.desired_actions: not-applicable\n")
     model, org = maturity.load_facts("q.yaml")
-    needs = " ".join(maturity.next_dot(maturity.assess(model, org)).needs)
-    assert "purpose.goals_written is yes (now: don't know)" in needs
-    assert "number of purpose.desired_actions >= 1 (now: not applicable)" in needs
-    assert "purpose.success_metrics >= 1 (now: unanswered)" in needs
+    needs = {n["fact"]: n for n in maturity.next_dot(maturity.assess(model, org)).needs}
+    assert (needs["purpose.goals_written"]["test"], needs["purpose.goals_written"]["expected"],
+            needs["purpose.goals_written"]["actual"]) == ("equals", True, "don't know")
+    assert (needs["purpose.desired_actions"]["test"], needs["purpose.desired_actions"]["expected"],
+            needs["purpose.desired_actions"]["actual"]) == ("count_gte", 1, "not applicable")
+    assert needs["purpose.success_metrics"]["actual"] is None
+    assert not any(n["met"] for n in needs.values())
+    from maturity.explain import need_text
+    assert need_text(needs["purpose.goals_written"]).endswith("Needs yes (now: don't know)")
+    assert need_text(needs["purpose.success_metrics"]).endswith("(now: unanswered)")

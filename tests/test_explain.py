@@ -20,21 +20,17 @@ def test_condition_text_names_each_test_and_the_answer_given():
         "a.c is unanswered; a.x is yes (now: no); not (a.n < 3 (now: unanswered))")
 
 
-def test_next_dot_says_what_the_lowest_done_level_needs(tmp_path):
+def test_next_dot_says_what_the_lowest_done_level_still_needs(tmp_path):
     model = maturity.load_pack("default")
     org = maturity.load_organisation(ROOT / "examples" / "mid-size.yaml", model)
     step = maturity.next_dot(maturity.assess(model, org))
-    done_rules = sorted(r.id for r in model.rules if (step.result.element.id, "defined") in r.status)
-    assert len(step.needs) == len(done_rules) >= 1
-    for need, rule in zip(step.needs, done_rules):
-        assert need.startswith(f"to be defined (rule {rule}): ")
-    facts = org.facts
-    first_fact = next(t for t in maturity.model.tests_in(model.rule_by_id[done_rules[0]].when)
-                      if t.subject == "fact")
-    shown = "unanswered" if first_fact.ref not in facts else None
-    assert f"{first_fact.ref} " in step.needs[0]
-    if shown:
-        assert "(now: unanswered)" in step.needs[0]
+    assert step.result.element.id == "content"
+    # content.defined needs pillars, a calendar and stories, video or employee content: the
+    # first two are answered no; stories are there, so the alternative is met.
+    assert [(n["fact"], n["test"], n["expected"], n["actual"], n["met"]) for n in step.needs] == [
+        ("content.pillars_from_evp", "equals", True, False, False),
+        ("content.editorial_calendar", "equals", True, False, False)]
+    assert step.needs[0]["question"] == model.fact_by_id["content.pillars_from_evp"].question
 
 
 def test_needs_are_given_exactly_when_a_rule_can_make_the_element_done(tiny_model):

@@ -170,7 +170,8 @@ def test_a_graded_model_has_a_next_step_until_its_top_stage(levels: maturity.Mod
     assert next_id(a) == "c"
     step = maturity.next_dot(a)
     assert step.reasons[0] == "c is basic; a stage above needs it advanced"
-    assert step.needs == ("to be advanced (rule c.advanced): c.level >= 2 (now: 1)",)
+    assert step.needs == ({"fact": "c.level", "question": "c.level", "test": "gte", "expected": 2,
+                           "actual": 1, "met": False},)
     assert remaining(a) == ["a", "b", "c", "d"]  # s4 needs every element expert
     assert [[s.result.element.id for s in phase] for phase in maturity.roadmap(a)] == [["a", "b", "d"], ["c"]]
     a = assess(levels, {"a": 1, "b": 1, "c": 2, "d": 2})

@@ -33,7 +33,7 @@ def test_next_dot_is_the_first_element_whose_prerequisites_are_done(tiny_model):
     assert step.result.element.id == "audience"
     assert (step.waits_for, step.prerequisites_done) == ((), ("purpose",))
     assert step.reasons == ("Audience is started, below the level at which it counts as done",
-                            "rule audience.started: some personas", "builds on Purpose (done)")
+                            "some personas", "builds on Purpose (done)")
     assert phases(a) == [["audience"], ["platforms"]]
 
 

@@ -25,8 +25,11 @@ COMMANDS = ("assess", "next", "roadmap")
 SUFFIX = {"text": "txt", "json": "json"}
 
 HEAD_KEYS = ["format", "organisation", "pack", "stage"]
+from maturity.advice import PRIORITY_MAX, PRIORITY_MIN
+
 JSON_KEYS = {
-    "assess": HEAD_KEYS + ["answers", "elements", "disconnected", "findings", "advice", "next", "complete"],
+    "assess": HEAD_KEYS + ["answers", "elements", "disconnected", "findings", "advice", "priorities",
+                           "strengths", "coverage", "unanswered", "next", "complete"],
     "next": HEAD_KEYS + ["next", "complete"],
     "roadmap": HEAD_KEYS + ["phases", "complete"],
 }
@@ -79,12 +82,33 @@ def test_json_golden_has_documented_keys(example, command):
     for step in steps:
         if step is not None:
             assert list(step) == STEP_KEYS
+    for step in steps:
+        for need in (step or {}).get("needs", []):
+            assert list(need) == ["fact", "question", "test", "expected", "actual", "met"]
+            assert need["met"] is False
     if command == "assess":
+        assert PRIORITY_MIN <= len(data["priorities"]) <= PRIORITY_MAX \
+            or len(data["priorities"]) == len(data["advice"]) < PRIORITY_MIN
+        for item in data["priorities"]:
+            assert list(item) == ["id", "element", "action", "priority", "effort", "timeframe",
+                                  "kind", "rule"]
+        for item in data["advice"]:
+            assert {"priority", "effort", "timeframe", "about", "kind"} <= set(item)
+        assert list(data["coverage"]) == ["answered", "total", "by_element"]
+        assert data["coverage"]["total"] == len(model.facts)
+        for item in data["unanswered"]:
+            assert list(item) == ["fact", "element", "question", "could_change"]
+        for item in data["strengths"]:
+            assert list(item) == ["element", "text", "rule"]
         ids = [e["id"] for e in data["elements"]]
         assert ids == [e.id for e in model.elements]
         assert data["disconnected"] == [e["id"] for e in data["elements"] if e["disconnected"]]
     if command == "roadmap":
-        assert [p["phase"] for p in data["phases"]] == list(range(1, len(data["phases"]) + 1))
+        # Phase 0 is "Now" (the quick wins), when there are any; the phases of dots count from 1.
+        first = 0 if data["phases"] and data["phases"][0].get("quick_wins") else 1
+        assert [p["phase"] for p in data["phases"]] == list(range(first, first + len(data["phases"])))
+        for p in data["phases"]:
+            assert {"effort", "projected_stage"} <= set(p)
         assert data["complete"] is (data["phases"] == [])
     else:
         assert data["complete"] is (data["next"] is None)

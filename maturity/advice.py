@@ -1,0 +1,136 @@
+"""What a consultant hands over besides the diagnosis: a short ranked list of priorities, the
+organisation's strengths, how much of the questionnaire was answered, and which unanswered
+questions could change the stage or the next dot. Built from an assessment; the report renders
+it (docs/engine.md, "Advice a client reads")."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .assess import AdviceResult, Assessment, assess
+from .checks import _candidates  # the answers that decide every test on a fact
+from .model import PRIORITIES, EFFORTS, tests_in
+from .recommend import next_dot
+
+PRIORITY_MIN, PRIORITY_MAX = 5, 7
+
+
+@dataclass(frozen=True)
+class Strength:
+    element: str | None
+    text: str
+    rule: str
+
+
+def merged(items: list[AdviceResult]) -> list[AdviceResult]:
+    """Near-duplicates merged: questions that ask the same unanswered facts become one question
+    with each action it may lead to (the first item's place, priority and rule are kept)."""
+    out: list[AdviceResult] = []
+    asked: dict[tuple, int] = {}
+    for x in items:
+        if x.kind != "question":
+            out.append(x)
+            continue
+        key = (x.advice.element, x.asks)
+        if key not in asked:
+            asked[key] = len(out)
+            out.append(x)
+            continue
+        first = out[asked[key]]
+        extra = x.advice.action[:1].lower() + x.advice.action[1:]
+        out[asked[key]] = dataclasses.replace(first, action=f"{first.action} Or: {extra}")
+    return out
+
+
+def priorities(a: Assessment) -> list[AdviceResult]:
+    """Five to seven advice items, most important first: high-priority general advice to start
+    now (such as "stop and strategise" for a just-do-it organisation), then the next dot's advice, then what
+    unblocks the most dots, then the rest by priority and effort. Fewer when fewer are given."""
+    nxt = next_dot(a)
+    next_id = nxt.result.element.id if nxt else None
+    model = a.model
+    remaining = {e.element.id for e in a.elements if not e.done}
+    unblocks = {e: len(nx.descendants(model.graph, e) & remaining) for e in model.graph}
+    rank = {p: n for n, p in enumerate(PRIORITIES)}
+    effort = {p: n for n, p in enumerate(EFFORTS)}
+
+    def key(x: AdviceResult) -> tuple:
+        element = x.advice.element
+        general_high = element is None and x.advice.priority == "high" and x.advice.timeframe == "now"
+        return (not general_high, element != next_id, x.kind == "question",
+                rank[x.advice.priority], -unblocks.get(element, 0), effort[x.advice.effort],
+                model.element_by_id[element].index if element in model.element_by_id else -1,
+                x.advice.id)
+
+    ordered = sorted(merged(a.advice), key=key)
+    # Every item of the next dot is a priority (up to the maximum); then fill to the minimum.
+    chosen = [x for x in ordered if x.advice.element == next_id or key(x)[0] is False][:PRIORITY_MAX]
+    for x in ordered:
+        if len(chosen) >= PRIORITY_MIN:
+            break
+        if x not in chosen:
+            chosen.append(x)
+    return sorted(chosen, key=key)
+
+
+def strengths(a: Assessment) -> list[Strength]:
+    """What the answers show done well: each element at a done level, with the reason of the
+    rule that put it there (ahead of its foundations, for a disconnected one)."""
+    out = []
+    for e in a.elements:
+        if not e.status.done or not e.evidence:
+            continue
+        top = e.evidence[0]
+        ahead = "" if e.done else ", ahead of its foundations"
+        out.append(Strength(e.element.id, f"{e.element.label} is {e.status.label.lower()}{ahead}. "
+                                          f"{top.because}", top.rule))
+    return out
+
+
+def coverage(a: Assessment) -> dict:
+    """How many questions have an answer, overall and per element (interface b)."""
+    model, given = a.model, a.organisation.facts
+    by_element = []
+    for element in model.elements:
+        facts = [f.id for f in model.facts if f.element == element.id]
+        by_element.append({"id": element.id, "label": element.label,
+                           "answered": sum(1 for f in facts if f in given), "total": len(facts)})
+    return {"answered": sum(1 for f in model.facts if f.id in given), "total": len(model.facts),
+            "by_element": by_element}
+
+
+def unanswered(a: Assessment) -> list[dict]:
+    """The questions without an answer, in pack order, each saying whether some answer to it
+    alone would change the stage or the next dot (worked out by assessing with that answer)."""
+    model, org = a.model, a.organisation
+    nxt = next_dot(a)
+    now = (a.stage.id, nxt.result.element.id if nxt else None)
+    tests: dict[str, list] = {}
+    decides: set[str] = set()  # facts tested by rules that set a status or the stage
+    for rule in model.rules:
+        for t in tests_in(rule.when):
+            if t.subject in ("fact", "count"):
+                tests.setdefault(t.ref, []).append(t)
+                if rule.status or rule.stage:
+                    decides.add(t.ref)
+    out = []
+    for fact in model.facts:
+        if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
+            continue
+        changes = False
+        if fact.id in decides:
+            for value in _candidates(fact, tests.get(fact.id, [])):
+                if value is None:
+                    continue
+                other = assess(model, dataclasses.replace(  # a copy: never touch org's answers
+                    org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
+                step = next_dot(other)
+                if (other.stage.id, step.result.element.id if step else None) != now:
+                    changes = True
+                    break
+        out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
+                    "could_change": changes})
+    return out
