@@ -137,13 +137,14 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
             for written in bundled.write_schema_beside(path):
                 click.echo(f"wrote {written}")
         from maturity.roundtrip import FactsEditor  # ruamel.yaml only here
-        model, organisation = maturity.load_facts(facts, rules)
+        # The header may still hold the template's placeholders: the interview fills them in.
+        model, organisation = maturity.load_facts(facts, rules, template_ok=True)
         ordered_facts(model, element)  # an unknown --element is said before anything is asked
         editor = FactsEditor(path)
         outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
                             element=element, review=review, skip_settled=skip_settled
                             ).run(today=date.today().isoformat() if started else None)
-        model, organisation = maturity.load_facts(facts, rules)  # as saved
+        model, organisation = maturity.load_facts(facts, rules, template_ok=True)  # as saved
         assessment = maturity.assess(model, organisation)
         click.echo("")
         if outcome.stopped:

@@ -18,7 +18,8 @@ import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
 from .model import Element, Fact, Model
-from .organisation import ANSWERED, DONT_KNOW, NOT_APPLICABLE, Answer, Organisation, value_problem
+from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, Answer, Organisation,
+                           value_problem)
 
 SKIP_WORDS = {"skip"}
 DONT_KNOW_WORDS = {"?", "dk", "dont-know", "don't know", "dont know"}
@@ -83,6 +84,8 @@ def parse_reply(fact: Fact, text: str, review: bool = False) -> Reply:
             return Reply("answer", Answer(None, DONT_KNOW), more)
         if low in NOT_APPLICABLE_WORDS:
             return Reply("answer", Answer(None, NOT_APPLICABLE), more)
+    if low in UNKNOWN_WORDS:
+        raise ReplyError(f"'{t}' is no answer", "Enter alone skips the question; ? records don't know")
     value = _value(fact, t, low)
     problem = value_problem(fact, value)
     if problem:

@@ -9,7 +9,9 @@ questionnaire workbook (.xlsx) or table (.csv): every form is read into the same
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from typing import Any
 from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
+from .placeholders import PLACEHOLDERS
 
 ANSWERED, DONT_KNOW, NOT_APPLICABLE = "answered", "dont_know", "not_applicable"
 STATES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE)
@@ -24,6 +27,11 @@ STATES = (ANSWERED, DONT_KNOW, NOT_APPLICABLE)
 MARKERS = {"dont-know": DONT_KNOW, "not-applicable": NOT_APPLICABLE}
 MARKER_OF = {state: marker for marker, state in MARKERS.items()}
 ANSWER_KEYS = ("answer", "note", "evidence")
+_META_WORDS = {"name": "name", "assessed_on": "date assessed (assessed_on)", "consultant": "consultant"}
+# Free text meaning "not known", which is no answer of any type.
+UNKNOWN_WORDS = {"unknown", "?", "dont know", "don't know", "do not know", "not known", "idk", "dk"}
+UNKNOWN_HINT = ("leave it empty when unknown, or write dont-know when it was asked and nobody "
+                "knew")
 
 
 @dataclass(frozen=True)
@@ -129,12 +137,15 @@ def read_document(path: Path | str) -> yamlio.Document:
     return doc
 
 
-def organisation_from(doc: yamlio.Document, model: Model, path: Path | str) -> Organisation:
-    """The organisation in a document read by read_document, its answers checked against `model`."""
+def organisation_from(doc: yamlio.Document, model: Model, path: Path | str,
+                      template_ok: bool = False) -> Organisation:
+    """The organisation in a document read by read_document, its answers checked against `model`
+    and its header by meta_problems (unless `template_ok`: the interview filling it in)."""
     if getattr(doc, "loose", False):  # a table's answers are text as typed
         from .sheet import coerce_facts
         coerce_facts(doc, model)
-    problems = check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
+    problems = [] if template_ok else meta_problems(doc)
+    problems += check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
     if problems:
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
@@ -150,7 +161,8 @@ def load_organisation(path: Path | str, model: Model) -> Organisation:
     return organisation_from(read_document(path), model, path)
 
 
-def load_facts(path: Path | str, rules: str | Path | None = None) -> tuple[Model, Organisation]:
+def load_facts(path: Path | str, rules: str | Path | None = None,
+               template_ok: bool = False) -> tuple[Model, Organisation]:
     """Read a facts file and the pack it is assessed with: `rules` when given (it must be the
     pack the file names in `pack:`, or one that extends it), else the file's `pack:`, else the
     default pack."""
@@ -158,7 +170,7 @@ def load_facts(path: Path | str, rules: str | Path | None = None) -> tuple[Model
     doc = read_document(path)
     declared = doc.data.get("pack")
     if declared is None:
-        return (model := packs.load_pack(rules)), organisation_from(doc, model, path)
+        return (model := packs.load_pack(rules)), organisation_from(doc, model, path, template_ok)
     where = _declared_pack(doc, path, declared)
     model = packs.load_pack(rules if rules is not None else where)
     if rules is not None:
@@ -169,7 +181,7 @@ def load_facts(path: Path | str, rules: str | Path | None = None) -> tuple[Model
                 doc.file, line, column,
                 f"--rules {rules} is not the pack this file names (pack: {declared})",
                 f"leave out --rules to use '{declared}', or change 'pack:' in {doc.file}")])
-    return model, organisation_from(doc, model, path)
+    return model, organisation_from(doc, model, path, template_ok)
 
 
 def _declared_pack(doc: yamlio.Document, path: Path | str, declared: str) -> Path:
@@ -185,6 +197,33 @@ def _declared_pack(doc: yamlio.Document, path: Path | str, declared: str) -> Pat
                                  or "give a built-in pack name ("
                                     + ", ".join(packs.builtin_packs())
                                     + ") or a pack folder relative to this file")])
+
+
+def meta_problems(doc: yamlio.Document) -> list[Problem]:
+    """Problems with the organisation's header: a template placeholder left in, and a date
+    assessed that is not a real YYYY-MM-DD date."""
+    meta = doc.data.get("organisation") or {}
+    problems = []
+    for key, placeholder in PLACEHOLDERS.items():
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip().casefold() == placeholder.casefold():
+            problems.append(doc.problem(
+                ("organisation", key),
+                f"the organisation's {_META_WORDS[key]} is still the template's placeholder "
+                f"'{placeholder}'",
+                "fill it in" + (' with the date of the assessment, such as "2026-11-26"'
+                                if key == "assessed_on" else "")))
+    date = meta.get("assessed_on")
+    if isinstance(date, str) and date.strip().casefold() != PLACEHOLDERS["assessed_on"].casefold():
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                raise ValueError
+            datetime.date.fromisoformat(date)
+        except ValueError:
+            problems.append(doc.problem(("organisation", "assessed_on"),
+                                        f"the date assessed {date!r} is not a date",
+                                        "write a real date as YYYY-MM-DD, such as \"2026-11-26\""))
+    return problems
 
 
 def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> list[Problem]:
@@ -240,6 +279,9 @@ def _valid_extras(value: dict) -> bool:
 def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
     """What is wrong with `value` as an answer to `fact`, as (message, hint), or None."""
     kind = fact.type
+    if isinstance(value, str) and value.strip().lower().replace("\u2019", "'") in UNKNOWN_WORDS \
+            and not (kind in ("choice", "choices") and value in fact.values):
+        return f"'{fact.id}' is answered {_yaml(value)}, which is no answer", UNKNOWN_HINT
     if kind == "boolean":
         if not isinstance(value, bool):
             return f"'{fact.id}' is yes/no, got {_yaml(value)}", "answer true or false"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import resources
 
 from .model import Fact, Model
+from .placeholders import PLACEHOLDERS
 from .scaffold import _quote
 
 
@@ -41,9 +42,9 @@ def facts_template(model: Model, pack: str | None = None) -> str:
              f"pack: {_scalar(pack or model.id)}",
              "organisation:",
              "  id: client",
-             "  name: Client name",
-             '  assessed_on: "YYYY-MM-DD"',
-             "  consultant: Your name",
+             f"  name: {PLACEHOLDERS['name']}",
+             f'  assessed_on: "{PLACEHOLDERS["assessed_on"]}"',
+             f"  consultant: {PLACEHOLDERS['consultant']}",
              "facts:"]
     groups: list[tuple[str, list[Fact]]] = [
         (e.label, [f for f in model.facts if f.element == e.id]) for e in model.elements]

@@ -13,11 +13,12 @@ from typing import Any
 
 from .errors import DataError, Problem
 from .model import Fact, Model
+from .placeholders import PLACEHOLDERS
 from .yamlio import Document, Path_
 
 HEADER = ("Fact", "Question", "Answer", "Note", "Evidence", "How to answer")
 FACT, QUESTION, ANSWER, NOTE, EVIDENCE, HELP = range(len(HEADER))
-ORGANISATION = (("name", "Organisation name", "Client name"),
+ORGANISATION = (("name", "Organisation name", PLACEHOLDERS["name"]),
                 ("id", "Short id: lower-case letters, digits, - and _", "client"),
                 ("sector", "Sector", None), ("size", "Size", None),
                 ("assessed_on", "Date assessed (YYYY-MM-DD)", None),

@@ -364,7 +364,12 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
             problems.append(Problem(doc.file, *doc.values[path], *text_problem(node.value)))
             return None
         return node.value
-    value = scalars.construct_object(node, deep=True)
+    try:
+        value = scalars.construct_object(node, deep=True)
+    except ValueError:  # a timestamp that is no date (2026-13-45): the text, for the checks to report
+        if node.tag != "tag:yaml.org,2002:timestamp":
+            raise
+        return node.value
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value

@@ -131,7 +131,8 @@ def test_notes_show_under_findings_whose_rule_tested_the_fact(tmp_path):
     ("platforms.measure: dont_know",
      "3:22: 'dont_know' is not an allowed answer to 'platforms.measure'\n  hint: allowed: none, reach, hires"),
     ("purpose.goals_written: dont know",
-     "3:26: 'purpose.goals_written' is yes/no, got 'dont know'\n  hint: answer true or false"),
+     "3:26: 'purpose.goals_written' is answered 'dont know', which is no answer\n"
+     "  hint: leave it empty when unknown, or write dont-know when it was asked and nobody knew"),
 ])
 def test_bad_answers_name_the_place(model, facts, message):
     write_text(Path("org.yaml"), f"organisation: {{name: Acme}}\nfacts:\n  {facts}\n")

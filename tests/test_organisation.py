@@ -175,3 +175,55 @@ def test_facts_section_with_no_answers_at_all(model: maturity.Model):
     with pytest.raises(maturity.DataError) as info:
         maturity.load_organisation("org.yaml", model)
     assert info.value.format() == "error: org.yaml:2:7: expected a mapping, got nothing"
+
+
+def header_error(model: maturity.Model, header: str) -> str:
+    """The message for a facts file whose organisation line is `header` (its facts empty)."""
+    write_text(Path("org.yaml"), f"organisation:\n{header}facts: {{}}\n")
+    with pytest.raises(maturity.DataError) as info:
+        maturity.load_organisation("org.yaml", model)
+    return info.value.format()
+
+
+def test_each_placeholder_of_the_template_is_an_error(model: maturity.Model):
+    header = "".join(f"  {line.strip()}\n" for line in maturity.facts_template(model).split(
+        "organisation:\n", 1)[1].split("facts:", 1)[0].strip().splitlines())
+    assert header_error(model, header) == (
+        "error: org.yaml:3:9: the organisation's name is still the template's placeholder "
+        "'Client name'\n  hint: fill it in\n"
+        "error: org.yaml:4:16: the organisation's date assessed (assessed_on) is still the "
+        "template's placeholder 'YYYY-MM-DD'\n"
+        '  hint: fill it in with the date of the assessment, such as "2026-11-26"\n'
+        "error: org.yaml:5:15: the organisation's consultant is still the template's placeholder "
+        "'Your name'\n  hint: fill it in")
+
+
+def test_the_template_and_the_check_share_their_placeholders(model: maturity.Model):
+    from maturity.placeholders import PLACEHOLDERS
+    template = maturity.facts_template(model)
+    for key, placeholder in PLACEHOLDERS.items():
+        assert f"\n  {key}: {placeholder}\n" in template.replace('"', "")
+
+
+@pytest.mark.parametrize("date, column", [
+    ('"2026-13-45"', 16), ("2026-13-45", 16), ('"2026-02-30"', 16), ('"26-11-2026"', 16),
+    ('"1 Nov 2026"', 16), ('"2026-1-5"', 16)])
+def test_an_impossible_date_is_an_error(model: maturity.Model, date: str, column: int):
+    written = date.strip('"')
+    assert header_error(model, f"  name: Acme\n  assessed_on: {date}\n") == (
+        f"error: org.yaml:3:{column}: the date assessed '{written}' is not a date\n"
+        '  hint: write a real date as YYYY-MM-DD, such as "2026-11-26"')
+
+
+def test_a_real_date_passes(model: maturity.Model):
+    write_text(Path("org.yaml"), 'organisation: {name: Acme, assessed_on: "2024-02-29"}\nfacts: {}\n')
+    assert maturity.load_organisation("org.yaml", model).meta == {"assessed_on": "2024-02-29"}
+
+
+@pytest.mark.parametrize("answer", ["unknown", "'?'", "dont know", "Don't know", "not known"])
+@pytest.mark.parametrize("fact, column", [("purpose.goals_written", 26), ("audience.personas", 22)])
+def test_unknown_written_as_free_text_says_leave_it_empty(model: maturity.Model, answer, fact, column):
+    shown = answer.strip("'")
+    assert org_error(model, f"{fact}: {answer}") == (
+        f"error: org.yaml:3:{column}: '{fact}' is answered {shown!r}, which is no answer\n"
+        "  hint: leave it empty when unknown, or write dont-know when it was asked and nobody knew")

@@ -169,6 +169,39 @@ def test_text_where_yes_no_is_wanted(workdir):
                   "  hint: answer true or false\n")
 
 
+def test_unknown_where_yes_no_is_wanted_says_leave_it_empty(workdir):
+    name, line, column = facts_file(workdir, "unk.yaml", "  brand.evp_approved: false",
+                                    "  brand.evp_approved: unknown")
+    run_and_check(workdir, ["assess", name], 1,
+                  f"error: unk.yaml:{line}:{column + 22}: 'brand.evp_approved' is answered "
+                  "'unknown', which is no answer\n  hint: leave it empty when unknown, or write "
+                  "dont-know when it was asked and nobody knew\n")
+
+
+def test_the_untouched_template_is_refused_with_no_assessment(workdir):
+    assert invoke(["facts", "--template", "-o", "t.yaml"]).exit_code == 0
+    lines = (workdir / "t.yaml").read_text("utf-8").splitlines()
+    name, date, consultant = (lines.index(t) + 1 for t in (
+        "  name: Client name", '  assessed_on: "YYYY-MM-DD"', "  consultant: Your name"))
+    for args in (["assess", "t.yaml"], ["report", "t.yaml", "-o", "r.html"], ["next", "t.yaml"]):
+        run_and_check(workdir, args, 1,
+                      f"error: t.yaml:{name}:9: the organisation's name is still the template's "
+                      "placeholder 'Client name'\n  hint: fill it in\n"
+                      f"error: t.yaml:{date}:16: the organisation's date assessed (assessed_on) is "
+                      "still the template's placeholder 'YYYY-MM-DD'\n"
+                      '  hint: fill it in with the date of the assessment, such as "2026-11-26"\n'
+                      f"error: t.yaml:{consultant}:15: the organisation's consultant is still the "
+                      "template's placeholder 'Your name'\n  hint: fill it in\n")
+
+
+def test_an_impossible_date_is_refused(workdir):
+    name, line, column = facts_file(workdir, "d.yaml", '  assessed_on: "2026-11-01"',
+                                    '  assessed_on: "2026-13-45"')
+    run_and_check(workdir, ["assess", name], 1,
+                  f"error: d.yaml:{line}:{column + 15}: the date assessed '2026-13-45' is not a date\n"
+                  '  hint: write a real date as YYYY-MM-DD, such as "2026-11-26"\n')
+
+
 def test_choice_outside_allowed_values(workdir):
     name, line, column = facts_file(workdir, "choice.yaml", "  engagement.measurement: reach",
                                     "  engagement.measurement: hire")

@@ -66,6 +66,8 @@ def test_the_template_names_its_pack(workdir):
         assert f"\n{line}\n" in Path(out).read_text("utf-8")
         # Filled in a little, it is assessed with its pack, no --rules needed.
         Path(out).write_text(Path(out).read_text("utf-8").replace(
-            "  capture.consent_recorded:\n", "  capture.consent_recorded: true\n"))
+            "  capture.consent_recorded:\n", "  capture.consent_recorded: true\n")
+            .replace("Client name", "Acme Ltd").replace("YYYY-MM-DD", "2026-11-26")
+            .replace("Your name", "Sam Jones"))
         data = json.loads(invoke(["assess", out, "--format", "json"]).stdout)
         assert data["pack"]["id"] == rules.split("/")[-1]

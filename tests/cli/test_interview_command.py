@@ -198,3 +198,11 @@ def test_skip_settled_says_which_questions_it_leaves_out(gated, workdir):
     assert "(audience.personas)\n    " in result.stdout and "skipped" not in result.stdout.split("(audience.personas)")[1]
     result = run(["c.yaml"], ["", "", "", "", ""])
     assert "skipped" not in result.stdout  # only when asked for
+
+
+@pytest.mark.parametrize("fact_id", ["purpose.goals_written", "purpose.success_metrics"])
+def test_unknown_typed_in_the_interview_says_how_to_skip_or_record_dont_know(fact_id):
+    with pytest.raises(ReplyError) as info:
+        parse_reply(maturity.load_pack().fact_by_id[fact_id], "Unknown")
+    assert (info.value.message, info.value.hint) == (
+        "'Unknown' is no answer", "Enter alone skips the question; ? records don't know")

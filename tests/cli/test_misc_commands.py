@@ -183,7 +183,7 @@ def test_facts_template_to_stdout_is_the_default(workdir):
     assert list(workdir.iterdir()) == []
 
 
-def test_facts_template_file_is_accepted_by_assess(workdir):
+def test_facts_template_file_is_refused_until_its_header_is_filled_in(workdir):
     result = ok(invoke(["facts", "--template", "-o", "f.yaml"]))
     assert (result.stdout, result.stderr) == ("", "wrote f.yaml\nwrote organisation.schema.json\n")
     assert (workdir / "organisation.schema.json").read_text("utf-8") == maturity.schema_text("organisation")
@@ -191,20 +191,38 @@ def test_facts_template_file_is_accepted_by_assess(workdir):
     assert template == ok(invoke(["facts", "--template"])).stdout
     for fact in maturity.load_pack().facts:
         assert f"\n  {fact.id}:\n" in template  # every fact, unanswered
+    # The untouched template: one error per placeholder, and no assessment.
+    lines = template.splitlines()
+    at = {key: lines.index(text) + 1 for key, text in
+          [("name", "  name: Client name"), ("date", '  assessed_on: "YYYY-MM-DD"'),
+           ("consultant", "  consultant: Your name")]}
+    result = invoke(["assess", "f.yaml", "--format", "json"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"error: f.yaml:{at['name']}:9: the organisation's name is still the template's "
+        "placeholder 'Client name'\n  hint: fill it in\n"
+        f"error: f.yaml:{at['date']}:16: the organisation's date assessed (assessed_on) is still "
+        "the template's placeholder 'YYYY-MM-DD'\n"
+        '  hint: fill it in with the date of the assessment, such as "2026-11-26"\n'
+        f"error: f.yaml:{at['consultant']}:15: the organisation's consultant is still the "
+        "template's placeholder 'Your name'\n  hint: fill it in\n")
+    filled = (template.replace("Client name", "Acme Ltd").replace("YYYY-MM-DD", "2026-11-26")
+              .replace("Your name", "Sam Jones"))
+    (workdir / "f.yaml").write_text(filled, "utf-8")
     result = ok(invoke(["assess", "f.yaml", "--format", "json"]))
     assert result.stderr == ""
     report = json.loads(result.stdout)
-    assert report["organisation"] == {"id": "client", "name": "Client name",
-                                      "assessed_on": "YYYY-MM-DD", "consultant": "Your name"}
+    assert report["organisation"] == {"id": "client", "name": "Acme Ltd",
+                                      "assessed_on": "2026-11-26", "consultant": "Sam Jones"}
     assert report["stage"]["id"] == "not_started"
     assert {e["status"] for e in report["elements"]} == {"missing"}
-    assert report["next"]["id"] == "purpose"
 
 
 def test_filled_in_template_assesses_like_the_example(workdir):
     ok(invoke(["facts", "--template", "-o", "client.yaml"]))
     answers = yaml.safe_load((ROOT / "examples" / "enterprise.yaml").read_text("utf-8"))["facts"]
-    text = (workdir / "client.yaml").read_text("utf-8")
+    text = (workdir / "client.yaml").read_text("utf-8").replace("Client name", "Client Ltd") \
+        .replace("YYYY-MM-DD", "2026-11-26").replace("Your name", "Sam Jones")
     for fact_id, value in answers.items():
         rendered = yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
         text = text.replace(f"\n  {fact_id}:\n", f"\n  {fact_id}: {rendered}\n")

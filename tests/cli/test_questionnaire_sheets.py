@@ -129,6 +129,20 @@ def _row_of(ws, fact: str) -> int:
     return next(c.row for c in ws["A"] if c.value == fact)
 
 
+def _named_template(form: str) -> None:
+    """client.xlsx or client.csv from the template, the organisation's name filled in."""
+    invoke(["facts", "--template", "-o", f"client.{form}"])
+    if form == "xlsx":
+        wb = openpyxl.load_workbook("client.xlsx")
+        wb["Facts"].cell(row=_row_of(wb["Facts"], "organisation.name"), column=3, value="Acme Ltd")
+        wb.save("client.xlsx")
+        return
+    rows = list(csv.reader(io.StringIO(Path("client.csv").read_text("utf-8"))))
+    next(r for r in rows if r[0] == "organisation.name")[2] = "Acme Ltd"
+    with open("client.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+
+
 @pytest.mark.parametrize("fact, answer, message", [
     ("purpose.goals_written", "maybe",
      "'purpose.goals_written' is yes/no, got 'maybe'\n  hint: answer true or false"),
@@ -141,7 +155,7 @@ def _row_of(ws, fact: str) -> int:
      "'tiktokk' is not an allowed answer to 'platforms.active'\n  hint: did you mean 'tiktok'?"),
 ])
 def test_a_bad_answer_in_a_workbook_names_the_cell(workdir, fact, answer, message):
-    invoke(["facts", "--template", "-o", "client.xlsx"])
+    _named_template("xlsx")
     wb = openpyxl.load_workbook("client.xlsx")
     row = _row_of(wb["Facts"], fact)
     wb["Facts"].cell(row=row, column=3, value=answer)
@@ -153,7 +167,7 @@ def test_a_bad_answer_in_a_workbook_names_the_cell(workdir, fact, answer, messag
 
 
 def test_other_problems_in_a_workbook_name_their_cell(workdir):
-    invoke(["facts", "--template", "-o", "client.xlsx"])
+    _named_template("xlsx")
     wb = openpyxl.load_workbook("client.xlsx")
     ws = wb["Facts"]
     ws.cell(row=_row_of(ws, "purpose.owner_named"), column=1, value="purpose.owner_namd")
@@ -171,7 +185,7 @@ def test_other_problems_in_a_workbook_name_their_cell(workdir):
 
 
 def test_a_bad_answer_in_a_csv_names_row_and_column(workdir):
-    invoke(["facts", "--template", "-o", "client.csv"])
+    _named_template("csv")
     rows = list(csv.reader(io.StringIO(Path("client.csv").read_text("utf-8"))))
     n = next(i for i, r in enumerate(rows) if r[0] == "purpose.goals_written")
     rows[n][2] = "perhaps"
@@ -196,7 +210,7 @@ def test_files_that_are_not_questionnaires(workdir):
 def test_cells_typed_by_the_spreadsheet_are_read_as_answers(workdir):
     # Excel turns a typed date into a date, TRUE into a boolean and 2 into 2.0.
     import datetime
-    invoke(["facts", "--template", "-o", "client.xlsx"])
+    _named_template("xlsx")
     wb = openpyxl.load_workbook("client.xlsx")
     ws = wb["Facts"]
     ws.cell(row=_row_of(ws, "organisation.assessed_on"), column=3, value=datetime.datetime(2026, 11, 1))
@@ -211,3 +225,56 @@ def test_cells_typed_by_the_spreadsheet_are_read_as_answers(workdir):
     assert org.facts["purpose.success_metrics"] == 2 and isinstance(org.facts["purpose.success_metrics"], int)
     assert org.facts["brand.advocates_pct"] == 12.5
     assert org.facts["platforms.active"] == ["linkedin", "facebook"]  # in any case
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_an_untouched_table_template_is_refused_at_its_name_cell(workdir, form):
+    invoke(["facts", "--template", "-o", f"client.{form}"])
+    result = invoke(["assess", f"client.{form}"])
+    assert result.exit_code == 1 and result.stdout == ""
+    if form == "xlsx":
+        row = _row_of(openpyxl.load_workbook("client.xlsx")["Facts"], "organisation.name")
+        place = f"client.xlsx: Facts!C{row}"
+    else:
+        table = list(csv.reader(io.StringIO(Path("client.csv").read_text("utf-8"))))
+        row = next(n for n, r in enumerate(table, 1) if r[0] == "organisation.name")
+        place = f"client.csv:{row}:3"
+    assert result.stderr == (f"error: {place}: the organisation's name is still the template's "
+                             "placeholder 'Client name'\n  hint: fill it in\n")
+
+
+@pytest.mark.parametrize("form, date, message", [
+    ("xlsx", "2026-13-45", "the date assessed '2026-13-45' is not a date"),
+    ("csv", "1 Nov 2026", "the date assessed '1 Nov 2026' is not a date"),
+])
+def test_an_impossible_date_in_a_table_names_its_cell(workdir, form, date, message):
+    _named_template(form)
+    if form == "xlsx":
+        wb = openpyxl.load_workbook("client.xlsx")
+        row = _row_of(wb["Facts"], "organisation.assessed_on")
+        wb["Facts"].cell(row=row, column=3, value=date)
+        wb.save("client.xlsx")
+        place = f"client.xlsx: Facts!C{row}"
+    else:
+        table = list(csv.reader(io.StringIO(Path("client.csv").read_text("utf-8"))))
+        row = next(n for n, r in enumerate(table, 1) if r[0] == "organisation.assessed_on")
+        table[row - 1][2] = date
+        with open("client.csv", "w", newline="", encoding="utf-8") as f:
+            csv.writer(f, lineterminator="\n").writerows(table)
+        place = f"client.csv:{row}:3"
+    result = invoke(["assess", f"client.{form}"])
+    assert result.stderr == (f"error: {place}: {message}\n"
+                             '  hint: write a real date as YYYY-MM-DD, such as "2026-11-26"\n')
+
+
+def test_unknown_typed_for_yes_no_in_a_table_says_leave_it_empty(workdir):
+    _named_template("csv")
+    table = list(csv.reader(io.StringIO(Path("client.csv").read_text("utf-8"))))
+    row = next(n for n, r in enumerate(table, 1) if r[0] == "purpose.goals_written")
+    table[row - 1][2] = "Unknown"
+    with open("client.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(table)
+    result = invoke(["assess", "client.csv"])
+    assert result.stderr == (f"error: client.csv:{row}:3: 'purpose.goals_written' is answered 'Unknown', "
+                             "which is no answer\n  hint: leave it empty when unknown, or write "
+                             "dont-know when it was asked and nobody knew\n")
