@@ -9,7 +9,7 @@ ordinary rules run by the engine in the same rounds; they conclude nothing else.
 
 from __future__ import annotations
 
-from .model import All, Any_, Condition, Model, Not, Rule, Test
+from .model import All, Any_, Condition, Model, Not, Rule, Test, tests_in
 
 SUFFIX = "?"  # never part of a rule id written in YAML, so a twin's id is its own
 
@@ -25,7 +25,7 @@ def question_rules(model: Model) -> list[Rule]:
 
 def _twin(rule: Rule) -> Rule | None:
     about = {f for a in rule.advice for f in a.about}
-    tested = {t.ref for t in _tests(rule.when) if t.subject in ("fact", "count") and t.op != "present"}
+    tested = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count") and t.op != "present"}
     relaxed = sorted(about & tested)
     if not relaxed:
         return None
@@ -71,11 +71,3 @@ def _let_through(c: Condition, fact: str):
     return Any_(tuple(items))
 
 
-def _tests(c: Condition):
-    if isinstance(c, Test):
-        yield c
-    elif isinstance(c, Not):
-        yield from _tests(c.item)
-    else:
-        for i in c.items:
-            yield from _tests(i)

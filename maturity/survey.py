@@ -15,6 +15,7 @@ from typing import Any, Iterator
 
 from . import schema, yamlio
 from .records import Task, content_hash
+from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
 from .organisation import Organisation, _yaml, value_problem
@@ -168,13 +169,6 @@ def _xlsx_rows(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, l
     return [text(h).strip() for h in header], rows()
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
@@ -246,7 +240,7 @@ def row_organisation(mapping: Mapping, task: Task) -> Organisation:
     if not name:
         n = dict(meta_cols)["name"]
         problems.append(Problem(shown, row, n + 1, f"row {row}, column '{header[n]}' "
-                                f"({_column_letter(n)}): no organisation name", "every row needs one"))
+                                f"({column_name(n)}): no organisation name", "every row needs one"))
     ident = meta.pop("id", "") or f"row-{row}"
     facts = {}
     for col, n in fact_cols:
@@ -256,7 +250,7 @@ def row_organisation(mapping: Mapping, task: Task) -> Organisation:
         value, message = _convert(col, text)
         if message is not None:
             problems.append(Problem(shown, row, n + 1, f"row {row}, column '{col.header}' "
-                                    f"({_column_letter(n)}): {message[0]}", message[1]))
+                                    f"({column_name(n)}): {message[0]}", message[1]))
         elif value is not None:
             facts[col.fact.id] = value
     if problems:
