@@ -192,7 +192,20 @@ def tiny_model(tiny_pack: Path):
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty working folder the CLI runs in (some test files make their own)."""
+    return _working_folder(tmp_path, monkeypatch)
+
+
+def _working_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "work"
     folder.mkdir()
     monkeypatch.chdir(folder)
     return folder
+
+
+@pytest.fixture
+def example_workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The working folder, holding a valid facts file `ok.yaml` (the just-do-it example)."""
+    workdir = _working_folder(tmp_path, monkeypatch)
+    example = Path(__file__).resolve().parents[1] / "examples" / "just-do-it.yaml"
+    (workdir / "ok.yaml").write_text(example.read_text("utf-8"), "utf-8")
+    return workdir

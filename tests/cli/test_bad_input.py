@@ -25,13 +25,9 @@ BUILTIN_PACKS = sorted(p.parent.name for p in (ROOT / "rules").glob("*/pack.yaml
 # Helpers ---------------------------------------------------------------------------------
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def workdir(example_workdir: Path) -> Path:
     """The working folder, holding a valid facts file `ok.yaml`."""
-    folder = tmp_path / "work"
-    folder.mkdir()
-    (folder / "ok.yaml").write_text(EXAMPLE, "utf-8")
-    monkeypatch.chdir(folder)
-    return folder
+    return example_workdir
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:

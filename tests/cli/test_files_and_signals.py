@@ -20,17 +20,13 @@ from bundled import invoke
 from conftest import ORG_ACME, write_org, write_pack
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = (ROOT / "examples" / "just-do-it.yaml").read_text("utf-8")
 HANG_GUARD = 120
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "work"
-    folder.mkdir()
-    (folder / "ok.yaml").write_text(EXAMPLE, "utf-8")
-    monkeypatch.chdir(folder)
-    return folder
+def workdir(example_workdir: Path) -> Path:
+    """The working folder, holding a valid facts file `ok.yaml`."""
+    return example_workdir
 
 
 def dots(*args: str | bytes, **kwargs) -> subprocess.CompletedProcess:
