@@ -19,7 +19,6 @@ import maturity
 from bundled import invoke
 from conftest import ORG_ACME, write_org, write_pack
 
-ROOT = Path(__file__).resolve().parents[2]
 HANG_GUARD = 120
 
 
