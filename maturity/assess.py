@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from .compiler import CompiledPack, compile_pack
+from .compiler import COMPILED, CompiledPack, compile_pack
 from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
 from .organisation import Organisation, rule_facts
@@ -142,8 +142,9 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
+    compiled = model.__dict__.get(COMPILED)  # made by the pack cache from this very model
     return _Plan(
-        model, compile_pack(model),
+        model, compiled if compiled is not None and compiled.model is model else compile_pack(model),
         [(e, tuple(model.prerequisites(e))) for e in order],
         setters,
         sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),
