@@ -144,10 +144,10 @@ def _write(entry: Path, model: Model, sources: list[Path],
     header = _header(sources, listing)
     if header is None or not sources:
         return
-    from .compiler import COMPILED, compile_pack
+    from .compiler import compile_pack, keep_compiled
     from .errors import DataError
     try:
-        model.__dict__[COMPILED] = compile_pack(model)  # assess takes it from there
+        keep_compiled(model, compile_pack(model))  # assess takes it from there
     except DataError:  # beyond the engine's limits: kept uncompiled, as the pack was loaded
         pass
     try:
