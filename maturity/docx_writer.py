@@ -57,8 +57,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     d.add_heading("Strengths", 1)
     if r["strengths"]:
         for x in r["strengths"]:
-            d.add_paragraph(x["text"] + (f" (rule {x['rule']})" if x.get("rule") else ""),
-                            style="List Bullet")
+            d.add_paragraph(x["text"], style="List Bullet")
     else:
         d.add_paragraph("No dot is connected yet, so there is no strength to build on.")
 

@@ -344,3 +344,18 @@ def test_peers_in_every_format(broadcasting, tmp_path):
     assert few == {"text": "Only 3 other organisations in the results were assessed with pack "
                            "default 1.0, fewer than 10: too few to compare with.", "rows": []}
     assert report_data(broadcasting)["benchmark"] is None
+
+
+def test_rule_ids_appear_only_in_the_appendix_of_every_format(mid_size, tmp_path):
+    """A client reads no rule id in the body of the report; the appendix names them."""
+    r = report_data(mid_size, appendix=False)
+    assert r["strengths"] and all(s["rule"] for s in r["strengths"])  # the data keeps them
+    rules = set(mid_size.fired)
+    import docx
+    bodies = {fmt: documents.render_template(r, fmt) for fmt in ("html", "md")}
+    path = tmp_path / "r.docx"
+    documents.write_report(mid_size, path, appendix=False)
+    bodies["docx"] = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    for fmt, body in bodies.items():
+        assert "(rule " not in body, fmt
+        assert not [x for x in rules if x in body], fmt
