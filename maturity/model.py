@@ -163,8 +163,8 @@ def strictest(op: str, values) -> Any:
 class Scaled(Any_):
     """A test against a threshold (`{count: x, gte: {threshold: t}}`), kept for wording, with
     `items` its meaning in plain tests: for each group of size bands sharing a value, the band
-    one of them and the test against that value; or the band unanswered and the test against
-    the strictest value, so that it holds for every band (unknown otherwise: docs/engine.md).
+    one of them and the test against that value; with the strictest value, also the band
+    unanswered, so that it holds for every band (unknown otherwise: docs/engine.md).
     Everything that reads conditions as `Any_` reads `items`; wording reads `test`."""
 
     test: Test = None            # the test as written, its value the threshold id
@@ -200,13 +200,15 @@ def scaled(test: Test, threshold: Threshold, bands: tuple[str, ...]) -> Scaled:
     groups: dict[Any, list[str]] = {}
     for band, value in threshold.table(bands):
         groups.setdefault(value, []).append(band)
+    strict = strictest(test.op, list(groups))
     items: list[Condition] = []
     for value, members in groups.items():
-        band_test = (Test("fact", threshold.by, "equals", members[0], test.loc) if len(members) == 1
-                     else Test("fact", threshold.by, "one_of", members, test.loc))
+        band_test: Condition = (Test("fact", threshold.by, "equals", members[0], test.loc)
+                                if len(members) == 1 else
+                                Test("fact", threshold.by, "one_of", members, test.loc))
+        if value == strict:  # the bands with the strictest value, or none given: one group less
+            band_test = Any_((band_test, Test("fact", threshold.by, "present", False, test.loc)))
         items.append(All((band_test, Test(test.subject, test.ref, test.op, value, test.loc))))
-    items.append(All((Test("fact", threshold.by, "present", False, test.loc),
-                      Test(test.subject, test.ref, test.op, strictest(test.op, list(groups)), test.loc))))
     return Scaled(tuple(items), test, threshold, tuple(bands))
 
 
