@@ -672,6 +672,13 @@ def _build_scaled(test: Test, doc, path, ctx: _Context, problems: list[Problem])
                                     f"or gte on a number fact or a count, not with '{test.op}' on "
                                     f"{test.subject} '{test.ref}'", "write the number instead"))
         return None
+    fact = ctx.facts.get(test.ref)
+    if fact is not None and test.subject == "fact" and fact.type not in ("integer", "number"):
+        problems.append(doc.problem(path + (test.op,), f"a threshold is compared only with a number "
+                                    f"fact or a count; '{test.ref}' is {fact.type}",
+                                    "use 'count:' for how many choices a choices fact holds"
+                                    if fact.type == "choices" else "compare it with a value of its own"))
+        return None
     threshold = ctx.thresholds.get(name)
     if threshold is None:
         if name not in ctx.threshold_ids:  # a broken threshold has its own error already
@@ -685,7 +692,9 @@ def _build_scaled(test: Test, doc, path, ctx: _Context, problems: list[Problem])
         if error:
             message, hint, at_ref = error
             problems.append(doc.problem(path + ((test.subject,) if at_ref else (test.op,)),
-                                        f"{message} (threshold '{name}' for '{band}')", hint))
+                                        f"{message} (threshold '{name}' for '{band}')",
+                                        hint if at_ref else f"{hint + '; or ' if hint else ''}change "
+                                        f"the value for '{band}' in threshold '{name}'"))
             return None
     return scaled(Test(test.subject, test.ref, test.op, name, test.loc), threshold, bands)
 

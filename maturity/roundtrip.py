@@ -58,6 +58,10 @@ class FactsEditor:
         """Change one field of the `organisation:` header."""
         self.data["organisation"][key] = value
 
+    def remove_organisation(self, key: str) -> None:
+        """Leave one field of the `organisation:` header out."""
+        self.data["organisation"].pop(key, None)
+
     def text(self) -> str:
         out = io.StringIO()
         self._yaml.dump(self.data, out)

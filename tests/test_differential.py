@@ -322,7 +322,7 @@ def standalone_packs(draw) -> dict:
 def threshold_tables(draw, facts: list[dict]) -> list[dict]:
     """Named thresholds by a choice fact: a value for some of its answers and a default, or
     (sometimes) one for each answer and no default."""
-    by = [f for f in facts if f["type"] == "choice" and len(f["values"]) <= 8]
+    by = [f for f in facts if f["type"] == "choice" and len(f["values"]) <= 4]
     tables = []
     for n in range(draw(st.integers(0, 2)) if by else 0):
         fact = draw(st.sampled_from(by))
