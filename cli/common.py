@@ -104,11 +104,12 @@ def emit(text: str, output: str | None) -> None:
 def benchmark_option(f):
     return click.option("--benchmark", "benchmark", metavar="RESULTS", default=None,
                         help="Also say where the organisation stands among its peers in RESULTS "
-                             "(an SQLite file from 'dots batch'), for the stage and each element.")(f)
+                             "(the .sqlite, .csv or .jsonl file 'dots batch' wrote), for the stage and each "
+                             "element.")(f)
 
 
 def benchmark_data(a: maturity.Assessment, results: str) -> dict:
-    """maturity.portfolio.benchmark, imported only when asked for (it reads SQLite)."""
+    """maturity.portfolio.benchmark, imported only when asked for (it reads SQLite, CSV or JSONL)."""
     from maturity.portfolio import benchmark
     return benchmark(Path(results), a)
 

@@ -98,22 +98,26 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
               help="Groups of fewer organisations are named but not counted.")
 @click.option("--pack", "pack", metavar="ID[@VERSION]", default=None,
               help="Only the results of this pack (each pack is always counted apart).")
+@click.option("--rules", "rules", metavar="PACK", default=None,
+              help="The pack that CSV or JSONL results were made with, when it is not a built-in "
+                   "pack (an SQLite file carries its packs' labels).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,
               help="Output for people (text) or machines (json).")
 @output_option
 @click.option("--picture", metavar="FILE", default=None,
               help="Also draw the stage distribution and a heatmap of element status by segment "
                    "(.png, .svg or .pdf; needs one pack: see --pack).")
-def portfolio_command(results: str, by: str | None, min_group: int, pack: str | None, fmt: str,
-                      output: str | None, picture: str | None) -> None:
-    """Statistics over batch results: the share at each stage with n and a 95% confidence
-    interval (Wilson), the share at the first stage ("just do it"), the most common next dot and
-    each element's status distribution, for all organisations and (--by) each segment."""
+def portfolio_command(results: str, by: str | None, min_group: int, pack: str | None,
+                      rules: str | None, fmt: str, output: str | None, picture: str | None) -> None:
+    """Statistics over batch results (the .sqlite, .csv or .jsonl file 'dots batch' wrote): the
+    share at each stage with n and a 95% confidence interval (Wilson), the share at the first
+    stage ("just do it"), the most common next dot and each element's status distribution, for
+    all organisations and (--by) each segment."""
     def work() -> None:
         from maturity.portfolio import portfolio_data, portfolio_text
         if output is not None:
             maturity.check_output_path(Path(output))
-        data = portfolio_data(results, by, min_group, pack)
+        data = portfolio_data(results, by, min_group, pack, rules)
         if picture is not None:
             from maturity.portfolio_plots import write_picture
             if len(data["packs"]) != 1:

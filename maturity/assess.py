@@ -91,7 +91,15 @@ class Assessment:
     fired: list[str] = field(default_factory=list)
 
     def element(self, element_id: str) -> ElementResult:
-        return next(e for e in self.elements if e.element.id == element_id)
+        # Positions found on first use (what comes next asks for elements thousands of times in
+        # a large model), each checked on use, so a changed list is never misread.
+        elements = self.elements
+        where = self.__dict__.get("_where")
+        position = where.get(element_id) if where is not None else None
+        if position is None or position >= len(elements) or elements[position].element.id != element_id:
+            self.__dict__["_where"] = {e.element.id: n for n, e in enumerate(elements)}
+            return next(e for e in elements if e.element.id == element_id)
+        return elements[position]
 
     @property
     def disconnected(self) -> list[ElementResult]:

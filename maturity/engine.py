@@ -73,7 +73,9 @@ class Engine:
 
     def _rulesets(self, compiled: CompiledPack) -> list[int]:
         """The engine's handles of the rulesets a compiled pack is split into, made once."""
-        handles = self._handles.get(compiled.fingerprint)
+        # The same rules split into other rulesets are registered apart.
+        key = compiled.fingerprint + "".join(f"/{len(p)}" for p in compiled.parts)
+        handles = self._handles.get(key)
         if handles is None:
             violations = engine_violations(compiled)
             if violations:
@@ -81,7 +83,7 @@ class Engine:
                                   + "; ".join(violations[:3]))
             handles = []
             for n, names in enumerate(compiled.parts):
-                name = f"pack_{compiled.fingerprint}_{n}"
+                name = f"pack_{compiled.fingerprint}_{len(self._handles)}_{n}"
                 # the host mutates what it gets: a copy
                 definition = json.loads(json.dumps({r: compiled.definition[r]
                                                     for r in ["__begin", *names]}))
@@ -92,7 +94,7 @@ class Engine:
                 except Exception as exc:
                     raise EngineError(f"durable-rules refused the compiled pack: {exc}") from None
                 handles.append(self._host.get_ruleset(name)._handle)
-            self._handles[compiled.fingerprint] = handles
+            self._handles[key] = handles
         return handles
 
     def run(self, compiled: CompiledPack, first: dict,
@@ -111,15 +113,15 @@ class Engine:
         if self._busy:
             raise EngineError("a second assessment was started inside the first")
         handles = self._rulesets(compiled)
+        last = _last_rounds(compiled)
         sid = str(next(self._sids))
         names = compiled.rule_names
         fired_rounds: list[list[str]] = []
         self._busy = True
-        started: list[int] = []  # handles whose session has run an action (safe to delete)
+        live: list[int] = []  # handles whose session has run an action (safe to delete), not yet deleted
         try:
             fact = first
             sid_json = f'"{sid}"'  # sids are decimal numbers
-            batches: list[list[str]] = [[f'{{"k":"__begin","sid":{sid_json}}}'] for _ in handles]
             for stratum in ROUNDS:
                 if stratum > 0:
                     fact = next_round(stratum - 1, fired_rounds[-1], fact)
@@ -127,18 +129,26 @@ class Engine:
                 # cannot change what matches there, and would cost encoding, parsing and
                 # storage), tagged with round, bucket and session. Property names never
                 # collide with the tags k, g and sid.
+                batches: dict[int, list[str]] = {}
                 for number in compiled.buckets.get(stratum, ()):
                     body = _encode({p: fact[p] for p in compiled.bucket_props[(stratum, number)]
                                     if p in fact})[:-1]
                     body += "," if len(body) > 1 else ""
-                    batches[compiled.bucket_part[(stratum, number)]].append(
-                        f'{body}"k":{stratum},"g":{number},"sid":{sid_json}}}')
+                    part = compiled.bucket_part[(stratum, number)]
+                    if part not in batches:
+                        # a part's session begins with the marker, so that it has run an action
+                        batches[part] = [] if handles[part] in live else \
+                            [f'{{"k":"__begin","sid":{sid_json}}}']
+                    batches[part].append(f'{body}"k":{stratum},"g":{number},"sid":{sid_json}}}')
                 fired: list[str] = []
-                for handle, batch in zip(handles, batches):
-                    fired += self._assert_and_run(handle, batch)
-                    if handle not in started:
-                        started.append(handle)
-                batches = [[] for _ in handles]
+                for part in sorted(batches):
+                    handle = handles[part]
+                    fired += self._assert_and_run(handle, batches[part])
+                    if handle not in live:
+                        live.append(handle)
+                    if last[part] == stratum:  # its last round: done with, so deleted now
+                        live.remove(handle)
+                        _dre.delete_state(handle, sid)
                 fired_rounds.append(sorted({names[f] for f in fired if f in names}))
             return fired_rounds
         except EngineError:
@@ -152,7 +162,7 @@ class Engine:
         finally:
             self._busy = False
             if not self._poisoned:
-                for handle in started:
+                for handle in live:
                     _dre.delete_state(handle, sid)
 
     @staticmethod
@@ -173,6 +183,17 @@ class Engine:
         return fired
 
 
+def _last_rounds(compiled: CompiledPack) -> dict[int, int]:
+    """The last round in which each ruleset of a compiled pack has buckets, worked out once."""
+    last = compiled.__dict__.get("_last_rounds")
+    if last is None:
+        last = {}
+        for (stratum, _), part in compiled.bucket_part.items():
+            last[part] = max(last.get(part, stratum), stratum)
+        compiled.__dict__["_last_rounds"] = last
+    return last
+
+
 def _encode(fact: dict) -> str:
     """`fact` as JSON text for durable-rules. Its parser crashes the process on a number with
     an exponent but no decimal point, which json.dumps writes for small and large floats
@@ -187,6 +208,15 @@ def _encode(fact: dict) -> str:
 
 _SIMPLE = frozenset({str, int, bool, type(None)})
 _compact = json.JSONEncoder(separators=(",", ":")).encode  # json.dumps(..., separators=(",", ":"))
+if json.encoder.c_make_encoder is not None:
+    # The same C encoder JSONEncoder.encode makes on every call, made once (our facts hold no
+    # cycles, so the cycle check is left out): the same text, without the per-call set-up.
+    _c_compact = json.encoder.c_make_encoder(
+        None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii, None, ":", ",",
+        False, False, True)
+
+    def _compact(fact: dict, _join="".join, _c=_c_compact) -> str:  # noqa: F811
+        return _join(_c(fact, 0))
 
 
 def _plain(value) -> bool:

@@ -85,12 +85,17 @@ def group_stats(orgs: list[dict], pack) -> dict:
 
 
 def portfolio_data(results_path: Path | str, by: str | None = None, min_group: int = 10,
-                   pack: str | None = None) -> dict:
-    """The statistics of a results database: per pack, the whole portfolio and (with `by`)
-    each segment; groups of fewer than `min_group` organisations are named but not counted."""
+                   pack: str | None = None, rules: str | None = None) -> dict:
+    """The statistics of a results file (SQLite, CSV or JSONL): per pack, the whole portfolio
+    and (with `by`) each segment; groups of fewer than `min_group` organisations are named but
+    not counted. `rules` names the pack of CSV or JSONL results made with a pack not built in."""
     from .results import read_results
     path = Path(results_path)
-    packs = _select(read_results(path), pack, path)
+    models = []
+    if rules is not None:
+        from .pack import load_pack
+        models.append(load_pack(rules))
+    packs = _select(read_results(path, models, _keep(pack)), pack, path)
     out = {"format": FORMAT, "results": display_path(path), "by": by, "min_group": min_group,
            "packs": []}
     for p in packs:
@@ -117,11 +122,19 @@ def portfolio_data(results_path: Path | str, by: str | None = None, min_group: i
     return out
 
 
+def _keep(wanted: str | None):
+    """Which packs `--pack ID[@VERSION]` asks for, as read_results' `keep`."""
+    if wanted is None:
+        return None
+    pid, _, version = wanted.partition("@")
+    return lambda i, v, _h: i == pid and (not version or v == version)
+
+
 def _select(packs: list, wanted: str | None, path: Path) -> list:
     if wanted is None:
         return packs
-    pid, _, version = wanted.partition("@")
-    chosen = [p for p in packs if p.pack_id == pid and (not version or p.pack_version == version)]
+    keep = _keep(wanted)
+    chosen = [p for p in packs if keep(p.pack_id, p.pack_version, p.pack_hash)]
     if not chosen:
         there = ", ".join(sorted({f"{p.pack_id}@{p.pack_version}" for p in packs})) or "none"
         raise DataError([Problem(display_path(path), 0, 0, f"no results of pack '{wanted}'",
@@ -185,7 +198,7 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
 # Benchmark -------------------------------------------------------------------------------
 
 def benchmark(results_path: Path | str, assessment, by: str = "sector", min_group: int = 10) -> dict:
-    """Where an assessed organisation stands among its peers in a results database: those
+    """Where an assessed organisation stands among its peers in a results file: those
     assessed with the same pack, in its segment (`by`, when it has one with at least
     `min_group` peers) or else all of them; itself left out. Shares are of peers strictly
     behind it ("ahead of"), level with it, and ahead of it, for the stage and each element."""
@@ -194,7 +207,7 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
     path = Path(results_path)
     model, org = assessment.model, assessment.organisation
     mine = pack_hash(model)
-    packs = read_results(path)
+    packs = read_results(path, [model], lambda _i, _v, h: h == mine)
     same = [p for p in packs if p.pack_hash == mine]
     if not same:
         there = ", ".join(sorted({f"{p.pack_id} {p.pack_version}".strip() for p in packs})) or "none"

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from .records import Record
 from .errors import DataError, OutputError, Problem
@@ -222,7 +223,7 @@ class FileStore(Store):
         self.path, self.model, self.pack_hash, self.kind = path, model, pack_hash, kind
         self.rows: dict[tuple[str, str], dict] = {}
         if path.exists():
-            for row in _read_flat(path, kind):
+            for _line, row in read_flat(path, kind):
                 self.rows[(row["pack_hash"], row["content_hash"])] = row
 
     def done(self, key: str) -> bool:
@@ -230,14 +231,7 @@ class FileStore(Store):
         return row is not None and row.get("error_kind") not in RETRIED_KINDS
 
     def add(self, r: Record) -> None:
-        row = {"source": r.source, "row": r.row, "content_hash": r.key, "pack_id": self.model.id,
-               "pack_version": self.model.version or "", "pack_hash": self.pack_hash,
-               "org_id": r.org_id, "name": r.name, "sector": r.sector, "size": r.size,
-               "stage": r.stage, "stage_rank": r.stage_rank, "next_dot": r.next_dot,
-               "error_kind": r.error_kind, "error": r.error, "attempts": r.attempts, "meta": r.meta,
-               "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": e[3],
-                             "disconnected": e[4]} for e in r.elements]}
-        self.rows[(self.pack_hash, r.key)] = row
+        self.rows[(self.pack_hash, r.key)] = flat_row(r, self.model, self.pack_hash)
 
     def close(self) -> None:
         rows = sorted(self.rows.values(), key=lambda x: (x["source"], int(x["row"]), x["pack_hash"],
@@ -249,6 +243,23 @@ class FileStore(Store):
         write_atomic(self.path, text.encode("utf-8"))
 
 
+def flat_row(r: Record, model: Model, pack_hash: str) -> dict:
+    """A record as one line of a JSONL results file (the CSV file is made from the same)."""
+    return {"source": r.source, "row": r.row, "content_hash": r.key, "pack_id": model.id,
+            "pack_version": model.version or "", "pack_hash": pack_hash,
+            "org_id": r.org_id, "name": r.name, "sector": r.sector, "size": r.size,
+            "stage": r.stage, "stage_rank": r.stage_rank, "next_dot": r.next_dot,
+            "error_kind": r.error_kind, "error": r.error, "attempts": r.attempts, "meta": r.meta,
+            "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": e[3],
+                          "disconnected": e[4]} for e in r.elements]}
+
+
+# The CSV table: COLUMNS, then "disconnected" (the ids of the disconnected elements, ';' between
+# them), then a "status.<element>" column per element.
+DISCONNECTED = "disconnected"
+STATUS_PREFIX = "status."
+
+
 def _csv_text(rows: list[dict]) -> str:
     elements: list[str] = []
     for row in rows:
@@ -257,35 +268,144 @@ def _csv_text(rows: list[dict]) -> str:
                 elements.append(e["id"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(COLUMNS) + [f"status.{e}" for e in elements])
+    writer.writerow(list(COLUMNS) + [DISCONNECTED] + [STATUS_PREFIX + e for e in elements])
     for row in rows:
         statuses = {e["id"]: e["status"] for e in row["elements"]}
         writer.writerow([json.dumps(row["meta"], sort_keys=True) if k == "meta" else
                          ("" if row[k] is None else row[k]) for k in COLUMNS]
+                        + [";".join(e["id"] for e in row["elements"] if e.get("disconnected"))]
                         + [statuses.get(e, "") for e in elements])
     return out.getvalue()
 
 
-def _read_flat(path: Path, kind: str) -> list[dict]:
+# Reading CSV and JSONL results: every line checked, a foreign file named at its line and column.
+
+_TEXT = ("source", "content_hash", "pack_id", "pack_version", "pack_hash", "org_id", "name",
+         "sector", "size")
+_NEEDED = ("source", "content_hash", "pack_id", "pack_hash")   # never empty
+_OPTIONAL_TEXT = ("stage", "next_dot", "error_kind", "error")
+_INTS = ("row", "attempts")
+_FOREIGN_HINT = "give the file that 'dots batch -o' wrote (.sqlite, .csv or .jsonl)"
+
+
+def read_flat(path: Path, kind: str) -> list[tuple[int, dict]]:
+    """The rows of a CSV or JSONL results file, each with the line it starts on, as `flat_row`
+    makes them (a CSV row's elements hold id, status and disconnected only). DataError at the
+    line and column of the first thing that is not dots results."""
     shown = display_path(path)
-    text = path.read_text("utf-8")
-    rows = []
     try:
-        if kind == "jsonl":
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-        else:
-            for row in csv.DictReader(io.StringIO(text)):
-                elements = [{"id": k[7:], "status": v} for k, v in row.items()
-                            if k.startswith("status.") and v]
-                rows.append({**{k: (row[k] or None) for k in COLUMNS},
-                             "meta": json.loads(row["meta"] or "{}"), "elements": elements,
-                             "row": int(row["row"] or 0)})
-        for row in rows:
-            row["pack_hash"], row["content_hash"], row["source"]  # every row has them
-    except (ValueError, KeyError, TypeError) as exc:
-        raise DataError([Problem(shown, 0, 0, f"not a dots results file ({exc})",
-                                 "give a new name, or the file 'dots batch -o' wrote")]) from None
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[:exc.start].count(b"\n") + 1
+        raise DataError([Problem(shown, line, 1, "not UTF-8 text, so not dots results",
+                                 _FOREIGN_HINT)]) from None
+    except OSError as exc:
+        raise DataError([Problem(shown, 0, 0, f"cannot read: {exc.strerror}")]) from None
+    return _read_jsonl(text, shown) if kind == "jsonl" else _read_csv(text, shown)
+
+
+def _bad(shown: str, line: int, column: int, message: str) -> DataError:
+    return DataError([Problem(shown, line, column, f"not dots results: {message}", _FOREIGN_HINT)])
+
+
+def _check_row(row: Any, fail) -> dict:
+    """`row` when it has every field of a results row with the right type; else fail(key, message)."""
+    if not isinstance(row, dict):
+        fail(None, "a line must be a JSON object")
+    for key in _TEXT + _OPTIONAL_TEXT + _INTS + ("stage_rank", "meta", "elements"):
+        if key not in row:
+            fail(None, f"no '{key}'")
+    for key in _TEXT:
+        if not isinstance(row[key], str) or key in _NEEDED and not row[key]:
+            fail(key, f"'{key}' must be {'non-empty ' if key in _NEEDED else ''}text")
+    for key in _OPTIONAL_TEXT:
+        if row[key] is not None and not isinstance(row[key], str):
+            fail(key, f"'{key}' must be text or null")
+    for key in _INTS + ("stage_rank",):
+        value = row[key]
+        if not (value is None and key == "stage_rank") and (type(value) is not int):
+            fail(key, f"'{key}' must be a whole number")
+    if not isinstance(row["meta"], dict):
+        fail("meta", "'meta' must be an object")
+    if not isinstance(row["elements"], list) or not all(
+            isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("status"), str)
+            and isinstance(e.get("disconnected", False), bool) for e in row["elements"]):
+        fail("elements", "'elements' must be a list of {id, status, ...}")
+    if (row["error_kind"] is None) != (row["stage"] is not None):
+        fail("stage", "a row has a stage or an error, one of them")
+    return row
+
+
+def _read_jsonl(text: str, shown: str) -> list[tuple[int, dict]]:
+    rows = []
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise _bad(shown, number, getattr(exc, "colno", 1), f"not a JSON line ({getattr(exc, 'msg', exc)})") from None
+
+        def fail(key: str | None, message: str, line: str = line, number: int = number):
+            at = line.find(f'"{key}"') + 1 if key else 1
+            raise _bad(shown, number, max(at, 1), message)
+        rows.append((number, _check_row(row, fail)))
     return rows
+
+
+def _read_csv(text: str, shown: str) -> list[tuple[int, dict]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise _bad(shown, 1, 1, "the file is empty")
+        fixed = list(COLUMNS) + [DISCONNECTED]
+        for n, name in enumerate(fixed):
+            if n >= len(header) or header[n] != name:
+                raise _bad(shown, 1, n + 1, f"column {n + 1} of the header is "
+                           f"{repr(header[n]) if n < len(header) else 'missing'}, not '{name}'")
+        for n in range(len(fixed), len(header)):
+            if not header[n].startswith(STATUS_PREFIX) or len(header[n]) == len(STATUS_PREFIX):
+                raise _bad(shown, 1, n + 1, f"column {n + 1} of the header is {header[n]!r}, not "
+                           f"'{STATUS_PREFIX}<element>'")
+        elements = [h[len(STATUS_PREFIX):] for h in header[len(fixed):]]
+        rows = []
+        start = reader.line_num + 1
+        for cells in reader:
+            number, start = start, reader.line_num + 1
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise _bad(shown, number, min(len(cells), len(header)) + 1,
+                           f"{len(cells)} cells; the header has {len(header)}")
+            rows.append((number, _csv_row(dict(zip(header, cells)), header, elements, shown, number)))
+    except csv.Error as exc:
+        raise _bad(shown, reader.line_num, 1, f"not a CSV table ({exc})") from None
+    return rows
+
+
+def _csv_row(cells: dict, header: list[str], elements: list[str], shown: str, number: int) -> dict:
+    def fail(key: str | None, message: str):
+        raise _bad(shown, number, header.index(key) + 1 if key in header else 1, message)
+
+    row: dict[str, Any] = {k: cells[k] for k in _TEXT}
+    row.update({k: cells[k] or None for k in _OPTIONAL_TEXT})
+    for key in _INTS + ("stage_rank",):
+        value = cells[key]
+        if key == "stage_rank" and value == "":
+            row[key] = None
+        elif re.fullmatch(r"-?\d{1,18}", value):
+            row[key] = int(value)
+        else:
+            fail(key, f"'{key}' must be a whole number, not {value!r}")
+    try:
+        row["meta"] = json.loads(cells["meta"])
+    except ValueError:
+        fail("meta", "'meta' must be a JSON object")
+    off = set(cells[DISCONNECTED].split(";")) if cells[DISCONNECTED] else set()
+    row["elements"] = [{"id": e, "status": cells[STATUS_PREFIX + e], "disconnected": e in off}
+                       for e in elements if cells[STATUS_PREFIX + e]]
+    return _check_row(row, fail)
 
 
 # Reading for statistics ------------------------------------------------------------------
@@ -306,16 +426,27 @@ class PackResults:
     errors: int
 
 
-def read_results(path: Path) -> list[PackResults]:
-    """Every pack's results in a database, each apart: statistics never mix two packs."""
-    if output_kind(path) != "sqlite":
-        raise DataError([Problem(display_path(path), 0, 0, "statistics are read from the SQLite "
-                                 "results", "run 'dots batch ... -o results.sqlite'")])
+def read_results(path: Path, models: Iterable[Model] = (), keep=None) -> list[PackResults]:
+    """Every pack's results in a results file (SQLite, CSV or JSONL), each apart: statistics
+    never mix two packs. `keep(pack_id, version, hash)` says which packs to read in full; the
+    others come back named only (no organisations). A CSV or JSONL file does not carry its pack's
+    labels: they come from a pack with the same hash, among `models` and the built-in packs."""
+    kind = output_kind(path)
+    shown = display_path(path)
+    if kind != "sqlite":
+        if path.is_dir():
+            raise DataError([Problem(shown, 0, 0, "is a folder", "give a results file")])
+        if not path.exists():
+            raise DataError([Problem(shown, 0, 0, "no such file", "run 'dots batch ... -o' first")])
+        return _flat_results(read_flat(path, kind), shown, list(models), keep)
     db = connect(path, create=False)
     try:
         packs = []
         for h, pid, version, label, stages, statuses, elements in db.execute(
                 "SELECT * FROM packs ORDER BY pack_id, pack_version, pack_hash"):
+            if keep is not None and not keep(pid, version, h):
+                packs.append(PackResults(h, pid, version, label, [], [], [], [], 0))
+                continue
             orgs = {}
             for row in db.execute("SELECT content_hash, org_id, name, sector, size, stage, next_dot, "
                                   "source, row FROM organisations WHERE pack_hash=? AND error_kind "
@@ -334,6 +465,60 @@ def read_results(path: Path) -> list[PackResults]:
                                      json.loads(elements), list(orgs.values()), errors))
         return packs
     except sqlite3.DatabaseError as exc:
-        raise DataError([Problem(display_path(path), 0, 0, f"cannot read the database: {exc}")]) from None
+        raise DataError([Problem(shown, 0, 0, f"cannot read the database: {exc}")]) from None
     finally:
         db.close()
+
+
+def _flat_results(rows: list[tuple[int, dict]], shown: str, models: list[Model], keep) -> list[PackResults]:
+    """PackResults from the rows of a CSV or JSONL file, as `read_results` reads a database."""
+    by_pack: dict[str, list[tuple[int, dict]]] = {}
+    for line, row in rows:
+        by_pack.setdefault(row["pack_hash"], []).append((line, row))
+    packs = []
+    for h, found in by_pack.items():
+        line, first = found[0]
+        pid, version = first["pack_id"], first["pack_version"]
+        for at, row in found:
+            if (row["pack_id"], row["pack_version"]) != (pid, version):
+                raise _bad(shown, at, 1, f"pack hash {h} is pack '{pid}' {version} on line {line} "
+                           f"and '{row['pack_id']}' {row['pack_version']} here")
+        if keep is not None and not keep(pid, version, h):
+            packs.append(PackResults(h, pid, version, "", [], [], [], [], 0))
+            continue
+        model = _model_for(h, pid, models)
+        if model is None:
+            raise DataError([Problem(shown, line, 1, f"these results were made with pack '{pid}'"
+                                     f"{f' {version}' if version else ''} (pack hash {h}), which is "
+                                     "not a built-in pack or not as it is now",
+                                     "give the pack they were made with: --rules PACK (an SQLite "
+                                     "results file carries its packs' labels, so needs none)")])
+        _, _, _, label, stages, statuses, elements = pack_row(model, h)
+        orgs = []
+        errors = 0
+        for _, row in sorted(found, key=lambda x: (x[1]["source"], x[1]["row"], x[1]["content_hash"])):
+            if row["error_kind"] is not None:
+                errors += 1
+                continue
+            orgs.append({"content_hash": row["content_hash"], "org_id": row["org_id"],
+                         "name": row["name"], "sector": row["sector"], "size": row["size"],
+                         "stage": row["stage"], "next_dot": row["next_dot"], "source": row["source"],
+                         "row": row["row"], "statuses": {e["id"]: e["status"] for e in row["elements"]},
+                         "disconnected": any(e.get("disconnected") for e in row["elements"])})
+        packs.append(PackResults(h, pid, version, label, json.loads(stages), json.loads(statuses),
+                                 json.loads(elements), orgs, errors))
+    return sorted(packs, key=lambda p: (p.pack_id, p.pack_version, p.pack_hash))
+
+
+def _model_for(h: str, pack_id: str, models: list[Model]) -> Model | None:
+    """The pack whose hash is `h`: one of `models`, or the built-in pack named `pack_id`."""
+    from .pack import builtin_packs, load_pack
+    from .records import pack_hash
+    for model in models:
+        if pack_hash(model) == h:
+            return model
+    if pack_id in builtin_packs():
+        model = load_pack(pack_id)
+        if pack_hash(model) == h:
+            return model
+    return None

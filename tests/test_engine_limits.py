@@ -157,7 +157,7 @@ def test_what_reaches_the_engine_stays_within_its_limits(tmp_path: Path, n: int)
 
 @pytest.mark.slow
 def test_a_1000_element_pack_runs_within_the_limits_and_fires_every_rule_it_should(tmp_path: Path):
-    # 6,005 rules in two rulesets, 204 messages per assessment: within every limit, and every
+    # 6,005 rules in several rulesets, 204 messages per assessment: within every limit, and every
     # rule that should fire does, so nothing was silently dropped.
     path = tmp_path / "generated.yaml"
     path.write_text(yaml.safe_dump(models.model(1000, groups=False), sort_keys=False), "utf-8")
@@ -181,7 +181,8 @@ def test_a_1000_element_pack_runs_within_the_limits_and_fires_every_rule_it_shou
     assert result.returncode == 0, result.stderr
     limits, results = result.stdout.splitlines()
     violations, rulesets, widest = json.loads(limits)
-    assert (violations, rulesets) == ([], 2) and widest <= compiler.BUCKET_PROPERTIES
+    assert violations == [] and rulesets >= 6005 // compiler.RULESET_RULES + 1
+    assert widest <= compiler.BUCKET_PROPERTIES
     # everything in place: started, done and optimised for each element, and five stages;
     # nothing in place: each element's 'missing' finding.
     assert json.loads(results) == [[3005, "level5", 1000, 0], [1000, "level0", 0, 1000]]
@@ -198,3 +199,62 @@ def test_the_engine_refuses_a_compiled_pack_beyond_its_limits(tiny_model: maturi
     with pytest.raises(maturity.EngineError, match=r"beyond the engine's limits: bucket 0 of round 0 "
                                                    r"is sent 126 properties and 3 tags; at most 128"):
         Engine().run(compiled, {}, lambda *args: {})
+
+
+# Large packs in several rulesets ---------------------------------------------------------
+
+def test_a_large_pack_in_small_rulesets_gives_the_results_of_one_ruleset(tmp_path: Path, monkeypatch):
+    # A session costs time for every rule of its ruleset, so a large pack is split into
+    # rulesets of at most PART_RULES rules; where the split falls never changes a result.
+    split = generated(tmp_path, 200)
+    monkeypatch.setattr(compiler, "PART_RULES", compiler.RULESET_RULES)
+    whole = generated(tmp_path, 200)
+    assert len(maturity.assess.__globals__["compiled_for"](whole).parts) == 1
+    monkeypatch.undo()
+    assert len(maturity.assess.__globals__["compiled_for"](split).parts) >= 1205 // compiler.PART_RULES
+    for seed in range(12):
+        org = maturity.Organisation(f"o{seed}", models.organisation(200, seed))
+        a, b = maturity.assess(split, org), maturity.assess(whole, org)
+        assert a.fired == b.fired and a.stage == b.stage
+        assert a.elements == b.elements and a.findings == b.findings and a.advice == b.advice
+
+
+def test_each_rulesets_session_is_deleted_once_its_last_round_is_done(tmp_path: Path, monkeypatch):
+    from maturity import engine as engine_module
+    model = generated(tmp_path, 200)
+    compiled = maturity.assess.__globals__["compiled_for"](model)
+    engine = engine_module.Engine()
+    handles = engine._rulesets(compiled)
+    last = {}
+    for (stratum, _), part in compiled.bucket_part.items():
+        last[handles[part]] = max(last.get(handles[part], 0), stratum)
+    events: list[tuple] = []
+    dre = engine_module._dre
+
+    class Recording:
+        def __getattr__(self, name):
+            real = getattr(dre, name)
+            if name in ("assert_facts", "delete_state"):
+                return lambda handle, *args: (events.append((name, handle)), real(handle, *args))[1]
+            return real
+
+    monkeypatch.setattr(engine_module, "_dre", Recording())
+    org = maturity.Organisation("o", models.organisation(200, 3))
+    real_round = events.append
+
+    original = engine.run
+
+    def run(compiled, first, next_round):
+        return original(compiled, first, lambda r, fired, fact: (real_round(("round", r)),
+                                                                 next_round(r, fired, fact))[1])
+    engine.run = run
+    maturity.assess(model, org, engine)
+    # every ruleset's session deleted once, after its last round's messages and before the next
+    # round begins; never two sessions of round 0 alive at once
+    deleted = [h for name, h in events if name == "delete_state"]
+    assert sorted(deleted) == sorted(set(handles))
+    for handle in set(handles):
+        at = events.index(("delete_state", handle))
+        rounds_before = sum(1 for e in events[:at] if e[0] == "round")
+        assert rounds_before == last[handle]
+        assert events[at - 1] == ("assert_facts", handle)

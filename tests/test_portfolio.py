@@ -16,7 +16,7 @@ from maturity.records import Record, pack_hash
 from maturity.organisation import Organisation
 from maturity.portfolio import (benchmark, benchmark_text, portfolio_data, portfolio_text,
                                 segment_of, wilson)
-from maturity.results import SqliteStore
+from maturity.results import SqliteStore, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,14 +64,11 @@ def default_model():
     return maturity.load_pack(None)
 
 
-@pytest.fixture
-def known(tmp_path, default_model) -> Path:
+def _known(path: Path, m) -> Path:
     """12 retailers (6 at just do it with Tools & Platforms disconnected, 4 broadcasting, 2
     strategised), 3 hospitality groups (just do it, nothing disconnected) and one error row, on
-    the default pack."""
-    m = default_model
-    path = tmp_path / "known.sqlite"
-    store = SqliteStore(path, m, pack_hash(m))
+    the default pack, written to `path` (.sqlite, .csv or .jsonl)."""
+    store = open_store(path, m, pack_hash(m))
     n = 0
     for stage, count in (("just_do_it", 6), ("broadcasting", 4), ("strategised", 2)):
         for _ in range(count):
@@ -85,6 +82,11 @@ def known(tmp_path, default_model) -> Path:
     store.add(_record(m, n, "just_do_it", "Retail", error=True))
     store.close()
     return path
+
+
+@pytest.fixture
+def known(tmp_path, default_model) -> Path:
+    return _known(tmp_path / "known.sqlite", default_model)
 
 
 def test_shares_with_n_and_wilson_interval_by_segment(known):
@@ -275,3 +277,95 @@ def test_report_shows_the_benchmark(known, tmp_path):
     report = out.read_text("utf-8")
     assert "Among 12 other organisations in sector Retail assessed with pack default" in report
     assert "Among 12 other" not in (tmp_path / "plain.md").read_text("utf-8")
+
+
+# CSV and JSONL results read as the database is --------------------------------------------
+
+def test_csv_and_jsonl_results_give_the_statistics_of_the_database(tmp_path, default_model):
+    outputs = {}
+    for suffix in ("sqlite", "csv", "jsonl"):
+        path = _known(tmp_path / f"known.{suffix}", default_model)
+        data = portfolio_data(path, by="sector", min_group=3)
+        outputs[suffix] = (portfolio_text(data).replace(f"known.{suffix}", "RESULTS"),
+                           maturity.to_json({**data, "results": ""}))
+        client = maturity.assess(default_model, Organisation("Client", {"purpose.goals_written": True},
+                                                             id="client", meta={"sector": "Retail"}))
+        b = benchmark(path, client, min_group=10)
+        outputs[suffix] += (benchmark_text(b).replace(f"known.{suffix}", "RESULTS"),)
+    assert outputs["csv"] == outputs["sqlite"] and outputs["jsonl"] == outputs["sqlite"]
+    assert "Retail (n = 12)" in outputs["csv"][0] and "Hospitality (n = 3)" in outputs["csv"][0]
+    assert '"Just do it", work on a dot whose foundations are missing: 40.0%' in outputs["jsonl"][0]
+    assert "1 with errors (not counted)" in outputs["csv"][0]
+
+
+def test_csv_results_of_a_pack_not_built_in_need_the_pack(tmp_path, default_model):
+    from maturity.results import read_results
+    pack = tmp_path / "mine"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("pack: {id: mine, version: '1', label: Mine, extends: default}\n",
+                                    "utf-8")
+    mine = maturity.load_pack(pack)
+    path = tmp_path / "r.csv"
+    store = open_store(path, mine, pack_hash(mine))
+    for n in range(3):
+        store.add(_record(mine, n, "just_do_it", "Retail"))
+    store.close()
+    with pytest.raises(maturity.DataError) as e:
+        portfolio_data(path)
+    assert e.value.format().startswith(f"error: {path}:2:1: these results were made with pack "
+                                       "'mine' 1 (pack hash ")
+    assert "hint: give the pack they were made with: --rules PACK" in e.value.format()
+    assert portfolio_data(path, rules=str(pack), min_group=1)["packs"][0]["assessed"] == 3
+    # Another pack's rows are not needed for a benchmark of a default-pack client.
+    assert [p.pack_id for p in read_results(path, [], lambda i, v, h: False)] == ["mine"]
+    client = maturity.assess(default_model, Organisation("C", {}, id="c"))
+    with pytest.raises(maturity.DataError, match="no organisations in these results were assessed "
+                       "with this pack"):
+        benchmark(path, client)
+
+
+FOREIGN = [
+    ("r.jsonl", '{"source": "a.yaml"}\n{"source": \n', "r.jsonl:1:1: not dots results: no 'content_hash'"),
+    ("r.jsonl", "\n\n[1, 2\n", "r.jsonl:3:6: not dots results: not a JSON line"),
+    ("r.jsonl", "[1]\n", "r.jsonl:1:1: not dots results: a line must be a JSON object"),
+    ("r.csv", "organisation,stage\nAcme,x\n", "r.csv:1:1: not dots results: column 1 of the header "
+     "is 'organisation', not 'source'"),
+    ("r.csv", "", "r.csv:1:1: not dots results: the file is empty"),
+    ("r.csv", b"source,\xff\n", "r.csv:1:1: not UTF-8 text, so not dots results"),
+]
+
+
+@pytest.mark.parametrize("name,text,message", FOREIGN)
+def test_foreign_csv_and_jsonl_files_are_named_at_line_and_column(tmp_path, monkeypatch, name, text,
+                                                                  message):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(maturity.DataError) as e:
+        portfolio_data(name)
+    assert e.value.format().startswith(f"error: {message}")
+    assert "hint: give the file that 'dots batch -o' wrote" in e.value.format()
+
+
+def test_a_bad_cell_in_csv_results_is_named_at_its_line_and_column(tmp_path, monkeypatch, default_model):
+    monkeypatch.chdir(tmp_path)
+    path = _known(tmp_path / "k.csv", default_model)
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    cells = lines[3].split(",")
+    cells[1] = "three"                            # the row column
+    path.write_text("".join(lines[:3] + [",".join(cells)] + lines[4:]), "utf-8")
+    with pytest.raises(maturity.DataError, match=r"^error: k.csv:4:2: not dots results: 'row' must be "
+                       r"a whole number, not 'three'"):
+        portfolio_data("k.csv")
+    path.write_text("".join(lines[:3] + [lines[3].rstrip("\n") + ",extra\n"] + lines[4:]), "utf-8")
+    with pytest.raises(maturity.DataError, match=r"^error: k.csv:4:\d+: not dots results: 25 cells; "
+                       "the header has 24"):
+        portfolio_data("k.csv")
+    jl = _known(tmp_path / "k.jsonl", default_model)
+    lines = jl.read_text("utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace('"attempts": 1', '"attempts": "1"')
+    jl.write_text("".join(lines), "utf-8")
+    col = lines[1].index('"attempts"') + 1
+    with pytest.raises(maturity.DataError, match=rf"^error: k.jsonl:2:{col}: not dots results: "
+                       "'attempts' must be a whole number"):
+        portfolio_data("k.jsonl")

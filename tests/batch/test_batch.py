@@ -275,3 +275,27 @@ def test_a_killed_batch_leaves_a_sound_database_and_resumes(work):
     assert rows(db, "SELECT COUNT(*) FROM elements") == [(kept * 6,)]
     r = dots("batch", "orgs", "-o", "results.sqlite")
     assert f"assessed {155 - kept}, errors 0, already in the results {kept}" in r.stderr
+
+
+def test_one_batch_written_three_ways_gives_the_same_portfolio_and_benchmark(work):
+    outputs = {}
+    for suffix in ("sqlite", "csv", "jsonl"):
+        r = dots("batch", "orgs", "-o", f"results.{suffix}", "--workers", "2")
+        assert r.exit_code == 0, r.output
+        text = dots("portfolio", f"results.{suffix}", "--min-group", "1", "--by", "sector")
+        js = dots("portfolio", f"results.{suffix}", "--min-group", "1", "--format", "json")
+        bench = dots("assess", "orgs/mid-size.yaml", "--benchmark", f"results.{suffix}")
+        assert text.exit_code == js.exit_code == bench.exit_code == 0, text.output + js.output + bench.output
+        outputs[suffix] = [o.stdout.replace(f"results.{suffix}", "RESULTS") for o in (text, js, bench)]
+    assert outputs["csv"] == outputs["sqlite"] and outputs["jsonl"] == outputs["sqlite"]
+    assert "All organisations (n = 5)" in outputs["csv"][0]
+    assert "Benchmark: only 4 other organisations in RESULTS were assessed" in outputs["jsonl"][2]
+
+
+def test_a_foreign_csv_as_output_is_an_error_and_left_as_it_is(work):
+    (work / "people.csv").write_text("name,email\nAda,ada@example.org\n", "utf-8")
+    r = dots("batch", "orgs", "-o", "people.csv")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: people.csv:1:1: not dots results: column 1 of the header is "
+                               "'name', not 'source'\n")
+    assert (work / "people.csv").read_text("utf-8") == "name,email\nAda,ada@example.org\n"
