@@ -536,7 +536,7 @@ def _build_threshold(item: Item, facts: dict[str, Fact], problems: list[Problem]
     fact = facts.get(by)
     if by is None:
         problems.append(item.problem(f"threshold '{d['id']}' has no 'by'",
-                                     "name the choice fact it depends on, such as 'by: employer.size_band'"))
+                                     "name the choice fact it depends on, such as a size band"))
         return None
     if fact is None:
         problems.append(item.problem(f"unknown fact '{by}'", did_you_mean(by, facts), key="by"))

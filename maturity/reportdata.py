@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assess import Assessment
-from .explain import answer
+from .explain import answer, need_text
 from .recommend import connection_order
 from .report import assessment_data, roadmap_data
 
@@ -147,15 +147,9 @@ def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
 
 
 def _needs(step: dict) -> list[str]:
-    # Strings today; {fact, question, test, expected, actual, met} once the advice work lands.
-    out = []
-    for need in step.get("needs", []):
-        if isinstance(need, str):
-            out.append(need)
-        else:
-            out.append(f"{need.get('question') or need.get('fact')}: {need.get('test', '')} "
-                       f"{need.get('expected', '')} (now: {answer(need.get('actual'))})".strip())
-    return out
+    """Each unmet condition in the words `dots next` uses: the question, the answer it needs
+    (for a threshold, the one that applies to this organisation) and the answer given."""
+    return [need if isinstance(need, str) else need_text(need) for need in step.get("needs", [])]
 
 
 def _step(step: dict, labels: dict, facts, number: dict) -> dict:
