@@ -189,3 +189,15 @@ def test_the_default_pack_scales_with_the_size_band():
     assert a.element("purpose").status.id == "defined"
     text = maturity.next_text(a)
     assert "at least 3" not in text and "Set targets" not in text
+
+
+def test_rules_check_warns_when_advice_on_a_threshold_is_not_about_its_band(here):
+    (here / "sized.yaml").write_text(PACK.replace("about: [aud.sources, org.size]", "about: [aud.sources]"),
+                                     "utf-8")
+    result = CliRunner().invoke(cli, ["rules", "check", "sized.yaml"])
+    assert result.exit_code == 0
+    assert ("warning: sized.yaml:15:5: advice 'more-sources' depends on 'org.size' through a threshold, "
+            "but is not about it: while it is unanswered the advice is neither given nor asked\n"
+            "  hint: add org.size to 'about'\n") in result.output, result.output
+    (here / "sized.yaml").write_text(PACK, "utf-8")
+    assert "through a threshold" not in CliRunner().invoke(cli, ["rules", "check", "sized.yaml"]).output
