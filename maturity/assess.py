@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from .compiler import CompiledPack, compile_pack
+from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
 from .organisation import Organisation, rule_facts
@@ -106,7 +106,16 @@ class Assessment:
         return [e for e in self.elements if e.disconnected]
 
     def advice_for(self, element_id: str) -> list[AdviceResult]:
-        return [a for a in self.advice if a.advice.element == element_id]
+        # Grouped by element on first use (the roadmap asks for every step of a large model),
+        # and again whenever the list is no longer the one grouped (a C-speed comparison).
+        advice = tuple(self.advice)
+        grouped = self.__dict__.get("_advice_by_element")
+        if grouped is None or grouped[0] != advice:
+            by_element: dict[str | None, list[AdviceResult]] = {}
+            for a in advice:
+                by_element.setdefault(a.advice.element, []).append(a)
+            grouped = self.__dict__["_advice_by_element"] = (advice, by_element)
+        return list(grouped[1].get(element_id, ()))
 
 
 @dataclass
@@ -147,8 +156,9 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
+    compiled = kept_compiled(model)  # made by the pack cache from this very model
     return _Plan(
-        model, compile_pack(model),
+        model, compiled if compiled is not None else compile_pack(model),
         [(e, tuple(model.prerequisites(e))) for e in order],
         setters,
         sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),

@@ -95,9 +95,34 @@ def group_names(model: Model) -> dict[str, tuple[str, str, str]]:
     return {g.id: (f"ga{n}", f"gc{n}", f"gl{n}") for n, g in enumerate(model.groups) if g.id in tested}
 
 
+_KEPT = "_compiled"  # where a model loaded from the pack cache keeps its compiled form
+
+
+def keep_compiled(model: Model, compiled: CompiledPack) -> None:
+    """Keep `compiled` (made by `compile_pack(model)`) on the model, with what it was made from."""
+    model.__dict__[_KEPT] = (_inputs(model), compiled)
+
+
+def kept_compiled(model: Model) -> CompiledPack | None:
+    """The compiled form kept on `model`, if it was made from the model as it is now (a model
+    is a plain dataclass: its lists can be changed after it was compiled)."""
+    kept = model.__dict__.get(_KEPT)
+    if kept is None or kept[1].model is not model or kept[0] != _inputs(model):
+        return None
+    return kept[1]
+
+
+def _inputs(model: Model) -> tuple:
+    """What compiling reads from a model (compared item by item, by identity first)."""
+    return (tuple(model.statuses), tuple(model.elements), tuple(model.edges), tuple(model.stages),
+            tuple(model.facts), tuple(model.rules), tuple(model.groups))
+
+
 def check_limits(model: Model) -> list[Problem]:
     """Every way in which `model` would go beyond what durable-rules can run safely, found in
     the compiled form itself, each at the rule concerned. Empty: `compile_pack` succeeds."""
+    if kept_compiled(model) is not None:  # compiled without a problem from this very model
+        return []
     return _build(model)[1]
 
 

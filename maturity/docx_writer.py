@@ -57,8 +57,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     d.add_heading("Strengths", 1)
     if r["strengths"]:
         for x in r["strengths"]:
-            d.add_paragraph(x["text"] + (f" (rule {x['rule']})" if x.get("rule") else ""),
-                            style="List Bullet")
+            d.add_paragraph(x["text"], style="List Bullet")
     else:
         d.add_paragraph("No dot is connected yet, so there is no strength to build on.")
 
@@ -83,7 +82,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
            [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
              "yes" if e["done"] else "no", "yes" if e["disconnected"] else "no", e["reason"]]
-            for e in r["scorecard"]])
+            for e in r["scorecard"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
 
     d.add_heading("Findings", 1)
     for f in r["findings"]:
@@ -114,7 +113,13 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     d.add_heading("Roadmap", 1)
     for p in r["roadmap"]:
         d.add_heading(p["label"] + (f" ({p['when']})" if p["when"] else ""), 2)
-        if p.get("projected_stage"):
+        if p["quick_wins"]:
+            d.add_paragraph("Quick wins to start at once" + (f"; effort {p['effort']}" if p.get("effort") else ""))
+            for x in p["actions"]:
+                para = d.add_paragraph(style="List Bullet")
+                para.add_run(f"{x['element_label']}: ").bold = True
+                para.add_run(x["action"])
+        elif p.get("projected_stage"):
             d.add_paragraph(f"Then: stage {p['projected_stage']['label']}"
                             + (f"; effort {p['effort']}" if p.get("effort") else ""))
         for step in p["elements"]:
@@ -124,6 +129,8 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                 para.add_run(f" (after {', '.join(step['waits_for'])})")
             for x in step["actions"]:
                 d.add_paragraph(x["action"], style="List Bullet 2")
+            if step["in_now"]:
+                d.add_paragraph("Start with its quick wins under Now, above.", style="List Bullet 2")
     if not r["roadmap"]:
         d.add_paragraph("Nothing left: every dot is connected already.")
 
@@ -131,7 +138,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     if r["unanswered"]:
         _table(d, ["Element", "Question", "Fact"],
                [[u["element_label"], u["question"] + (" (could change the result)" if u.get("could_change") else ""),
-                 u["fact"]] for u in r["unanswered"]])
+                 u["fact"]] for u in r["unanswered"]], [3, 8, 4])
     else:
         d.add_paragraph("Every question was answered.")
 
@@ -141,7 +148,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         if r["benchmark"]["rows"]:
             _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind"],
                    [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"]]
-                    for e in r["benchmark"]["rows"]])
+                    for e in r["benchmark"]["rows"]], [4, 3, 2.5, 2.5, 2.5])
 
     if r["appendix"]:
         ap = r["appendix"]
@@ -149,11 +156,11 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         d.add_paragraph(f"{ap['rules_fired']} rules fired.")
         _table(d, ["Conclusion", "Rule", "Facts"],
                [[x["conclusion"], x["rule"], "\n".join(f"{f['fact']} = {f['answer']}" for f in x["facts"])]
-                for x in ap["conclusions"]])
+                for x in ap["conclusions"]], [5, 4, 7])
         d.add_heading("Answers given", 2)
         _table(d, ["Fact", "Question", "Answer"],
                [[x["fact"], x["question"], x["answer"] + (f" ({x['note']})" if x["note"] else "")]
-                for x in ap["answers"]])
+                for x in ap["answers"]], [4, 8, 4])
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
@@ -167,9 +174,15 @@ def _pairs(d, pairs: list[tuple[str, str]]) -> None:
             p.add_run(str(value))
 
 
-def _table(d, head: list[str], rows: list[list[str]]) -> None:
+TEXT_WIDTH_CM = 16.0
+
+
+def _table(d, head: list[str], rows: list[list[str]], weights: list[float]) -> None:
+    """A grid table whose columns share the text width by `weights` (a "#" column stays
+    narrow and a "Reason" column wide, in Word and in LibreOffice alike)."""
     table = d.add_table(rows=1, cols=len(head))
     table.style = "Table Grid"
+    table.autofit = False
     for cell, text in zip(table.rows[0].cells, head):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -177,8 +190,12 @@ def _table(d, head: list[str], rows: list[list[str]]) -> None:
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = text
+    widths = [Cm(TEXT_WIDTH_CM * w / sum(weights)) for w in weights]
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
-        for cell in row.cells:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
             for p in cell.paragraphs:
                 for run in p.runs:
                     run.font.size = Pt(9)
@@ -188,7 +205,8 @@ def _progress(d, g: dict) -> None:
     d.add_heading(f"Progress since {g['previous']['date'] or 'the last assessment'}", 1)
     d.add_paragraph(g["summary"])
     _table(d, ["Dot", "Then", "Now", "Movement"],
-           [[e["label"], e["from_label"], e["to_label"], e["movement_text"]] for e in g["elements"]])
+           [[e["label"], e["from_label"], e["to_label"], e["movement_text"]] for e in g["elements"]],
+           [4, 3, 3, 6])
     for title, items, key in (("Findings resolved", g["findings"]["resolved"], "message"),
                               ("New findings", g["findings"]["new"], "message"),
                               ("Advice no longer needed", g["advice_done"], "action")):

@@ -130,11 +130,18 @@ def read_document(path: Path | str) -> yamlio.Document:
     else:
         doc = yamlio.load(path)
     # Texts read from YAML are checked as they are read; those from a table, here.
-    problems = yamlio.text_problems(doc) if suffix in (".xlsx", ".csv") else []
-    problems = problems or schema.validate(doc, "organisation")
+    problems = document_problems(doc, texts=suffix in (".xlsx", ".csv"))
     if problems:
         raise DataError(problems)
     return doc
+
+
+def document_problems(doc: yamlio.Document, texts: bool = True) -> list[Problem]:
+    """The problems of a facts document as read, before its answers are checked against a pack:
+    its texts (`texts`: when not checked as read, as YAML's are) and the organisation schema.
+    Facts files, their tables and survey rows all go through here."""
+    problems = yamlio.text_problems(doc) if texts else []
+    return problems or schema.validate(doc, "organisation")
 
 
 def organisation_from(doc: yamlio.Document, model: Model, path: Path | str,

@@ -84,10 +84,14 @@ def resolve(spec: str | Path | None) -> Path:
 def load_pack(spec: str | Path | None = None) -> Model:
     """Load, layer and validate a pack. Raises DataError listing every problem found."""
     path = resolve(spec)
-    layer = _load_layer(path, [])
-    # The engine's limits are checked where the rules are compiled (compiler.check_limits),
-    # so commands that never run the engine take any pack that loads.
-    return _build_model(layer, path)
+    from . import packcache  # a pack loaded before from the same files is taken from the cache
+
+    def build(sources: list[Path]) -> Model:
+        layer = _load_layer(path, [], sources)
+        # The engine's limits are checked where the rules are compiled (compiler.check_limits),
+        # so commands that never run the engine take any pack that loads.
+        return _build_model(layer, path)
+    return packcache.load(path, build, pack_files)
 
 
 # Reading files ---------------------------------------------------------------------------
@@ -158,7 +162,9 @@ def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
     return problems
 
 
-def _load_layer(path: Path, chain: list[Path]) -> Layer:
+def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None) -> Layer:
+    if sources is not None:
+        sources.append(path)  # the pack cache checks every file read is unchanged
     docs = _read_docs(path)
     problems: list[Problem] = []
     manifests = [Item(d, ("pack",), d.data["pack"]) for d in docs if "pack" in d.data]
@@ -180,7 +186,7 @@ def _load_layer(path: Path, chain: list[Path]) -> Layer:
                                               "remove the loop in 'extends'", key="extends")])
         if len(chain) >= _MAX_EXTENDS_DEPTH:
             raise DataError([manifest.problem("packs extend each other too deeply", key="extends")])
-        base = _load_layer(base_path, chain + [path])
+        base = _load_layer(base_path, chain + [path], sources)
     layer = Layer(manifest=manifest, files=base.files + [d.file for d in docs])
     for section in SECTIONS:
         items = [Item(d, (section, i), raw) for d in docs for i, raw in enumerate(d.data.get(section) or [])]

@@ -152,7 +152,9 @@ def _stage_lines(a: Assessment, explain: bool = False) -> list[str]:
     return lines
 
 
-def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False) -> list[str]:
+def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False,
+                now: frozenset[str] = frozenset()) -> list[str]:
+    """A dot's lines; `now` holds the elements whose advice the roadmap moved to "Now"."""
     r = step.result
     lines = [f"{heading}{r.element.label}" + (f" ({r.element.id})" if explain else "")
              + f", now {r.status.label.lower()}"]
@@ -174,6 +176,8 @@ def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False) 
         lines.append("  do:")
         for x in step.actions:
             lines += _wrap(x.action + (f" (rule {x.evidence.rule})" if explain else ""), "      ", "    - ")
+    elif r.element.id in now:
+        lines.append("  do: start with its quick wins under \"Now\" above")
     else:
         lines.append("  do: no advice rule fired for it; see the element's description")
     return lines
@@ -323,10 +327,11 @@ def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None)
                 lines += _wrap(f"{_label(a, x.advice.element)}: {x.action}"
                                + (f" (rule {x.evidence.rule})" if explain else ""), "    ", "  - ")
             continue
+        now = frozenset(x.advice.element for p in phases if p.number == 0 for x in p.quick_wins)
         side = ", side by side" if len(phase.steps) > 1 else ""
         lines += ["", f"{phase.label} ({phase.effort} effort{when}{side}); when it is done, the "
                       f"stage is {phase.projected.label} ({phase.projected.rank + 1} of "
                       f"{len(a.model.stages)})"]
         for step in phase.steps:
-            lines += ["  " + l if l else l for l in _step_lines(a, step, "", explain)]
+            lines += ["  " + l if l else l for l in _step_lines(a, step, "", explain, now)]
     return "\n".join(lines) + "\n"

@@ -3,9 +3,9 @@ summary with the stage ladder, strengths, priorities, picture, scorecard, findin
 roadmap, unanswered questions, progress since a previous assessment, and an appendix.
 
 Every document format (HTML, Markdown, DOCX, PDF) renders this one structure and computes
-nothing of its own. Sections the advice work adds to `assessment_data` (strengths, priorities,
-coverage, unanswered, projected stages) are taken from it when present; until then each falls
-back to what the assessment itself says, so that every sentence stays true of the organisation.
+nothing of its own: strengths, priorities, coverage, unanswered questions, needs and the
+roadmap's phases (quick wins, projected stages) are those of `assessment_data`/`roadmap_data`,
+the same as `dots assess --format json` and `dots roadmap --format json` give.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from .report import assessment_data, roadmap_data
 REPORT_FORMAT = 1
 SECTIONS = ("cover", "summary", "progress", "strengths", "priorities", "picture", "scorecard",
             "findings", "next", "roadmap", "unanswered", "benchmark", "appendix")
-MAX_PRIORITIES = 7
 
 
 def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None = None,
@@ -55,8 +54,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "cover": cover,
         "summary": _summary(a, data, done, labels),
         "progress": progress,
-        "strengths": _strengths(a, data, labels),
-        "priorities": _priorities(data, road, labels),
+        "strengths": _strengths(data, labels),
+        "priorities": _priorities(data, labels),
         "picture": {"svg": picture_svg, "missing": picture_missing,
                     "alt": f"The {len(a.elements)} dots of {org.name} and how they build on each "
                            f"other, numbered in the order to connect them"},
@@ -64,9 +63,9 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "findings": [{**f, "element_label": labels.get(f["element"] or "", "General"),
                       "facts": facts(f["facts"])} for f in data["findings"]],
         "next": _step(nxt, labels, facts, number) if nxt else None,
-        "roadmap": [_phase(p, labels, facts, number) for p in road["phases"]],
-        "unanswered": _unanswered(a, data, labels),
-        "coverage": data.get("coverage") or _coverage(a),
+        "roadmap": _roadmap(road["phases"], labels, facts, number),
+        "unanswered": _unanswered(data, labels),
+        "coverage": data["coverage"],
         "benchmark": _benchmark(benchmark if benchmark is not None else data.get("benchmark")),
         "appendix": _appendix(a, data, labels, facts) if appendix else None,
     }
@@ -95,38 +94,12 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
             "text": " ".join(p if p.endswith(".") else p + "." for p in parts)}
 
 
-def _strengths(a: Assessment, data: dict, labels: dict) -> list[dict]:
-    given = data.get("strengths")
-    if given is not None:
-        return [{"rule": "", **s, "element_label": labels.get(s.get("element") or "", "General")}
-                for s in given]
-    # Until the advice rules say more: each connected dot, with the rule that found it done.
-    out = []
-    for e in a.elements:
-        if e.done:
-            top = e.evidence[0] if e.evidence else None
-            out.append({"element": e.element.id, "element_label": e.element.label,
-                        "text": f"{e.element.label} is {e.status.label.lower()} and connected"
-                                + (f": {top.because}" if top and top.because else "."),
-                        "rule": top.rule if top else ""})
-    return out
+def _strengths(data: dict, labels: dict) -> list[dict]:
+    return [{**s, "element_label": labels.get(s["element"] or "", "General")} for s in data["strengths"]]
 
 
-def _priorities(data: dict, road: dict, labels: dict) -> list[dict]:
-    given = data.get("priorities")
-    if given is not None:
-        return [{"priority": None, "effort": None, "timeframe": None, "rule": "", **p,
-                 "element_label": labels.get(p.get("element") or "", "General")} for p in given]
-    # Until the advice rules rank them: the actions of the roadmap's dots, in roadmap order.
-    out = []
-    for phase in road["phases"]:
-        for step in phase["elements"]:
-            for x in step["actions"]:
-                if len(out) < MAX_PRIORITIES:
-                    out.append({"id": x["id"], "element": step["id"], "element_label": step["label"],
-                                "action": x["action"], "rule": x["rule"], "priority": None,
-                                "effort": x.get("effort"), "timeframe": x.get("timeframe")})
-    return out
+def _priorities(data: dict, labels: dict) -> list[dict]:
+    return [{**p, "element_label": labels.get(p["element"] or "", "General")} for p in data["priorities"]]
 
 
 def _reason(e: dict, a: Assessment) -> str:
@@ -147,9 +120,9 @@ def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
 
 
 def _needs(step: dict) -> list[str]:
-    """Each unmet condition in the words `dots next` uses: the question, the answer it needs
+    """The unmet conditions, in the words `dots next` uses: the question, the answer it needs
     (for a threshold, the one that applies to this organisation) and the answer given."""
-    return [need if isinstance(need, str) else need_text(need) for need in step.get("needs", [])]
+    return [need_text(n) for n in step["needs"]]
 
 
 def _step(step: dict, labels: dict, facts, number: dict) -> dict:
@@ -162,29 +135,28 @@ def _step(step: dict, labels: dict, facts, number: dict) -> dict:
             "actions": step["actions"]}
 
 
+def _roadmap(phases: list[dict], labels: dict, facts, number: dict) -> list[dict]:
+    """The phases; a dot whose actions all went to the quick wins says so (`in_now`)."""
+    now = {x["element"] for p in phases for x in p.get("actions", [])}
+    out = [_phase(p, labels, facts, number) for p in phases]
+    for p in out:
+        for step in p["elements"]:
+            step["in_now"] = not step["actions"] and step["id"] in now
+    return out
+
+
 def _phase(p: dict, labels: dict, facts, number: dict) -> dict:
     label = p.get("label") or f"Phase {p['phase']}"
     when = " to ".join(x for x in (p.get("starts"), p.get("ends")) if x)
     return {"phase": p["phase"], "label": label, "when": when, "effort": p.get("effort"),
             "projected_stage": p.get("projected_stage"), "quick_wins": bool(p.get("quick_wins")),
+            "actions": [{**x, "element_label": labels.get(x["element"] or "", "General")}
+                        for x in p.get("actions", [])],
             "elements": [_step(s, labels, facts, number) for s in p["elements"]]}
 
 
-def _unanswered(a: Assessment, data: dict, labels: dict) -> list[dict]:
-    given = data.get("unanswered")
-    if given is not None:
-        return [{"could_change": None, "state": "unanswered", **u,
-                 "element_label": labels.get(u.get("element") or "", "General")} for u in given]
-    answers = data.get("answers", {})
-    return [{"fact": f.id, "element": f.element, "element_label": labels.get(f.element or "", "General"),
-             "question": f.question, "state": answers.get(f.id, {}).get("state", "unanswered"),
-             "could_change": None}
-            for f in a.model.facts if f.id not in a.organisation.facts]
-
-
-def _coverage(a: Assessment) -> dict:
-    answered = sum(1 for f in a.model.facts if f.id in a.organisation.facts)
-    return {"answered": answered, "total": len(a.model.facts)}
+def _unanswered(data: dict, labels: dict) -> list[dict]:
+    return [{**u, "element_label": labels.get(u["element"] or "", "General")} for u in data["unanswered"]]
 
 
 def _benchmark(b: dict | None) -> dict | None:

@@ -43,6 +43,7 @@ class Mapping:
     pack: str | None
     digest: str                       # hash of the mapping's text: part of every row's content hash
     doc: yamlio.Document = field(repr=False, default=None)
+    model: Model = field(repr=False, default=None)
 
     def read_row(self, task: Task) -> Organisation:
         """The organisation in a survey row's task (see `row_organisation`)."""
@@ -99,7 +100,7 @@ def load_mapping(path: Path | str, model: Model) -> Mapping:
     if problems:
         raise DataError(problems)
     digest = hashlib.sha256(text.encode()).hexdigest()
-    return Mapping(doc.file, dict(data["organisation"]), columns, data.get("pack"), digest, doc)
+    return Mapping(doc.file, dict(data["organisation"]), columns, data.get("pack"), digest, doc, model)
 
 
 # Reading the export ----------------------------------------------------------------------
@@ -214,69 +215,116 @@ def _row_bytes(digest: str, cells: list[str]) -> bytes:
     return f"{digest}\0{text}".encode("utf-8", "surrogatepass")
 
 
-def _indexes(mapping: Mapping, header: tuple[str, ...]) -> tuple[list, list]:
-    """Where the mapped columns are in an export with this header (worked out once a header)."""
+class RowDocument(yamlio.Document):
+    """A survey row as a facts document, so that it is checked by the code that checks a facts
+    file: each value's place is its cell (the export's line, the column's number), and every
+    problem begins by naming the row and the column."""
+
+    def __init__(self, file: str, row: int, header: tuple[str, ...], data: dict,
+                 cells: dict[tuple, int]) -> None:
+        super().__init__(file, data)
+        self.row, self.header, self.cells = row, header, cells
+
+    def cell(self, path) -> int | None:
+        """The column index of the cell holding the value at `path`, if one does."""
+        return self.cells.get(tuple(path)[:2])
+
+    def where(self, path, key: bool = False) -> tuple[int, int]:
+        n = self.cell(path)
+        return self.row, (n + 1 if n is not None else 1)
+
+    def problem(self, path, message: str, hint: str = "", key: bool = False,
+                severity: str = "error") -> Problem:
+        n = self.cell(path)
+        place = (f"row {self.row}, column '{self.header[n]}' ({column_name(n)})" if n is not None
+                 else f"row {self.row}")
+        return Problem(self.file, self.row, n + 1 if n is not None else 1, f"{place}: {message}",
+                       hint, severity)
+
+
+def _indexes(mapping: Mapping, header: tuple[str, ...]) -> tuple[list, list, dict]:
+    """Where the mapped columns are in an export with this header, and each document path's
+    column (worked out once a header)."""
     cache = mapping.__dict__.setdefault("_indexes", {})
     found = cache.get(header)
     if found is None:
         index = {h: n for n, h in enumerate(header)}
-        found = cache[header] = ([(key, index[col]) for key, col in mapping.organisation.items()],
-                                 [(c, index[c.header]) for c in mapping.columns])
+        meta = [(key, index[col]) for key, col in mapping.organisation.items()]
+        facts = [(c, index[c.header]) for c in mapping.columns]
+        cells = {("organisation", key): n for key, n in meta}
+        cells.update({("facts", c.fact.id): n for c, n in facts})
+        found = cache[header] = (meta, facts, cells)
     return found
 
 
 def row_organisation(mapping: Mapping, task: Task) -> Organisation:
-    """The organisation a survey row describes; DataError naming the row and column of every
-    answer that cannot be read."""
+    """The organisation a survey row describes, checked as a facts file is (the same code: texts,
+    the organisation schema, the header's placeholders and date, each answer against its fact),
+    with the mapping turning answer texts into values first, as a table's are; DataError naming
+    the row and column of every problem."""
+    from .organisation import document_problems, organisation_from
     shown, row, cells, header = task.source, task.row, task.cells, task.header
-    meta_cols, fact_cols = _indexes(mapping, header)
-
-    def cell(n: int) -> str:
-        return cells[n].strip() if n < len(cells) else ""
-
+    meta_cols, fact_cols, places = _indexes(mapping, header)
+    width = len(cells)
+    meta = {}
+    for key, n in meta_cols:
+        text = cells[n].strip() if n < width else ""
+        if text:
+            meta[key] = text
     problems = []
-    meta = {k: cell(n) for k, n in meta_cols if cell(n)}
-    name = meta.pop("name", "")
-    if not name:
-        n = dict(meta_cols)["name"]
+    if "name" not in meta:
+        n = places[("organisation", "name")]
         problems.append(Problem(shown, row, n + 1, f"row {row}, column '{header[n]}' "
                                 f"({column_name(n)}): no organisation name", "every row needs one"))
-    ident = meta.pop("id", "") or f"row-{row}"
+        meta["name"] = f"row {row}"  # stands in for the checks below; the row is an error
+    meta.setdefault("id", f"row-{row}")
+    texts = {}
+    for col, n in fact_cols:
+        text = cells[n].strip() if n < width else ""
+        if text:
+            texts[col.fact.id] = text
+    doc = RowDocument(shown, row, header, {"organisation": meta, "facts": texts}, places)
+    # The texts as typed, as a facts table's are checked before its answers are read.
+    found = document_problems(doc)
+    if found:
+        raise DataError(problems + found)
     facts = {}
     for col, n in fact_cols:
-        text = cell(n)
-        if not text:
+        text = texts.get(col.fact.id)
+        if text is None:
             continue
         value, message = _convert(col, text)
         if message is not None:
-            problems.append(Problem(shown, row, n + 1, f"row {row}, column '{col.header}' "
-                                    f"({column_name(n)}): {message[0]}", message[1]))
-        elif value is not None:
+            problems.append(doc.problem(("facts", col.fact.id), message[0], message[1]))
+        else:
             facts[col.fact.id] = value
+    doc.data["facts"] = facts
+    try:
+        organisation = organisation_from(doc, mapping.model, shown)
+    except DataError as exc:
+        problems += exc.problems()
     if problems:
         raise DataError(problems)
-    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{shown}:{row}")
+    organisation.source = f"{shown}:{row}"
+    return organisation
 
 
 def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
-    """The value an answer text stands for, or a (message, hint) saying why it cannot be read."""
-    fact = col.fact
-    if fact.type == "choices":
-        parts = [p.strip() for p in text.split(col.split) if p.strip()]
+    """The value an answer text stands for (None: unanswered), or a (message, hint) saying why
+    it cannot be read. Whether the value fits the fact is checked with the facts file's checks."""
+    if col.fact.type == "choices":
         values = []
-        for part in parts:
+        for part in text.split(col.split):
+            part = part.strip()
+            if not part:
+                continue
             value, problem = _one(col, part)
             if problem:
                 return None, problem
             if value is not None:
                 values.append(value)
-        value = values
-    else:
-        value, problem = _one(col, text)
-        if problem or value is None:
-            return None, problem
-    bad = value_problem(fact, value)
-    return (None, bad) if bad else (value, None)
+        return values, None
+    return _one(col, text)
 
 
 def _one(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:

@@ -12,7 +12,11 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -132,6 +136,12 @@ rules:
 """
 
 TINY_PACK: dict[str, Any] = yaml.safe_load(TINY_PACK_TEXT)
+
+# The test run's pack cache (maturity/packcache.py) is its own, never the user's; commands the
+# tests start inherit it.
+_CACHE = tempfile.mkdtemp(prefix="dots-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, True)
 
 # Facts of two organisations: one just doing it (platforms disconnected), one fully connected.
 ORG_ACME = {"purpose.goals_written": False, "platforms.channels": ["linkedin", "facebook"]}

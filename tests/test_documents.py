@@ -75,7 +75,7 @@ def test_scorecard_follows_the_order_to_connect_the_dots(mid_size):
     assert rows[4]["reason"] == "started before its foundations (Content / Messaging not done)"
 
 
-def test_strengths_fall_back_to_connected_dots(mid_size, broadcasting):
+def test_strengths_are_the_assessments(mid_size, broadcasting):
     strengths = report_data(mid_size)["strengths"]
     assert [s["element"] for s in strengths] == ["purpose", "audience", "brand"]
     assert strengths[0]["text"].startswith("Purpose is ") and strengths[0]["rule"].startswith("purpose.")
@@ -102,10 +102,11 @@ def test_sections_from_the_advice_work_are_used_when_present(broadcasting, monke
     assert "A named owner." in html and "(S, now)" in html and "could change the result" in html
 
 
-def test_priorities_fall_back_to_roadmap_actions(broadcasting):
-    priorities = report_data(broadcasting)["priorities"]
-    assert 1 <= len(priorities) <= 7
-    assert priorities[0]["element"] == "purpose"  # the next dot's actions first
+def test_priorities_are_the_assessments(broadcasting):
+    from maturity.advice import priorities
+    shown = report_data(broadcasting)["priorities"]
+    assert [p["id"] for p in shown] == [p.advice.id for p in priorities(broadcasting)]
+    assert shown[0]["element"] == "purpose"  # the next dot's actions first
 
 
 def test_unanswered_lists_the_facts_not_answered(broadcasting):
@@ -272,6 +273,9 @@ def test_docx_has_headings_scorecard_table_and_picture(docx_bytes):
     scorecard = d.tables[0]
     assert [c.text for c in scorecard.rows[0].cells] == ["#", "Element", "Status", "Done", "Disconnected", "Reason"]
     assert [r.cells[1].text for r in scorecard.rows[1:]][:2] == ["Purpose (next)", "Defined Target Audience"]
+    widths = [c.width for c in scorecard.columns]  # "#" narrow, "Reason" widest, in the grid too
+    assert widths[0] == min(widths) and widths[-1] == max(widths) > 3 * widths[0]
+    assert [c.width for c in scorecard.rows[1].cells] == widths
     assert len(d.inline_shapes) == 1
     assert any(n.startswith("word/media/") and n.endswith(".png")
                for n in zipfile.ZipFile(io.BytesIO(docx_bytes)).namelist())
@@ -344,3 +348,49 @@ def test_peers_in_every_format(broadcasting, tmp_path):
     assert few == {"text": "Only 3 other organisations in the results were assessed with pack "
                            "default 1.0, fewer than 10: too few to compare with.", "rows": []}
     assert report_data(broadcasting)["benchmark"] is None
+
+
+def test_rule_ids_appear_only_in_the_appendix_of_every_format(mid_size, tmp_path):
+    """A client reads no rule id in the body of the report; the appendix names them."""
+    r = report_data(mid_size, appendix=False)
+    assert r["strengths"] and all(s["rule"] for s in r["strengths"])  # the data keeps them
+    rules = set(mid_size.fired)
+    import docx
+    bodies = {fmt: documents.render_template(r, fmt) for fmt in ("html", "md")}
+    path = tmp_path / "r.docx"
+    documents.write_report(mid_size, path, appendix=False)
+    bodies["docx"] = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    for fmt, body in bodies.items():
+        assert "(rule " not in body, fmt
+        assert not [x for x in rules if x in body], fmt
+
+
+def test_now_phase_lists_its_quick_wins_in_every_format(tmp_path):
+    """The roadmap's "Now" phase shows its quick wins (not a projected stage), and a dot whose
+    actions all moved there points to them, in HTML, Markdown and DOCX alike."""
+    import docx
+    from maturity.schedule import plan
+    a = assessed("just-do-it")
+    phases = plan(a)
+    wins = [x.action for x in phases[0].quick_wins]
+    emptied = [s.result.element.label for p in phases[1:] for s in p.steps if not s.actions]
+    assert wins and emptied
+    r = report_data(a)
+    assert [x["action"] for x in r["roadmap"][0]["actions"]] == wins
+    path = tmp_path / "r.docx"
+    documents.write_report(a, path)
+    bodies = {fmt: documents.render_template(r, fmt) for fmt in ("html", "md")}
+    bodies["docx"] = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    for fmt, body in bodies.items():
+        now = body[body.index("Quick wins to start at once"):body.index("Phase 1")]
+        assert all(w.replace("'", "&#39;" if fmt == "html" else "'") in now for w in wins), fmt
+        assert "Then: stage" not in now, fmt
+        assert body.count("Start with its quick wins under Now, above.") == len(emptied), fmt
+
+
+def test_needs_are_worded_as_questions_with_the_answer_given(broadcasting):
+    from maturity.explain import need_text
+    nxt = report_data(broadcasting)["next"]
+    assert nxt["needs"] and nxt["needs"] == [need_text(n) for n in
+                                             maturity.assessment_data(broadcasting)["next"]["needs"]]
+    assert all(" Needs " in n and "equals" not in n for n in nxt["needs"])

@@ -206,11 +206,12 @@ def test_the_engine_refuses_a_compiled_pack_beyond_its_limits(tiny_model: maturi
 def test_a_large_pack_in_small_rulesets_gives_the_results_of_one_ruleset(tmp_path: Path, monkeypatch):
     # A session costs time for every rule of its ruleset, so a large pack is split into
     # rulesets of at most PART_RULES rules; where the split falls never changes a result.
-    split = generated(tmp_path, 200)
+    monkeypatch.setenv("DOTS_PACK_CACHE", "off")  # each load compiled with its own PART_RULES
+    split, part_rules = generated(tmp_path, 200), compiler.PART_RULES
     monkeypatch.setattr(compiler, "PART_RULES", compiler.RULESET_RULES)
     whole = generated(tmp_path, 200)
     assert len(maturity.assess.__globals__["compiled_for"](whole).parts) == 1
-    monkeypatch.undo()
+    monkeypatch.setattr(compiler, "PART_RULES", part_rules)
     assert len(maturity.assess.__globals__["compiled_for"](split).parts) >= 1205 // compiler.PART_RULES
     for seed in range(12):
         org = maturity.Organisation(f"o{seed}", models.organisation(200, seed))

@@ -77,3 +77,15 @@ def test_a_bad_start_month_is_one_clear_error(bad, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: --start: '{bad}' is not a month")
     assert "Traceback" not in result.output
+
+
+def test_a_dot_whose_actions_all_moved_to_now_points_there_and_says_nothing_false():
+    from maturity.report import roadmap_text
+    a = example("just-do-it")
+    phases = plan(a)
+    now = {x.advice.element for x in phases[0].quick_wins}
+    emptied = [s.result.element.id for p in phases[1:] for s in p.steps if not s.actions]
+    assert emptied and set(emptied) <= now  # purpose: all its advice is a quick win
+    text = roadmap_text(a)
+    assert text.count('do: start with its quick wins under "Now" above') == len(emptied)
+    assert "no advice rule fired" not in text

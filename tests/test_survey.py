@@ -95,6 +95,60 @@ def test_bad_rows_name_row_and_column(files, model):
     assert "did you mean 'reach'?" in rows[4]
 
 
+CHECKED_MAPPING = """\
+organisation: {name: Company, id: Ref, sector: Industry, assessed_on: Date, consultant: Consultant}
+columns:
+  Personas: {fact: audience.personas}
+  Measure: {fact: engagement.measurement}
+"""
+
+
+def _facts_file_problems(tmp_path, header: str, facts: str = "") -> list[tuple[str, str]]:
+    """The (message, hint) of each problem `dots assess` finds in a facts file with this header."""
+    path = tmp_path / "facts.yaml"
+    path.write_text(f"organisation:\n{header}facts:\n{facts or '  {}'}\n", "utf-8")
+    with pytest.raises(maturity.DataError) as info:
+        maturity.load_organisation(path, maturity.load_pack(None))
+    return [(p.message, p.hint) for p in info.value.problems()]
+
+
+@pytest.mark.parametrize("cells,column,facts_header", [
+    ('a1,Acme,Retail,2026-13-45,Sam,3,reach', "Date (D)", '  name: Acme\n  assessed_on: "2026-13-45"\n'),
+    ('a1,Acme,Retail,1 Nov 2026,Sam,3,reach', "Date (D)", '  name: Acme\n  assessed_on: "1 Nov 2026"\n'),
+    ('a1,Client name,Retail,2026-11-02,Sam,3,reach', "Company (B)", "  name: Client name\n"),
+    ('a1,Acme,Retail,YYYY-MM-DD,Sam,3,reach', "Date (D)", "  name: Acme\n  assessed_on: YYYY-MM-DD\n"),
+    ('a1,Acme,Retail,2026-11-02,Your name,3,reach', "Consultant (E)", "  name: Acme\n  consultant: Your name\n"),
+    ('a1,Acme,Re\x07tail,2026-11-02,Sam,3,reach', "Industry (C)", '  name: Acme\n  sector: "Re\\atail"\n'),
+    ('a1,' + "A" * 4001 + ',Retail,2026-11-02,Sam,3,reach', "Company (B)", "  name: " + "A" * 4001 + "\n"),
+    ('Acme 1,Acme,Retail,2026-11-02,Sam,3,reach', "Ref (A)", '  name: Acme\n  id: "Acme 1"\n'),
+    ('a1,Acme,Retail,2026-11-02,Sam,300,reach', "Personas (F)", "  name: Acme\n"),
+])
+def test_a_survey_row_gets_the_checks_a_facts_file_gets(files, model, cells, column, facts_header):
+    (files / "checked.yaml").write_text(CHECKED_MAPPING, "utf-8")
+    (files / "s.csv").write_text("Ref,Company,Industry,Date,Consultant,Personas,Measure\n" + cells + "\n",
+                                 "utf-8")
+    ((row, got),) = _read(model, files / "s.csv", files / "checked.yaml")
+    assert isinstance(got, str), "the row should be an error row"
+    facts = "  audience.personas: 300\n" if ",300," in cells else ""
+    expected = _facts_file_problems(files, facts_header, facts)
+    name, letter = column[:-4], column[-2]
+    place = f"s.csv:2:{'ABCDEFG'.index(letter) + 1}: row 2, column '{name}' ({letter})"
+    assert got == "\n".join(f"error: {place}: {message}" + (f"\n  hint: {hint}" if hint else "")
+                             for message, hint in expected)
+
+
+def test_a_survey_row_with_a_real_date_and_names_is_assessed(files, model):
+    (files / "checked.yaml").write_text(CHECKED_MAPPING, "utf-8")
+    (files / "s.csv").write_text("Ref,Company,Industry,Date,Consultant,Personas,Measure\n"
+                                 "a1,Acme,Retail,2026-02-28,Sam,3,reach\n,Bolt,,,,,\n", "utf-8")
+    (_, acme), (_, bolt) = _read(model, files / "s.csv", files / "checked.yaml")
+    assert acme.id == "a1" and acme.meta == {"sector": "Retail", "assessed_on": "2026-02-28",
+                                             "consultant": "Sam"}
+    assert acme.facts == {"audience.personas": 3, "engagement.measurement": "reach"}
+    assert acme.source == "s.csv:2"
+    assert bolt.id == "row-3" and bolt.facts == {} and bolt.meta == {}
+
+
 def _problems(exc: maturity.DataError) -> list[str]:
     return [f"{p.file}:{p.line}:{p.column}: {p.message}" for p in exc.problems()]
 
