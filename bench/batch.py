@@ -122,15 +122,17 @@ def one_run(export: Path, mapping: Path, db: Path, workers: int, count: int) -> 
     from maturity.batch import run_batch
 
     samples: list[tuple[int, int, list[int]]] = []
-    marks = {int(count * f) for f in (0.1, 0.25, 0.5, 0.75, 1.0)}
+    marks = sorted({int(count * f) for f in (0.1, 0.25, 0.5, 0.75, 1.0)})
     worker_cpu: list[float] = []
 
-    def progress(s) -> None:
+    def progress(s) -> None:  # called as each piece's results arrive
         done = s.assessed + s.errors
-        if done in marks:
+        if marks and done >= marks[0]:
+            while marks and done >= marks[0]:
+                marks.pop(0)
             pids = s.pool.pids if s.pool else []
             samples.append((done, rss_kb(os.getpid()), [rss_kb(p) for p in pids]))
-            if done == count:
+            if done >= count:
                 worker_cpu[:] = [cpu_seconds(p) for p in pids]
 
     start, cpu = time.perf_counter(), time.process_time()
@@ -153,13 +155,14 @@ def rows_of(db: Path) -> list[tuple]:
 
 
 def check_alone(db: Path, export: Path, mapping: Path, sample: int) -> tuple[int, int]:
-    """Assess `sample` organisations of the export alone, in this process; (checked, differing)."""
+    """Assess `sample` organisations of the export alone, in this process, with
+    `maturity.assess`; (checked, differing from what the batch stored)."""
     import maturity
+    from maturity.records import pack_hash
     from maturity.survey import load_mapping, survey_tasks
 
     model = maturity.load_pack(None)
     m = load_mapping(mapping, model)
-    from maturity.records import pack_hash
     ph = pack_hash(model)
     con = sqlite3.connect(db)
     checked = differ = 0
@@ -173,10 +176,7 @@ def check_alone(db: Path, export: Path, mapping: Path, sample: int) -> tuple[int
                               "content_hash=?", (ph, task.key)).fetchone()
             statuses = dict(con.execute("SELECT element, status FROM elements WHERE pack_hash=? AND "
                                         "content_hash=?", (ph, task.key)).fetchall())
-            if task.kind != "row":
-                differ += row is None
-                continue
-            a = maturity.assess(model, task.organisation)
+            a = maturity.assess(model, m.read_row(task))
             nxt = maturity.next_dot(a)
             alone = (a.stage.id, nxt.result.element.id if nxt else None)
             if row is None or tuple(row) != alone or statuses != {e.element.id: e.status.id for e in a.elements}:
@@ -184,6 +184,37 @@ def check_alone(db: Path, export: Path, mapping: Path, sample: int) -> tuple[int
     finally:
         con.close()
     return checked, differ
+
+
+def in_process(export: Path, mapping: Path, count: int) -> tuple[float, float]:
+    """Organisations per CPU second in this one process, without workers: `maturity.assess`
+    alone, and the worker's whole per-organisation work (`records.assess_task`: read the row
+    with the mapping, assess, flatten) with the stored row made from it (`result_row`)."""
+    import maturity
+    from maturity.engine import Engine
+    from maturity.records import assess_task, pack_hash, result_row
+    from maturity.survey import load_mapping, survey_tasks
+
+    model = maturity.load_pack(None)
+    m = load_mapping(mapping, model)
+    engine, h = Engine(), pack_hash(model)
+    tasks = []
+    for task in survey_tasks(export, m):
+        tasks.append(task)
+        if len(tasks) >= count:
+            break
+    orgs = [m.read_row(t) for t in tasks]
+    for org in orgs[:100]:  # warm up
+        maturity.assess(model, org, engine)
+    cpu = time.process_time()
+    for org in orgs:
+        maturity.assess(model, org, engine)
+    alone = len(orgs) / (time.process_time() - cpu)
+    cpu = time.process_time()
+    for t in tasks:
+        result_row(assess_task(model, engine, t, m), h, model)
+    whole = len(tasks) / (time.process_time() - cpu)
+    return alone, whole
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -224,14 +255,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  --workers {workers}: {r['seconds']:.1f} s, {rate:,.0f} organisations/s "
               f"({rate / workers:,.0f} per worker); assessed {s.assessed:,}, errors {s.errors:,}")
         wcpu = sum(r["worker_cpu"])
-        r["cpu_rate"] = (s.assessed + s.errors) / wcpu if wcpu else 0.0
+        done = max(1, s.assessed + s.errors)
+        r["cpu_rate"] = done / wcpu if wcpu else 0.0
+        r["parent_us"] = r["parent_cpu"] / done * 1e6
         print(f"      CPU time: workers {', '.join(f'{c:.1f} s' for c in r['worker_cpu'])} "
-              f"({r['cpu_rate']:,.0f} organisations per worker CPU second, start-up included); "
-              f"parent {r['parent_cpu']:.1f} s ({r['parent_cpu'] / max(1, s.assessed + s.errors) * 1e6:.0f} "
-              f"us per organisation)")
+              f"({r['cpu_rate']:,.0f} organisations per worker CPU second, start-up included; "
+              f"{wcpu / done * 1e6:.0f} us per organisation); parent {r['parent_cpu']:.1f} s "
+              f"({r['parent_us']:.0f} us per organisation)")
+        print(f"      load average {os.getloadavg()[0]:.1f} at the end (1 minute)")
         for done, parent, kids in r["rss"]:
             print(f"      after {done:>8,}: parent {parent / 1024:6.1f} MB, workers "
                   + ", ".join(f"{k / 1024:.1f} MB" for k in kids))
+    alone, whole = in_process(export, mapping, min(args.count, 5000))
+    print(f"  in one process, per CPU second: maturity.assess {alone:,.0f} organisations; "
+          f"the worker's whole per-organisation work (read the row, assess, flatten, the row to "
+          f"store) {whole:,.0f}")
     speedup = runs[1]["rate"] / runs[0]["rate"]
     same = rows_of(folder / "results-1.sqlite") == rows_of(folder / "results-2.sqlite")
     checked, differ = check_alone(folder / "results-2.sqlite", export, mapping, args.sample)
@@ -240,6 +278,15 @@ def main(argv: list[str] | None = None) -> int:
         first, last = r["rss"][0], r["rss"][-1]
         growth.append(max([last[1] - first[1]] + [b - a for a, b in zip(first[2], last[2])]) / 1024)
     print(f"  two workers / one: {speedup:.2f}x   goal >= 1.8: {'PASS' if speedup >= 1.8 else 'MISS'}")
+    # What two workers could reach on two idle cores from the CPU times: each organisation costs
+    # a worker W and the parent P; one worker runs at 1/W (the parent on the other core), two
+    # share both cores with the parent, at 2/(W + P) (or 2/W when a third core is free).
+    w1, w2 = 1 / runs[0]["cpu_rate"] if runs[0]["cpu_rate"] else 0, 1 / runs[1]["cpu_rate"] if runs[1]["cpu_rate"] else 0
+    p2 = runs[1]["parent_us"] / 1e6
+    if w1 and w2:
+        print(f"  from CPU times, on two idle cores: two workers / one = {2 * w1 / (w2 + p2):.2f}x "
+              f"(worker {w2 * 1e6:.0f} us + parent {p2 * 1e6:.0f} us per organisation with two; "
+              f"{w1 * 1e6:.0f} us with one)")
     per_worker = min(runs[0]["rate"], runs[1]["rate"] / 2)
     print(f"  per worker: {per_worker:,.0f}/s   goal >= 2,500: {'PASS' if per_worker >= 2500 else 'MISS'}")
     print(f"  memory growth from 10% to 100% done: at most {max(growth):.1f} MB in any process   "

@@ -88,8 +88,26 @@ def parse_answers(values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Ans
             answers[fact_id] = Answer(None, MARKERS[raw], note, evidence)
         else:
             facts[fact_id] = raw
-            answers[fact_id] = Answer(raw, ANSWERED, note, evidence)
+            answers[fact_id] = _plain_answer(raw) if note is None and not evidence \
+                else Answer(raw, ANSWERED, note, evidence)
     return facts, answers
+
+
+_PLAIN_ANSWERS: dict[tuple[type, Any], Answer] = {}
+
+
+def _plain_answer(value: Any) -> Answer:
+    """Answer(value): one shared instance per plain value (an Answer never changes), since a
+    survey of thousands of rows gives the same few answers again and again."""
+    if type(value) not in (bool, int, float, str):
+        return Answer(value)
+    key = (type(value), value)
+    found = _PLAIN_ANSWERS.get(key)
+    if found is None:
+        found = Answer(value)
+        if len(_PLAIN_ANSWERS) < 4096:
+            _PLAIN_ANSWERS[key] = found
+    return found
 
 
 STATE_WORDS = {DONT_KNOW: "don't know", NOT_APPLICABLE: "not applicable"}

@@ -32,12 +32,18 @@ def remaining(assessment: Assessment) -> list[str]:
 
 
 def next_dot(assessment: Assessment) -> Step | None:
-    """The element to work on next: one of `remaining` with every prerequisite done, one the
-    next stage needs if there is such, ties by model order. None when nothing remains."""
+    """The element to work on next (`next_dot_id`), with why. None when nothing remains."""
+    chosen = next_dot_id(assessment)
+    return None if chosen is None else _step(assessment, assessment.element(chosen))
+
+
+def next_dot_id(assessment: Assessment) -> str | None:
+    """The id of the element to work on next: one of `remaining` with every prerequisite done,
+    one the next stage needs if there is such, ties by model order. None when nothing remains.
+    (A batch stores this for each organisation, without the explanation.)"""
     ready = [e for e in remaining(assessment) if not assessment.element(e).missing_prerequisites]
     wanted = stage_needs(assessment, only_next=True)
-    chosen = next((e for e in ready if e in wanted), ready[0] if ready else None)
-    return None if chosen is None else _step(assessment, assessment.element(chosen))
+    return next((e for e in ready if e in wanted), ready[0] if ready else None)
 
 
 def roadmap(assessment: Assessment) -> list[list[Step]]:

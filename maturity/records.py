@@ -17,6 +17,7 @@ from .engine import Engine
 from .errors import DataError, MaturityError, Problem
 from .model import Model
 from .organisation import Organisation
+from .recommend import next_dot_id
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Record:
     stage: str | None = None
     stage_rank: int | None = None
     next_dot: str | None = None
-    # (element id, status id, status rank, done, disconnected), in model order
+    # (element id, status id, status rank, done, disconnected: 1 or 0), in model order
     elements: tuple[tuple[str, str, int, bool, bool], ...] = ()
     error_kind: str | None = None   # "data", "engine", "crash" or "timeout"
     error: str | None = None
@@ -80,6 +81,21 @@ def pack_hash(model: Model) -> str:
         "rules": compiled_for(model).fingerprint,
     }
     return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def result_row(r: Record, pack_hash: str, model: Model) -> tuple:
+    """A record as it is stored: the row of the results' `organisations` table (the layout is in
+    docs/portfolio.md), its elements as JSON lists (id, status, rank, done, disconnected). What
+    workers send the parent, ready to insert."""
+    memo = model.__dict__.setdefault("_json_memo", {})
+    elements = memo.get(r.elements)
+    if elements is None:
+        elements = json.dumps(r.elements, separators=(",", ":"))
+        if len(memo) < MEMO:
+            memo[r.elements] = elements
+    return (pack_hash, r.key, model.id, model.version or "", r.source, r.row, r.org_id, r.name,
+            r.sector, r.size, json.dumps(r.meta, sort_keys=True) if r.meta else "{}", r.stage,
+            r.stage_rank, r.next_dot, r.error_kind, r.error, r.attempts, elements)
 
 
 # The per-organisation function -----------------------------------------------------------
@@ -112,13 +128,28 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
         record.error = f"error: {task.source}: internal error: {type(exc).__name__}: {exc}"
         return record
     record.stage, record.stage_rank = a.stage.id, a.stage.rank
-    record.elements = tuple((e.element.id, e.status.id, e.status.rank, e.done, e.disconnected)
-                            for e in a.elements)
-    # The next dot as `recommend.next_dot` picks it: the first element in model order that is
-    # not done and whose prerequisites are all done (worked out here without its explanation).
-    record.next_dot = next((e.element.id for e in a.elements
-                            if not e.done and not e.missing_prerequisites), None)
+    record.elements, record.next_dot = _flat(model, a)
     return record
+
+
+MEMO = 1 << 16   # flattened results kept per process (a few MB at most)
+
+
+def _flat(model: Model, a) -> tuple[tuple, str | None]:
+    """The elements as stored, and the next dot as `dots assess` picks it (without the
+    explanation). Both follow from the stage and the elements' statuses alone (done, disconnected
+    and missing prerequisites are worked out from the statuses), and a portfolio repeats the same
+    few thousand combinations, so each is worked out once (tests/test_records.py checks them
+    against assessing alone)."""
+    key = (a.stage.id,) + tuple(e.status.id for e in a.elements)
+    memo = model.__dict__.setdefault("_flat_memo", {})
+    found = memo.get(key)
+    if found is None:
+        found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected))
+                       for e in a.elements), next_dot_id(a))
+        if len(memo) < MEMO:
+            memo[key] = found
+    return found
 
 
 def _load_file(model: Model, source: str) -> Organisation:

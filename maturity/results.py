@@ -19,15 +19,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .records import Record
+from .records import Record, result_row
 from .errors import DataError, OutputError, Problem
 from .model import Model
 from .files import write_atomic
 from .yamlio import display_path
 
-FORMAT = "1"
+FORMAT = "2"
+READS = ("1", "2")                     # formats `dots portfolio` reads; a batch adds to FORMAT only
 RETRIED_KINDS = ("crash", "timeout")   # errors that a later run tries again
 
+# Format 2 keeps each organisation's elements in its own row (`element_rows`, JSON), one write
+# per organisation, and offers them as the `elements` view, one row per organisation and
+# element, with the columns format 1's `elements` table had.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dots_results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS packs (
@@ -57,20 +61,15 @@ CREATE TABLE IF NOT EXISTS organisations (
     error_kind   TEXT,
     error        TEXT,
     attempts     INTEGER NOT NULL,
+    element_rows TEXT NOT NULL,
     PRIMARY KEY (pack_hash, content_hash)
 );
-CREATE TABLE IF NOT EXISTS elements (
-    pack_hash    TEXT NOT NULL,
-    content_hash TEXT NOT NULL,
-    element      TEXT NOT NULL,
-    position     INTEGER NOT NULL,
-    status       TEXT NOT NULL,
-    status_rank  INTEGER NOT NULL,
-    done         INTEGER NOT NULL,
-    disconnected INTEGER NOT NULL,
-    PRIMARY KEY (pack_hash, content_hash, element),
-    FOREIGN KEY (pack_hash, content_hash) REFERENCES organisations (pack_hash, content_hash)
-) WITHOUT ROWID;
+CREATE VIEW IF NOT EXISTS elements AS
+SELECT o.pack_hash AS pack_hash, o.content_hash AS content_hash,
+       json_extract(e.value, '$[0]') AS element, e.key AS position,
+       json_extract(e.value, '$[1]') AS status, json_extract(e.value, '$[2]') AS status_rank,
+       json_extract(e.value, '$[3]') AS done, json_extract(e.value, '$[4]') AS disconnected
+FROM organisations AS o, json_each(o.element_rows) AS e;
 """
 
 COLUMNS = ("source", "row", "content_hash", "pack_id", "pack_version", "pack_hash", "org_id", "name",
@@ -102,19 +101,39 @@ def open_store(path: Path, model: Model, pack_hash: str) -> "Store":
 
 
 class Store:
-    """Results of one pack in one output: what is there already, and adding records."""
+    """Results of one pack in one output: what is there already, and adding results, as
+    records or as rows made by `records.result_row` (what workers send)."""
 
-    def done(self, key: str) -> bool: ...
-    def add(self, record: Record) -> None: ...
+    def resume(self) -> tuple | None:
+        """How a worker tells what is done already (`done_check`); None: nothing is."""
+    def add(self, record: Record) -> None:
+        self.add_rows([result_row(record, self.pack_hash, self.model)])
+    def add_rows(self, rows: list[tuple]) -> None: ...
     def tick(self) -> None:
         """Called at least once a second while a batch runs."""
     def close(self) -> None: ...
 
 
+def done_check(resume: tuple):
+    """`done(key)`: whether an organisation is in the results already (and not to be tried
+    again), from a store's `resume()`: in a worker process, which opens the database itself."""
+    if resume[0] == "keys":
+        return resume[1].__contains__
+    _, path, pack_hash = resume
+    db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+    def done(key: str) -> bool:
+        found = db.execute("SELECT error_kind FROM organisations WHERE pack_hash=? AND "
+                           "content_hash=?", (pack_hash, key)).fetchone()
+        return found is not None and found[0] not in RETRIED_KINDS
+    return done
+
+
 # SQLite ----------------------------------------------------------------------------------
 
 def connect(path: Path, create: bool) -> sqlite3.Connection:
-    """Open a results database (made when `create`), refusing files that are not one."""
+    """Open a results database (made when `create`; then only one of this format), refusing
+    files that are not one."""
     shown = display_path(path)
     if path.is_dir():
         raise OutputError("is a folder", "give a results file", shown)
@@ -135,10 +154,15 @@ def connect(path: Path, create: bool) -> sqlite3.Connection:
                 raise DataError([Problem(shown, 0, 0, "an SQLite database, but not dots results",
                                          "give the file that 'dots batch -o' wrote, or a new name")])
             found = db.execute("SELECT value FROM dots_results WHERE key='format'").fetchone()
-            if not found or found[0] != FORMAT:
+            written = found[0] if found else "?"
+            if written != FORMAT and (create or written not in READS):
                 db.close()
-                raise DataError([Problem(shown, 0, 0, f"results written in format "
-                                         f"{found[0] if found else '?'}; this dots reads {FORMAT}")])
+                if create and written in READS:
+                    raise DataError([Problem(shown, 0, 0, f"results written in format {written} by "
+                                             f"an earlier dots; a batch adds to format {FORMAT} only",
+                                             "write to a new file; dots portfolio still reads this one")])
+                raise DataError([Problem(shown, 0, 0, f"results written in format {written}; this "
+                                         f"dots reads {', '.join(READS)}")])
         elif create:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript("BEGIN;" + SCHEMA +
@@ -149,10 +173,10 @@ def connect(path: Path, create: bool) -> sqlite3.Connection:
 
 
 class SqliteStore(Store):
-    """Records are written in batches, each in one transaction with all its organisations'
-    rows: a database is never left with half an organisation, whenever the batch stops."""
+    """Rows are written in batches, each in one transaction: an organisation is one row (its
+    elements in it), so a database never holds half an organisation, whenever the batch stops."""
 
-    COMMIT_EVERY = 1000      # records
+    COMMIT_EVERY = 2000      # organisations
     COMMIT_SECONDS = 1.0
 
     def __init__(self, path: Path, model: Model, pack_hash: str) -> None:
@@ -165,18 +189,14 @@ class SqliteStore(Store):
         # A pack with nothing stored yet needs no look-up per organisation.
         self.empty = self.db.execute("SELECT 1 FROM organisations WHERE pack_hash=? LIMIT 1",
                                      (pack_hash,)).fetchone() is None
-        self.buffer: list[Record] = []
+        self.buffer: list[tuple] = []
         self.since = time.monotonic()
 
-    def done(self, key: str) -> bool:
-        if self.empty:
-            return False
-        found = self.db.execute("SELECT error_kind FROM organisations WHERE pack_hash=? AND "
-                                "content_hash=?", (self.pack_hash, key)).fetchone()
-        return found is not None and found[0] not in RETRIED_KINDS
+    def resume(self) -> tuple | None:
+        return None if self.empty else ("sqlite", str(self.path), self.pack_hash)
 
-    def add(self, r: Record) -> None:
-        self.buffer.append(r)
+    def add_rows(self, rows: list[tuple]) -> None:
+        self.buffer += rows
         if len(self.buffer) >= self.COMMIT_EVERY or time.monotonic() - self.since > self.COMMIT_SECONDS:
             self.flush()
 
@@ -185,23 +205,14 @@ class SqliteStore(Store):
             self.flush()
 
     def flush(self) -> None:
-        h, pid, version = self.pack_hash, self.model.id, self.model.version or ""
-        records, self.buffer, self.since = self.buffer, [], time.monotonic()
-        if not records:
+        rows, self.buffer, self.since = self.buffer, [], time.monotonic()
+        if not rows:
             return
         db = self.db
         db.execute("BEGIN")
         try:
-            if not self.empty:  # a record may replace one stored before (a crash tried again)
-                db.executemany("DELETE FROM elements WHERE pack_hash=? AND content_hash=?",
-                               [(h, r.key) for r in records])
-            db.executemany("INSERT OR REPLACE INTO organisations VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           [(h, r.key, pid, version, r.source, r.row, r.org_id, r.name, r.sector, r.size,
-                             json.dumps(r.meta, sort_keys=True), r.stage, r.stage_rank, r.next_dot,
-                             r.error_kind, r.error, r.attempts) for r in records])
-            db.executemany("INSERT OR REPLACE INTO elements VALUES (?,?,?,?,?,?,?,?)",
-                           [(h, r.key, e[0], n, e[1], e[2], int(e[3]), int(e[4]))
-                            for r in records for n, e in enumerate(r.elements)])
+            db.executemany("INSERT OR REPLACE INTO organisations VALUES "
+                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -226,12 +237,15 @@ class FileStore(Store):
             for _line, row in read_flat(path, kind):
                 self.rows[(row["pack_hash"], row["content_hash"])] = row
 
-    def done(self, key: str) -> bool:
-        row = self.rows.get((self.pack_hash, key))
-        return row is not None and row.get("error_kind") not in RETRIED_KINDS
+    def resume(self) -> tuple | None:
+        done = frozenset(k for (h, k), row in self.rows.items()
+                         if h == self.pack_hash and row["error_kind"] not in RETRIED_KINDS)
+        return ("keys", done) if done else None
 
-    def add(self, r: Record) -> None:
-        self.rows[(self.pack_hash, r.key)] = flat_row(r, self.model, self.pack_hash)
+    def add_rows(self, rows: list[tuple]) -> None:
+        for row in rows:
+            flat = flat_row(row)
+            self.rows[(flat["pack_hash"], flat["content_hash"])] = flat
 
     def close(self) -> None:
         rows = sorted(self.rows.values(), key=lambda x: (x["source"], int(x["row"]), x["pack_hash"],
@@ -243,15 +257,18 @@ class FileStore(Store):
         write_atomic(self.path, text.encode("utf-8"))
 
 
-def flat_row(r: Record, model: Model, pack_hash: str) -> dict:
-    """A record as one line of a JSONL results file (the CSV file is made from the same)."""
-    return {"source": r.source, "row": r.row, "content_hash": r.key, "pack_id": model.id,
-            "pack_version": model.version or "", "pack_hash": pack_hash,
-            "org_id": r.org_id, "name": r.name, "sector": r.sector, "size": r.size,
-            "stage": r.stage, "stage_rank": r.stage_rank, "next_dot": r.next_dot,
-            "error_kind": r.error_kind, "error": r.error, "attempts": r.attempts, "meta": r.meta,
-            "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": e[3],
-                          "disconnected": e[4]} for e in r.elements]}
+def flat_row(row: tuple) -> dict:
+    """A result row (`records.result_row`) as one line of a JSONL results file (the CSV file is
+    made from the same)."""
+    (h, key, pid, version, source, line, org_id, name, sector, size, meta, stage, stage_rank,
+     next_dot, error_kind, error, attempts, elements) = row
+    return {"source": source, "row": line, "content_hash": key, "pack_id": pid,
+            "pack_version": version, "pack_hash": h, "org_id": org_id, "name": name,
+            "sector": sector, "size": size, "stage": stage, "stage_rank": stage_rank,
+            "next_dot": next_dot, "error_kind": error_kind, "error": error, "attempts": attempts,
+            "meta": json.loads(meta),
+            "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": bool(e[3]),
+                          "disconnected": bool(e[4])} for e in json.loads(elements)]}
 
 
 # The CSV table: COLUMNS, then "disconnected" (the ids of the disconnected elements, ';' between

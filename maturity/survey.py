@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, yamlio
+from . import schema, spans, yamlio
 from .records import Task, content_hash
+from .spans import Span
 from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
@@ -26,6 +27,9 @@ _FALSE = {"false", "no", "n", "0"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
+MEMO = 512  # answer texts remembered per column, with what they read as
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -33,6 +37,7 @@ class Column:
     values: dict[str, Any] | None      # answer text (folded) -> value; None: read by the fact's type
     split: str
     where: tuple[str, int, int]       # the mapping's file, line and column for this column
+    memo: dict = field(default_factory=dict, compare=False, repr=False)  # text -> _convert's answer
 
 
 @dataclass
@@ -172,12 +177,50 @@ def _xlsx_rows(path: Path, shown: str) -> tuple[list[str], Iterator[tuple[int, l
 
 
 
+def survey_work(path: Path, mapping: Mapping) -> Iterator[Task | Span]:
+    """What a batch's workers are sent for an export: spans of a CSV file, whose rows the workers
+    read and hash themselves (`span_tasks`), else (an .xlsx file, or a CSV file whose quotes or
+    line ends the spans cannot follow) a task per row, read here. Problems with the export as a
+    whole (a mapped column missing from it) raise DataError before anything is yielded."""
+    shown = yamlio.display_path(path)
+    found = spans.header(str(path)) if path.suffix.lower() == ".csv" else None
+    if found is not None:
+        header, start, line = found
+    else:
+        header, rows = read_rows(path)
+        rows.close()
+    _check_header(mapping, header, shown)
+    head = tuple(header)
+    if found is not None:
+        for span in spans.spans(str(path), shown, head, start, line):
+            if isinstance(span, int):  # from this line on, read here
+                yield from _read_tasks(path, mapping, shown, head, after=span)
+                return
+            yield span
+        return
+    yield from _read_tasks(path, mapping, shown, head)
+
+
 def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
     """A task per data row of the export, carrying the row's cells: the worker turns them into
-    an organisation (`row_organisation`), so reading stays cheap in the parent. Problems with
-    the export as a whole (a mapped column missing from it) raise DataError here."""
-    shown = yamlio.display_path(path)
-    header, rows = read_rows(path)
+    an organisation (`row_organisation`). DataError as `survey_work`."""
+    for unit in survey_work(path, mapping):
+        if isinstance(unit, Span):
+            yield from span_tasks(unit, mapping)
+        else:
+            yield unit
+
+
+def span_tasks(span: Span, mapping: Mapping) -> Iterator[Task]:
+    """The tasks of a span's rows, keyed as `survey_tasks` keys them."""
+    for row, cells in spans.rows(span):
+        if isinstance(cells, str):
+            yield _unreadable(mapping, span.source, row, cells)
+        else:
+            yield row_task(mapping, span.source, row, span.header, cells)
+
+
+def _check_header(mapping: Mapping, header: list[str], shown: str) -> None:
     problems = []
     wanted = [(key, col) for key, col in mapping.organisation.items()] + \
              [("column", c.header) for c in mapping.columns]
@@ -189,15 +232,25 @@ def survey_tasks(path: Path, mapping: Mapping) -> Iterator[Task]:
                                                 or f"its columns: {', '.join(h for h in header if h)}",
                                                 key=key == "column"))
     if problems:
-        rows.close()
         raise DataError(problems)
-    head = tuple(header)
+
+
+def _read_tasks(path: Path, mapping: Mapping, shown: str, head: tuple[str, ...],
+                after: int = 0) -> Iterator[Task]:
+    """A task per data row read here, from line `after` on."""
+    _, rows = read_rows(path)
     for row, cells in rows:
+        if row < after:
+            continue
         if cells and cells[0].startswith("\0"):
-            yield Task(content_hash(_row_bytes(mapping.digest, cells)), shown, row, "error",
-                       error=Problem(shown, row, 1, f"cannot read the row: {cells[0][1:]}").format())
+            yield _unreadable(mapping, shown, row, cells[0][1:])
             return
         yield row_task(mapping, shown, row, head, cells)
+
+
+def _unreadable(mapping: Mapping, shown: str, row: int, message: str) -> Task:
+    return Task(content_hash(_row_bytes(mapping.digest, [f"\0{row}\0{message}"])), shown, row, "error",
+                error=Problem(shown, row, 1, f"cannot read the row: {message}").format())
 
 
 def row_task(mapping: Mapping, source: str, row: int, header: tuple[str, ...], cells) -> Task:
@@ -293,7 +346,16 @@ def row_organisation(mapping: Mapping, task: Task) -> Organisation:
         text = texts.get(col.fact.id)
         if text is None:
             continue
-        value, message = _convert(col, text)
+        # A survey repeats the same few answers in a column: each is read once.
+        memo = col.memo
+        found = memo.get(text)
+        if found is None:
+            found = _convert(col, text)
+            if len(memo) < MEMO:
+                memo[text] = found
+        value, message = found
+        if type(value) is list:
+            value = list(value)  # each organisation its own list
         if message is not None:
             problems.append(doc.problem(("facts", col.fact.id), message[0], message[1]))
         else:

@@ -18,26 +18,37 @@ from multiprocessing.connection import Connection, wait
 from typing import Callable, Iterable, Iterator
 
 from .records import Record, Task
+from .spans import Span
 from .errors import EngineError
 
-CHUNK = 64          # tasks sent to a worker at a time; their records come back together
+CHUNK = 64          # tasks (facts files, rows to try again) sent to a worker at a time; a
+                    # survey export's rows go as spans (maturity.spans), ~200 rows each
 
 
-def _worker_main(rules: str | None, mapping: str | None, started, conn: Connection) -> None:
+def _worker_main(rules: str | None, mapping: str | None, resume: tuple | None, started,
+                 conn: Connection) -> None:
     """A worker: load the pack (and the survey mapping) once, make an engine, then assess the
-    chunks of tasks it is sent. Before each task it counts it in `started`, shared memory the
+    chunks it is sent (a list of tasks, or a span of a survey export, whose rows it reads and
+    hashes itself), skipping organisations already in the results (`resume`), and send back
+    result rows ready to store. Before each task it counts it in `started`, shared memory the
     parent reads to know which task a worker that died or hangs was on (no message needed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    from .records import assess_task
+    from .records import assess_task, pack_hash, result_row
     from .engine import Engine
     from .pack import load_pack
+    from .spans import Span
     try:
         model = load_pack(rules)
         engine = Engine()
+        h = pack_hash(model)
         survey = None
         if mapping is not None:
-            from .survey import load_mapping
+            from .survey import load_mapping, span_tasks
             survey = load_mapping(mapping, model)
+        done = None
+        if resume is not None:
+            from .results import done_check
+            done = done_check(resume)
     except Exception as exc:  # the parent loaded the same files; say what went wrong here
         conn.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
@@ -50,16 +61,24 @@ def _worker_main(rules: str | None, mapping: str | None, started, conn: Connecti
             return
         if chunk is None:
             return
-        records = []
-        for task in chunk:
+        rows, read, ok, skipped, stopping = [], 0, 0, 0, False
+        for task in span_tasks(chunk, survey) if isinstance(chunk, Span) else chunk:
             count += 1
+            read += 1
             started.value = count
-            records.append(assess_task(model, engine, task, survey))
+            if done is not None and done(task.key):
+                skipped += 1
+                continue
+            record = assess_task(model, engine, task, survey)
+            rows.append(result_row(record, h, model))
+            ok += record.ok
             # After durable-rules fails, the engine refuses this process any further work.
             if getattr(engine, "_poisoned", ""):
-                conn.send((records, True))
-                return
-        conn.send((records, False))
+                stopping = True
+                break
+        conn.send(("rows", rows, read, ok, skipped, stopping))
+        if stopping:
+            return
 
 
 @dataclass
@@ -93,15 +112,27 @@ def _signal_name(code: int | None) -> str:
     return f"exit status {code}"
 
 
-def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: float | None,
-             on_record: Callable[[Record], None], stats: PoolStats | None = None,
-             mapping: str | None = None, tick: Callable[[], None] | None = None) -> None:
-    """Assess every task in `workers` processes, calling `on_record` (in this process) for each
-    result as it arrives, in no particular order."""
+@dataclass
+class Results:
+    """Where run_pool puts what workers send: `rows(rows, read, ok, skipped)` for each chunk's
+    result rows (ready to store), `record(record)` for an organisation that failed twice."""
+
+    rows: Callable[[list[tuple], int, int, int], None]
+    record: Callable[[Record], None]
+    tick: Callable[[], None] | None = None    # at least once a second
+
+
+def run_pool(rules: str | None, work: Iterable[Task | Span], workers: int, timeout: float | None,
+             results: Results, stats: PoolStats | None = None, mapping: str | None = None,
+             resume: tuple | None = None, expand: Callable[[Span], list[Task]] | None = None) -> None:
+    """Assess every task (and every row of every span) in `workers` processes, handing results
+    to `results` in this process as they arrive, in no particular order. `expand` turns a span
+    into its tasks, as a worker reads them: needed only when a worker dies during one."""
     ctx = multiprocessing.get_context("spawn")  # a fresh interpreter: no engine state inherited
     stats = stats if stats is not None else PoolStats()
     stats.workers = workers
-    source: Iterator[Task] = iter(tasks)
+    source: Iterator[Task | Span] = iter(work)
+    held: list[Span] = []                                    # a span read while gathering tasks
     retry: collections.deque[Task] = collections.deque()    # tried once, to run alone in a fresh worker
     again: collections.deque[Task] = collections.deque()    # sent to a worker that died before them
     pool: list[_Worker] = []
@@ -109,25 +140,37 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
     def start() -> _Worker:
         parent, child = ctx.Pipe()
         counter = ctx.RawValue("q", 0)
-        process = ctx.Process(target=_worker_main, args=(rules, mapping, counter, child), daemon=True)
+        process = ctx.Process(target=_worker_main, args=(rules, mapping, resume, counter, child),
+                              daemon=True)
         process.start()
         child.close()
         w = _Worker(process, parent, counter, started=time.monotonic())
         stats.pids = [x.process.pid for x in pool if x.process.pid] + [process.pid]
         return w
 
-    def next_chunk(w: _Worker) -> list[Task]:
+    def next_chunk(w: _Worker) -> list[Task] | Span:
         if retry and w.fresh:
             return [retry.popleft()]          # alone in a fresh worker, so its fate is its own
-        chunk = []
+        chunk: list[Task] = []
         while again and len(chunk) < CHUNK:
             chunk.append(again.popleft())
-        if len(chunk) < CHUNK:
-            for task in source:
-                chunk.append(task)
-                if len(chunk) >= CHUNK:
-                    break
+        if chunk:
+            return chunk
+        if held:
+            return held.pop()
+        for unit in source:
+            if isinstance(unit, Span):
+                if not chunk:
+                    return unit
+                held.append(unit)
+                break
+            chunk.append(unit)
+            if len(chunk) >= CHUNK:
+                break
         return chunk
+
+    def tasks_of(chunk: list[Task] | Span) -> list[Task]:
+        return chunk if isinstance(chunk, list) else expand(chunk)
 
     def feed(w: _Worker) -> None:
         chunk = next_chunk(w)
@@ -139,25 +182,28 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
 
     def lost(w: _Worker, reason: str) -> None:
         """`w` died or was stopped during a chunk: the task it had started last is the one it
-        was on; the others of the chunk go to other workers."""
+        was on; the others of the chunk go to other workers (those it had done too: their rows
+        come back with the chunk's, and died with it)."""
         pool.remove(w)
         w.conn.close()
         w.process.join(1)
         stats.restarts += 1
-        if w.chunk:
-            at = min(max(w.counter.value - w.done - 1, 0), len(w.chunk) - 1)
-            task = w.chunk[at]
-            again.extendleft(reversed(w.chunk[:at] + w.chunk[at + 1:]))
+        tasks = tasks_of(w.chunk) if w.chunk else []
+        if tasks:
+            at = min(max(w.counter.value - w.done - 1, 0), len(tasks) - 1)
+            task = tasks[at]
+            again.extendleft(reversed(tasks[:at] + tasks[at + 1:]))
             if task.attempt == 1:
                 retry.append(dataclasses.replace(task, attempt=2))
             else:
                 name = task.organisation.name if task.organisation else ""
-                on_record(Record(task.key, task.source, task.row, name=name,
-                                 org_id=task.organisation.id if task.organisation else "",
-                                 error_kind="timeout" if "longer" in reason else "crash",
-                                 error=f"error: {task.source}{f':{task.row}' if task.row else ''}: "
-                                       f"the worker assessing it {reason}, twice (the second time "
-                                       "alone in a fresh worker)", attempts=2))
+                results.record(Record(task.key, task.source, task.row, name=name,
+                                      org_id=task.organisation.id if task.organisation else "",
+                                      error_kind="timeout" if "longer" in reason else "crash",
+                                      error=f"error: {task.source}{f':{task.row}' if task.row else ''}: "
+                                            f"the worker assessing it {reason}, twice (the second time "
+                                            "alone in a fresh worker)", attempts=2))
+        w.chunk = []
         pool.append(start())
 
     try:
@@ -173,8 +219,8 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
             if timeout:
                 now = time.monotonic()
                 limit = min([limit, timeout / 4] + [w.started + timeout - now for w in busy if w.chunk])
-            if tick:
-                tick()  # at least once a second: the results store commits what it holds
+            if results.tick:
+                results.tick()  # at least once a second: the results store commits what it holds
             for ready in wait(list(waits), max(limit, 0.005)):
                 w = waits[ready]
                 if w not in pool:
@@ -183,14 +229,13 @@ def run_pool(rules: str | None, tasks: Iterable[Task], workers: int, timeout: fl
                     try:
                         while w.conn.poll():
                             message = w.conn.recv()
-                            if isinstance(message[0], list):
-                                records, stopping = message
-                                w.done += len(records)
-                                rest, w.chunk = w.chunk[len(records):], []
-                                for record in records:
-                                    on_record(record)
+                            if message[0] == "rows":
+                                _, rows, read, ok, skipped, stopping = message
+                                w.done += read
+                                chunk, w.chunk = w.chunk, []
+                                results.rows(rows, read, ok, skipped)
                                 if stopping:  # its engine failed: replace it, go on with the rest
-                                    again.extendleft(reversed(rest))
+                                    again.extendleft(reversed(tasks_of(chunk)[read:]))
                                     pool.remove(w)
                                     w.process.join(5)
                                     w.conn.close()

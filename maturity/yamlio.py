@@ -290,23 +290,45 @@ def text_problem(text: str) -> tuple[str, str] | None:
 def text_problems(doc: Document) -> list[Problem]:
     """A problem for each text in `doc` (keys too) that text_problem refuses: for documents
     not built by `load` (tables, workbooks), which checks its texts itself."""
+    search = _NOT_TEXT.search
+    if _texts_ok(doc.data, search):
+        return []  # the usual case, found without noting where each text is
     problems = []
     stack: list[tuple[Any, Path_]] = [(doc.data, ())]
     while stack:
         value, path = stack.pop()
         if isinstance(value, str):
+            if len(value) <= MAX_TEXT and search(value) is None:
+                continue  # text_problem would find nothing (survey rows check thousands)
             wrong = text_problem(value)
             if wrong:
                 problems.append(doc.problem(path, *wrong))
         elif isinstance(value, dict):
             for key, item in value.items():
-                wrong = text_problem(str(key))
-                if wrong:
-                    problems.append(doc.problem(path + (key,), *wrong, key=True))
+                text = key if type(key) is str else str(key)
+                if len(text) > MAX_TEXT or search(text) is not None:
+                    wrong = text_problem(text)
+                    if wrong:
+                        problems.append(doc.problem(path + (key,), *wrong, key=True))
                 stack.append((item, path + (key,)))
         elif isinstance(value, list):
             stack += [(item, path + (n,)) for n, item in enumerate(value)]
     return sorted(problems, key=lambda p: (p.line, p.column))
+
+
+def _texts_ok(value: Any, search) -> bool:
+    """Whether text_problem would refuse no text (key or value) in `value`."""
+    if isinstance(value, str):
+        return len(value) <= MAX_TEXT and search(value) is None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            text = key if type(key) is str else str(key)
+            if len(text) > MAX_TEXT or search(text) is not None or not _texts_ok(item, search):
+                return False
+        return True
+    if isinstance(value, list):
+        return all(_texts_ok(item, search) for item in value)
+    return True
 
 
 def _too_deep(shown: str, line: int, column: int) -> Problem:

@@ -369,3 +369,72 @@ def test_a_bad_cell_in_csv_results_is_named_at_its_line_and_column(tmp_path, mon
     with pytest.raises(maturity.DataError, match=rf"^error: k.jsonl:2:{col}: not dots results: "
                        "'attempts' must be a whole number"):
         portfolio_data("k.jsonl")
+
+
+# The layout of format 1 (results written before 2026-11-28), to check that it is still read.
+FORMAT_1 = """
+CREATE TABLE IF NOT EXISTS dots_results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS packs (
+    pack_hash    TEXT PRIMARY KEY,
+    pack_id      TEXT NOT NULL,
+    pack_version TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    stages       TEXT NOT NULL,
+    statuses     TEXT NOT NULL,
+    elements     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    pack_hash    TEXT NOT NULL REFERENCES packs (pack_hash),
+    content_hash TEXT NOT NULL,
+    pack_id      TEXT NOT NULL,
+    pack_version TEXT NOT NULL,
+    source       TEXT NOT NULL,
+    row          INTEGER NOT NULL,
+    org_id       TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    sector       TEXT NOT NULL,
+    size         TEXT NOT NULL,
+    meta         TEXT NOT NULL,
+    stage        TEXT,
+    stage_rank   INTEGER,
+    next_dot     TEXT,
+    error_kind   TEXT,
+    error        TEXT,
+    attempts     INTEGER NOT NULL,
+    PRIMARY KEY (pack_hash, content_hash)
+);
+CREATE TABLE IF NOT EXISTS elements (
+    pack_hash    TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    element      TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    status_rank  INTEGER NOT NULL,
+    done         INTEGER NOT NULL,
+    disconnected INTEGER NOT NULL,
+    PRIMARY KEY (pack_hash, content_hash, element),
+    FOREIGN KEY (pack_hash, content_hash) REFERENCES organisations (pack_hash, content_hash)
+) WITHOUT ROWID;
+"""
+
+
+def test_results_of_format_1_are_still_read_but_not_added_to(tmp_path, default_model):
+    import sqlite3
+    new = _known(tmp_path / "new.sqlite", default_model)
+    old = tmp_path / "old.sqlite"
+    con = sqlite3.connect(old)
+    con.executescript(FORMAT_1 + "INSERT INTO dots_results VALUES ('format', '1');")
+    con.execute("ATTACH ? AS new", (str(new),))
+    con.execute("INSERT INTO packs SELECT * FROM new.packs")
+    con.execute("INSERT INTO organisations SELECT pack_hash, content_hash, pack_id, pack_version, source, "
+                "row, org_id, name, sector, size, meta, stage, stage_rank, next_dot, error_kind, error, "
+                "attempts FROM new.organisations")
+    con.execute("INSERT INTO elements SELECT * FROM new.elements")
+    con.commit()
+    assert con.execute("SELECT COUNT(*) FROM elements").fetchone() == (15 * 6,)
+    con.close()
+    assert {**portfolio_data(old, by="sector", min_group=3), "results": ""} == \
+        {**portfolio_data(new, by="sector", min_group=3), "results": ""}
+    with pytest.raises(maturity.DataError, match="results written in format 1 by an earlier dots; a "
+                       "batch adds to format 2 only"):
+        open_store(old, default_model, pack_hash(default_model))

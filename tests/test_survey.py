@@ -237,3 +237,47 @@ def test_survey_schema_ships_and_docs_name_every_key():
     missing = sorted(k for k in keys if f"`{k}`" not in text)
     assert not missing, f"docs/portfolio.md does not mention survey mapping keys: {missing}"
     assert "survey" in maturity.SCHEMAS
+
+
+def _spans_and_whole(path, mapping, monkeypatch):
+    """The tasks of an export read in spans of a few bytes (as workers read it), and read whole."""
+    from maturity import spans, survey
+    monkeypatch.setattr(spans, "SPAN_BYTES", 40)
+    monkeypatch.setattr(spans.spans, "__defaults__", (40,))
+    pieces = list(survey.survey_work(path, mapping))
+    head = survey.read_rows(path)[0]
+    whole = list(survey._read_tasks(path, mapping, str(path.name), tuple(head)))
+    return pieces, list(survey.survey_tasks(path, mapping)), whole
+
+
+def test_workers_read_an_export_in_spans_exactly_as_it_reads_whole(files, model, monkeypatch):
+    from maturity.spans import Span
+    text = ('Ref,Company,Industry,Goals written?,Personas,Platforms,Measure\r\n'
+            'a1,"Acme, ""the"" Stores",Retail,Yes,3,"LinkedIn, TikTok",reach\r\n'
+            '\r\n'
+            'b2,"Bolt\nCare",Healthcare,No,2,,reach\r\n'
+            + "".join(f"c{n},Org {n},Retail,No,{n % 5},LinkedIn,reach\r\n" for n in range(12))
+            + 'd4,"Dover ""Bank""",Finance,Yes,,Facebook,hires')
+    path = files / "survey.csv"
+    path.write_bytes(text.encode())
+    m = load_mapping(files / "map.yaml", model)
+    pieces, tasks, whole = _spans_and_whole(path, m, monkeypatch)
+    assert len(pieces) > 5 and all(isinstance(p, Span) for p in pieces)
+    assert [(t.key, t.row, t.cells) for t in tasks] == [(t.key, t.row, t.cells) for t in whole]
+    assert len(tasks) == 15 and tasks[0].cells[1] == 'Acme, "the" Stores' and tasks[1].row == 4
+    assert tasks[1].cells[1] == "Bolt\nCare" and tasks[2].row == 6 and tasks[-1].row == 18
+
+
+@pytest.mark.parametrize("odd", ['5" screens', 'a "quoted" word'])
+def test_an_export_whose_quotes_spans_cannot_follow_is_read_whole(files, model, monkeypatch, odd):
+    from maturity.spans import Span
+    rows = "".join(f"c{n},Org {n},Retail,No,{n % 5},LinkedIn,reach\n" for n in range(8))
+    text = ("Ref,Company,Industry,Goals written?,Personas,Platforms,Measure\n" + rows
+            + f'x1,{odd},Retail,No,1,,reach\n' + 'x2,"Multi\nline",Retail,No,1,,reach\n' + rows)
+    path = files / "survey.csv"
+    path.write_text(text, "utf-8")
+    m = load_mapping(files / "map.yaml", model)
+    pieces, tasks, whole = _spans_and_whole(path, m, monkeypatch)
+    assert isinstance(pieces[0], Span) and not isinstance(pieces[-1], Span)  # spans, then rows
+    assert [(t.key, t.row, t.cells) for t in tasks] == [(t.key, t.row, t.cells) for t in whole]
+    assert [t.cells[1] for t in tasks[8:10]] == [odd, "Multi\nline"]

@@ -102,8 +102,9 @@ def test_an_organisation_that_hangs_is_stopped_at_the_timeout(work, monkeypatch)
     assert "assessed 1, errors 0, already in the results 4" in again.stderr
 
 
-def test_interrupted_batch_keeps_whole_organisations_and_resumes_with_what_is_missing(work):
+def test_interrupted_batch_keeps_whole_organisations_and_resumes_with_what_is_missing(work, monkeypatch):
     from maturity.batch import run_batch
+    monkeypatch.setattr("maturity.workers.CHUNK", 4)  # results come back four at a time
     for n in range(40):  # more organisations: copies of the examples under new ids
         name = DEFAULT_EXAMPLES[n % 5]
         text = (ROOT / "examples" / f"{name}.yaml").read_text("utf-8")
@@ -112,19 +113,21 @@ def test_interrupted_batch_keeps_whole_organisations_and_resumes_with_what_is_mi
 
     def interrupt(summary) -> None:  # as Ctrl-C would, in the parent, after some results
         seen.append(summary.assessed)
-        if summary.assessed == 12:
+        if summary.assessed >= 12:
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
         run_batch(["orgs"], work / "results.sqlite", workers=2, progress=interrupt)
+    done = seen[-1]
+    assert 12 <= done < 45
     db = work / "results.sqlite"
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     kept = rows(db, "SELECT content_hash FROM organisations")
-    assert len(kept) == 12
+    assert len(kept) == done
     # Every organisation kept has all six element rows: none is half written.
-    assert rows(db, "SELECT COUNT(*) FROM elements") == [(12 * 6,)]
+    assert rows(db, "SELECT COUNT(*) FROM elements") == [(done * 6,)]
     r = dots("batch", "orgs", "-o", "results.sqlite")
-    assert "assessed 33, errors 0, already in the results 12" in r.stderr
+    assert f"assessed {45 - done}, errors 0, already in the results {done}" in r.stderr
     assert rows(db, "SELECT COUNT(*) FROM organisations") == [(45,)]
 
 
@@ -299,3 +302,43 @@ def test_a_foreign_csv_as_output_is_an_error_and_left_as_it_is(work):
     assert r.stderr.startswith("error: people.csv:1:1: not dots results: column 1 of the header is "
                                "'name', not 'source'\n")
     assert (work / "people.csv").read_text("utf-8") == "name,email\nAda,ada@example.org\n"
+
+
+def _big_survey(work: Path, monkeypatch, count: int = 600) -> None:
+    """A survey export of `count` rows, read by the workers in spans of 4 kB (six of them)."""
+    monkeypatch.setattr("maturity.spans.spans.__defaults__", (4096,))
+    lines = ["Ref,Company,Industry,Goals written?,Personas"]
+    lines += [f"r{n:03d},Org {n},{'Retail' if n % 2 else 'Finance'},{'Yes' if n % 3 else 'No'},{n % 4}"
+              for n in range(count)]
+    (work / "survey.csv").write_text("\n".join(lines) + "\n", "utf-8")
+    (work / "map.yaml").write_text(MAPPING, "utf-8")
+
+
+def test_a_crash_in_a_survey_row_costs_only_that_row(work, monkeypatch):
+    _big_survey(work, monkeypatch)
+    monkeypatch.setenv("DOTS_TEST_CRASH", "r321")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "2")
+    assert r.exit_code == 0, r.output
+    assert "assessed 599, errors 1" in r.stderr and "workers replaced 2" in r.stderr
+    assert rows(work / "results.sqlite", "SELECT row, error_kind, attempts, error FROM organisations "
+                "WHERE error_kind IS NOT NULL") == [
+        (323, "crash", 2, "error: survey.csv:323: the worker assessing it killed by SIGSEGV, twice "
+                          "(the second time alone in a fresh worker)")]
+    assert rows(work / "results.sqlite", "SELECT COUNT(*), COUNT(DISTINCT row) FROM organisations "
+                "WHERE stage IS NOT NULL") == [(599, 599)]
+
+
+def test_a_survey_row_that_crashes_once_is_assessed_in_a_fresh_worker_and_resume_skips_all(work, monkeypatch):
+    _big_survey(work, monkeypatch)
+    marker = work / "crashed"
+    monkeypatch.setenv("DOTS_TEST_CRASH", f"r450:once:{marker}")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "1")
+    assert marker.exists() and "assessed 600, errors 0" in r.stderr and "workers replaced 1" in r.stderr
+    assert rows(work / "results.sqlite", "SELECT attempts, COUNT(*) FROM organisations GROUP BY attempts") \
+        == [(1, 599), (2, 1)]
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "2")
+    assert "assessed 0, errors 0, already in the results 600" in r.stderr
+    with (work / "survey.csv").open("a", encoding="utf-8") as f:
+        f.write("new1,New Org,Retail,Yes,2\n")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "2")
+    assert "assessed 1, errors 0, already in the results 600" in r.stderr
