@@ -12,8 +12,8 @@ import networkx as nx
 
 from .assess import GAP, AdviceResult, Assessment, assess
 from .checks import _candidates  # the answers that decide every test on a fact
-from .model import PRIORITIES, EFFORTS, tests_in
-from .recommend import next_dot
+from .model import PRIORITIES, EFFORTS, Model, tests_in
+from .recommend import next_dot, next_dot_id
 
 PRIORITY_MIN, PRIORITY_MAX = 5, 7
 
@@ -104,10 +104,11 @@ def coverage(a: Assessment) -> dict:
 
 def unanswered(a: Assessment) -> list[dict]:
     """The questions without an answer, in pack order, each saying whether some answer to it
-    alone would change the stage or the next dot (worked out by assessing with that answer)."""
+    alone would change the stage or the next dot (worked out by assessing with that answer,
+    with only the rules that decide them: see `deciding_model`)."""
     model, org = a.model, a.organisation
-    nxt = next_dot(a)
-    now = (a.stage.id, nxt.result.element.id if nxt else None)
+    now = (a.stage.id, next_dot_id(a))
+    deciding = deciding_model(model)
     tests: dict[str, list] = {}
     decides: set[str] = set()  # facts tested by rules that set a status or the stage
     for rule in model.rules:
@@ -125,12 +126,23 @@ def unanswered(a: Assessment) -> list[dict]:
             for value in _candidates(fact, tests.get(fact.id, [])):
                 if value is None:
                     continue
-                other = assess(model, dataclasses.replace(  # a copy: never touch org's answers
+                other = assess(deciding, dataclasses.replace(  # a copy: never touch org's answers
                     org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
-                step = next_dot(other)
-                if (other.stage.id, step.result.element.id if step else None) != now:
+                if (other.stage.id, next_dot_id(other)) != now:
                     changes = True
                     break
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
                     "could_change": changes})
     return out
+
+
+def deciding_model(model: Model) -> Model:
+    """`model` with only the rules that set a status or the stage. Statuses, the stage and so
+    the next dot come from these rules alone (findings and advice are read by no rule), so a
+    what-if needs no more; made once per model."""
+    kept = model.__dict__.get("_deciding_model")
+    if kept is None:
+        kept = dataclasses.replace(model, rules=[r for r in model.rules if r.status or r.stage],
+                                   tests=[])
+        model.__dict__["_deciding_model"] = kept
+    return kept

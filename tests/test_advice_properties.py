@@ -109,3 +109,60 @@ def test_nothing_answered_gives_no_finding_and_only_questions():
         a = assess(model, {})
         assert a.findings == []
         assert {x.kind for x in a.advice} <= {"question"}
+
+
+def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
+    """`advice.unanswered` as first written: each what-if assessed with the whole pack."""
+    import dataclasses
+    from maturity.advice import _candidates, tests_in
+    from maturity.recommend import next_dot
+    model, org = a.model, a.organisation
+    nxt = next_dot(a)
+    now = (a.stage.id, nxt.result.element.id if nxt else None)
+    tests: dict[str, list] = {}
+    decides: set[str] = set()
+    for rule in model.rules:
+        for t in tests_in(rule.when):
+            if t.subject in ("fact", "count"):
+                tests.setdefault(t.ref, []).append(t)
+                if rule.status or rule.stage:
+                    decides.add(t.ref)
+    out = []
+    for fact in model.facts:
+        if fact.id in org.facts or fact.id in org.answers:
+            continue
+        changes = False
+        for value in _candidates(fact, tests.get(fact.id, [])) if fact.id in decides else ():
+            if value is not None:
+                other = maturity.assess(model, dataclasses.replace(
+                    org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
+                step = next_dot(other)
+                if (other.stage.id, step.result.element.id if step else None) != now:
+                    changes = True
+                    break
+        out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
+                    "could_change": changes})
+    return out
+
+
+@SETTINGS
+@given(st.data())
+def test_what_ifs_with_only_the_deciding_rules_say_what_the_whole_pack_says(data):
+    """The unanswered questions that could change the stage or the next dot are the same
+    whether each what-if runs the rules that set statuses and the stage, or every rule."""
+    from maturity.advice import unanswered
+    for model in (DEFAULT, TALENT):
+        a = assess(model, data.draw(answers(model)))
+        assert unanswered(a) == unanswered_with_every_rule(a)
+
+
+def test_the_deciding_model_keeps_the_status_and_stage_rules_once_per_model():
+    from maturity.advice import deciding_model, unanswered
+    kept = deciding_model(DEFAULT)
+    assert kept is deciding_model(DEFAULT)
+    assert [r.id for r in kept.rules] == [r.id for r in DEFAULT.rules if r.status or r.stage]
+    assert len(kept.rules) < len(DEFAULT.rules)
+    a = assess(DEFAULT, {"platforms.active": ["linkedin"], "content.posts_per_week": 3})
+    asked = unanswered(a)
+    assert any(u["could_change"] for u in asked) and not all(u["could_change"] for u in asked)
+    assert asked == unanswered_with_every_rule(a)
