@@ -108,6 +108,7 @@ def unanswered(a: Assessment) -> list[dict]:
     with only the rules that decide them: see `deciding_model`)."""
     model, org = a.model, a.organisation
     now = (a.stage.id, next_dot_id(a))
+    statuses = [e.status.id for e in a.elements]
     deciding = deciding_model(model)
     tests: dict[str, list] = {}
     decides: set[str] = set()  # facts tested by rules that set a status or the stage
@@ -128,7 +129,13 @@ def unanswered(a: Assessment) -> list[dict]:
                     continue
                 other = assess(deciding, dataclasses.replace(  # a copy: never touch org's answers
                     org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
-                if (other.stage.id, next_dot_id(other)) != now:
+                if other.stage.id != a.stage.id:
+                    changes = True
+                    break
+                # The next dot follows from the statuses and the stage alone (recommend,
+                # targets), so it can only move when a status does.
+                if [e.status.id for e in other.elements] != statuses \
+                        and next_dot_id(other) != now[1]:
                     changes = True
                     break
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
