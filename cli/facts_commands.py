@@ -111,8 +111,9 @@ def examples_command(name: str | None, output: str | None) -> None:
 def interview_command(facts: str, rules: str | None, element: str | None, review: bool,
                       skip_settled: bool) -> None:
     """Interview a client in the terminal and record the answers in FACTS (a YAML facts file,
-    started from the template when it does not exist: then the organisation's name and the
-    consultant's are asked first, and today is the date assessed).
+    started from the template when it does not exist). While its header holds the template's
+    placeholders, the organisation's name and the consultant's are asked first (Enter keeps a
+    real one, never a placeholder), and today is the date assessed.
 
     Questions come element by element in dependency order, each with its help text. Answers
     are checked as typed (a wrong one is asked again); Enter alone skips, '?' records don't
@@ -122,7 +123,6 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
     end: coverage, stage, next dot, and the command that writes the report."""
     def work() -> None:
         path = Path(facts)
-        started = not path.exists()
         if path.suffix.lower() in (".xlsx", ".csv"):
             raise maturity.OutputError("the interview records answers in a YAML facts file",
                                        "give a .yaml file (it is started from the template "
@@ -143,7 +143,7 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
         editor = FactsEditor(path)
         outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
                             element=element, review=review, skip_settled=skip_settled
-                            ).run(today=date.today().isoformat() if started else None)
+                            ).run(today=date.today().isoformat())
         model, organisation = maturity.load_facts(facts, rules, template_ok=True)  # as saved
         assessment = maturity.assess(model, organisation)
         click.echo("")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .assess import AdviceResult, Assessment, assess
+from .assess import GAP, AdviceResult, Assessment, assess
 from .checks import _candidates  # the answers that decide every test on a fact
 from .model import PRIORITIES, EFFORTS, tests_in
 from .recommend import next_dot
@@ -40,7 +40,7 @@ def merged(items: list[AdviceResult]) -> list[AdviceResult]:
             out.append(x)
             continue
         first = out[asked[key]]
-        extra = x.advice.action[:1].lower() + x.advice.action[1:]
+        extra = x.action.split(GAP, 1)[-1]  # the action, worded for this organisation
         out[asked[key]] = dataclasses.replace(first, action=f"{first.action} Or: {extra}")
     return out
 

@@ -13,6 +13,7 @@ union of every fired rule's. None of this depends on the order of rules in a fil
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +26,16 @@ from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 
 
-def question_text(model: Model, advice: Advice, asks: tuple[str, ...]) -> str:
+GAP = "If the answer shows a gap: "
+
+
+def question_text(model: Model, advice: Advice, asks: tuple[str, ...], facts: dict | None = None) -> str:
     """An advice item asked as a question: the unanswered questions, then what to do if the
     answers show the gap."""
     questions = " ".join(model.fact_by_id[f].question for f in asks)
-    action = advice.action[:1].lower() + advice.action[1:]
-    return f"Find out: {questions} If the answer shows a gap: {action}"
+    action = model.words(advice.action, facts or {})
+    action = action[:1].lower() + action[1:]
+    return f"Find out: {questions} {GAP}{action}"
 
 
 @dataclass(frozen=True)
@@ -209,7 +214,8 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     rules = [model.rule_by_id[r] for r in fired]
     answer, tested = seen.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
-    why = {r.id: Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
+    words = model.words  # thresholds in texts, as they apply to this organisation
+    why = {r.id: Evidence(r.id, words(r.because, seen), tuple([(ref, answer(ref)) for ref in tested[r.id]]))
            for r in rules}
 
     elements = []
@@ -218,21 +224,30 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
         elements.append(ElementResult(element, statuses[element.id], done, disconnected, missing,
                                       tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
     stage = _resolve_stage(model, rules)
-    findings = [FindingResult(f, why[r.id]) for r, f in plan.findings if r.id in why]
+    findings = [FindingResult(_worded(f, "message", words, seen), why[r.id])
+                for r, f in plan.findings if r.id in why]
     advice = []
     for r, a in plan.advice:
         if r.id in why:
-            advice.append(AdviceResult(a, why[r.id], a.kind))
+            advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
         elif r.id in asked:
             # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
                          and f in plan.evidence_facts[r.id] and not _not_applicable(organisation, f))
             if asks:
-                evidence = Evidence(r.id, r.because, tuple([(ref, answer(ref)) for ref in tested[r.id]]))
-                advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks), asks))
+                evidence = Evidence(r.id, words(r.because, seen),
+                                    tuple([(ref, answer(ref)) for ref in tested[r.id]]))
+                advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks, seen), asks))
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, fired)
+
+
+def _worded(item, key: str, words, facts: dict):
+    """`item` with its text `key` worded for the organisation (thresholds filled in)."""
+    text = getattr(item, key)
+    filled = words(text, facts)
+    return item if filled == text else dataclasses.replace(item, **{key: filled})
 
 
 def _not_applicable(organisation: Organisation, fact_id: str) -> bool:

@@ -35,7 +35,7 @@ import networkx as nx
 from . import numbers
 from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean, sorted_problems
-from .model import (GROUP_SUBJECTS, All, Condition, Fact, Loc, Model, Not, Rule, Test, TestCase, FACTS, STATUSES,
+from .model import (GROUP_SUBJECTS, All, Any_, Condition, Fact, Loc, Model, Not, Rule, Scaled, Test, TestCase, FACTS, STATUSES,
                     STAGE, tests_in)
 from .organisation import check_facts
 from .pack import load_pack
@@ -471,7 +471,27 @@ def _advice_about(model: Model) -> list[Problem]:
                                               f"'{rule.id}' does not test",
                                     "test the facts whose answers show the gap the advice "
                                     "closes, or leave them out of 'about'"))
+            # A threshold's `by` fact unanswered leaves a test on it unknown: unless the
+            # advice is about that fact too, it is then neither given nor asked.
+            bands = sorted({c.threshold.by for c in _scaled_in(rule.when)} - set(advice.about))
+            if advice.about and bands:
+                out.append(_problem(rule.loc, f"advice '{advice.id}' depends on "
+                                              f"{', '.join(repr(b) for b in bands)} through a "
+                                              "threshold, but is not about it: while it is "
+                                              "unanswered the advice is neither given nor asked",
+                                    f"add {', '.join(bands)} to 'about'"))
     return out
+
+
+def _scaled_in(condition) -> list[Scaled]:
+    """The tests against thresholds in a condition."""
+    if isinstance(condition, Scaled):
+        return [condition]
+    if isinstance(condition, Not):
+        return _scaled_in(condition.item)
+    if isinstance(condition, (All, Any_)):
+        return [s for c in condition.items for s in _scaled_in(c)]
+    return []
 
 
 def _problem(loc: Loc, message: str, hint: str) -> Problem:

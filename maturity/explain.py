@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Status, Test
+from .model import All, Any_, Condition, Model, Not, Scaled, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
@@ -27,6 +27,9 @@ def answer(value: Any) -> str:
 def condition_text(condition: Condition, facts: dict[str, Any]) -> str:
     """`condition` in words, each fact test followed by the answer given (now: ...)."""
     # Parts are sorted so that the order in which tests were written changes nothing.
+    if isinstance(condition, Scaled):  # the threshold that applies to this organisation
+        test, band = condition.resolved(facts)
+        return f"{_test_text(test, facts)} [{scale_words(condition, band)}]"
     if isinstance(condition, All):
         return "; ".join(sorted(_part(c, facts) for c in condition.items))
     if isinstance(condition, Any_):
@@ -34,6 +37,13 @@ def condition_text(condition: Condition, facts: dict[str, Any]) -> str:
     if isinstance(condition, Not):
         return f"not ({condition_text(condition.item, facts)})"
     return _test_text(condition, facts)
+
+
+def scale_words(condition: Scaled, band: str | None) -> str:
+    """Which threshold applied: for the organisation's size band, or, unanswered, for every one."""
+    if band is None:
+        return f"{condition.threshold.by} unanswered: the {condition.threshold.id} threshold of every answer to it"
+    return f"the {condition.threshold.id} threshold for {condition.threshold.by} {band}"
 
 
 def _part(condition: Condition, facts: dict[str, Any]) -> str:
@@ -126,6 +136,11 @@ def _unmet(c: Condition, negate: bool, model: Model, facts: dict[str, Any]) -> l
             return []
         item = _need(c, negate, model, facts)
         return [] if item["met"] else [item]
+    if isinstance(c, Scaled):  # the threshold that applies to this organisation's answers
+        test, band = c.resolved(facts, negate)
+        item = _need(test, negate, model, facts)
+        item["threshold"] = {"id": c.threshold.id, "by": c.threshold.by, "band": band}
+        return [] if item["met"] else [item]
     parts = [_unmet(i, negate, model, facts) for i in c.items]
     conjunction = isinstance(c, All) != negate
     if conjunction:
@@ -181,6 +196,10 @@ def need_text(need: dict) -> str:
         value = need["expected"]
         shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else answer(value)
         wanted = _WORDS[op] + shown + (" chosen" if count else "")
+    scale = need.get("threshold")
+    if scale:
+        wanted += (" for an organisation of your size" if scale["band"] else
+                   " (the most any size needs: the organisation's size is not answered)")
     return f"{need['question']} Needs {wanted} (now: {answer(need['actual'])})"
 
 

@@ -18,6 +18,7 @@ import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
 from .model import Element, Fact, Model
+from .placeholders import PLACEHOLDERS
 from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, Answer, Organisation,
                            value_problem)
 
@@ -179,9 +180,10 @@ class Interview:
         self.review, self.skip_settled = review, skip_settled
 
     def run(self, today: str | None = None) -> Outcome:
-        """Ask the questions; with `today`, first the header of a file just started."""
+        """Ask the questions; with `today`, first the header while it holds one of the
+        template's placeholders (a file just started from the template)."""
         outcome = Outcome()
-        if today is not None and not self.ask_header(today):
+        if today is not None and self.placeholders() and not self.ask_header(today):
             outcome.stopped = True
             return outcome
         todo = self.facts if self.review else [f for f in self.facts if f.id not in self.answers]
@@ -209,13 +211,24 @@ class Interview:
                 break
         return outcome
 
+    def placeholders(self) -> list[str]:
+        """The header fields that still hold the template's placeholder."""
+        header = self.editor.data.get("organisation") or {}
+        return [key for key, text in PLACEHOLDERS.items()
+                if isinstance(header.get(key), str) and header[key].strip().casefold() == text.casefold()]
+
     def ask_header(self, today: str) -> bool:
-        """For a file just started from the template: the organisation's name and the
-        consultant's, and today as the date assessed. False when the interview is to stop."""
+        """For a file whose header holds the template's placeholders: the organisation's name
+        and the consultant's, and today as the date assessed. Enter keeps a real value but
+        never a placeholder: the name is asked again, a consultant left out. False when the
+        interview is to stop."""
         header = self.editor.data["organisation"]
+        waiting = self.placeholders()
         try:
-            name = self.ask(f"Organisation name (Enter: keep '{header.get('name')}')> ").strip()
-            consultant = self.ask(f"Consultant (Enter: keep '{header.get('consultant', '')}')> ").strip()
+            name = self._header_reply("Organisation name", header.get("name"), "name" in waiting,
+                                      required=True)
+            consultant = self._header_reply("Consultant", header.get("consultant", ""),
+                                            "consultant" in waiting, required=False)
         except (KeyboardInterrupt, EOFError, OSError):
             self.say("")
             return False
@@ -226,9 +239,23 @@ class Interview:
                 self.editor.set_organisation("id", ident[:64])
         if consultant:
             self.editor.set_organisation("consultant", consultant)
-        self.editor.set_organisation("assessed_on", today)
+        elif "consultant" in waiting:
+            self.editor.remove_organisation("consultant")
+        if "assessed_on" in waiting:
+            self.editor.set_organisation("assessed_on", today)
         self.editor.save()
         return True
+
+    def _header_reply(self, label: str, current: Any, placeholder: bool, required: bool) -> str:
+        """One header field typed; "" keeps the current value (never a placeholder)."""
+        if not placeholder:
+            return self.ask(f"{label} (Enter: keep '{current}')> ").strip()
+        while True:
+            typed = self.ask(f"{label}{'' if required else ' (Enter: none)'}> ").strip()
+            if typed or not required:
+                return typed
+            self.say(f"  error: '{current}' is the template's placeholder\n  hint: type the "
+                     f"{label.lower()}")
 
     def _matters(self, fact: Fact) -> bool:
         from .relevance import could_change

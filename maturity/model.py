@@ -3,6 +3,7 @@ stages, facts and rules. Built by `pack.load_pack`; read by every other module."
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -127,6 +128,90 @@ class Not:
 Condition = Union[Test, All, Any_, Not]
 
 
+# Thresholds that scale with the organisation ------------------------------------------------
+
+SCALABLE_OPS = ("lt", "lte", "gt", "gte")
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """A named number that depends on the answer to a choice fact (`by`), such as how many
+    research sources an organisation of each size band needs. `values` gives it per answer;
+    `default` for the answers not listed (None: every answer is listed)."""
+
+    id: str
+    by: str
+    default: Any
+    values: tuple[tuple[str, Any], ...]
+    description: str = ""
+    loc: Loc = Loc()
+
+    def value_for(self, band: str) -> Any:
+        return dict(self.values).get(band, self.default)
+
+    def table(self, bands: tuple[str, ...]) -> list[tuple[str, Any]]:
+        """(band, value) for every allowed answer of the `by` fact, in its order."""
+        return [(b, self.value_for(b)) for b in bands]
+
+
+def strictest(op: str, values) -> Any:
+    """Of several thresholds for `op`, the one that holds only when every one of them does."""
+    return max(values) if op in ("gt", "gte") else min(values)
+
+
+@dataclass(frozen=True)
+class Scaled(Any_):
+    """A test against a threshold (`{count: x, gte: {threshold: t}}`), kept for wording, with
+    `items` its meaning in plain tests: for each group of size bands sharing a value, the band
+    one of them and the test against that value; with the strictest value, also the band
+    unanswered, so that it holds for every band (unknown otherwise: docs/engine.md).
+    Everything that reads conditions as `Any_` reads `items`; wording reads `test`."""
+
+    test: Test = None            # the test as written, its value the threshold id
+    threshold: Threshold = None
+    bands: tuple[str, ...] = ()  # the allowed answers of the threshold's `by` fact
+
+    def resolved(self, facts: dict, negate: bool = False) -> tuple[Test, str | None]:
+        """The plain test that applies given `facts`, and the band it applies for (None when
+        the band is unanswered: then the value that holds only if it holds for every band,
+        or, `negate`d, whose opposite does)."""
+        band = facts.get(self.threshold.by)
+        if band in self.bands:
+            value = self.threshold.value_for(band)
+        else:
+            values = [v for _, v in self.threshold.table(self.bands)]
+            op = self.test.op if not negate else {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}[self.test.op]
+            value = strictest(op, values)
+            band = None
+        t = self.test
+        return Test(t.subject, t.ref, t.op, value, t.loc), band
+
+
+_PLACEHOLDER = re.compile(r"\{threshold:([a-z][a-z0-9_]*)\}")
+
+
+def number_text(value: Any) -> str:
+    """A number as people write it: 2, not 2.0."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def scaled(test: Test, threshold: Threshold, bands: tuple[str, ...]) -> Scaled:
+    """`test` (its value a threshold id) as a condition the engine runs (see `Scaled`)."""
+    groups: dict[Any, list[str]] = {}
+    for band, value in threshold.table(bands):
+        groups.setdefault(value, []).append(band)
+    strict = strictest(test.op, list(groups))
+    items: list[Condition] = []
+    for value, members in groups.items():
+        band_test: Condition = (Test("fact", threshold.by, "equals", members[0], test.loc)
+                                if len(members) == 1 else
+                                Test("fact", threshold.by, "one_of", members, test.loc))
+        if value == strict:  # the bands with the strictest value, or none given: one group less
+            band_test = Any_((band_test, Test("fact", threshold.by, "present", False, test.loc)))
+        items.append(All((band_test, Test(test.subject, test.ref, test.op, value, test.loc))))
+    return Scaled(tuple(items), test, threshold, tuple(bands))
+
+
 def tests_in(condition: Condition) -> list[Test]:
     """Every test in a condition, in the order written."""
     if isinstance(condition, Test):
@@ -232,6 +317,7 @@ class Model:
     source: str = ""
     files: list[str] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.status_by_id = {s.id: s for s in self.statuses}
@@ -245,6 +331,7 @@ class Model:
         for edge in self.edges:
             self.graph.add_edge(edge.source, edge.target)
         self.group_by_id = {g.id: g for g in self.groups}
+        self.threshold_by_id = {t.id: t for t in self.thresholds}
         # group -> its elements, those of its sub-groups included, in model order
         self.members: dict[str, list[str]] = {g.id: [] for g in self.groups}
         for element in self.elements:
@@ -252,6 +339,26 @@ class Model:
             while group is not None:
                 self.members[group.id].append(element.id)
                 group = self.group_by_id.get(group.within or "")
+
+    def words(self, text: str, facts: dict) -> str:
+        """`text` with each `{threshold:NAME}` replaced by that threshold's value for the
+        organisation whose answers (as the rules see them) are `facts`; while the `by` fact is
+        unanswered, by the range of its values ("1 to 3")."""
+        if "{threshold:" not in text:
+            return text
+        return _PLACEHOLDER.sub(lambda m: self._threshold_words(m.group(1), facts, m.group(0)), text)
+
+    def _threshold_words(self, name: str, facts: dict, written: str) -> str:
+        threshold = self.threshold_by_id.get(name)
+        if threshold is None:
+            return written
+        bands = self.fact_by_id[threshold.by].values
+        band = facts.get(threshold.by)
+        if band in bands:
+            return number_text(threshold.value_for(band))
+        values = sorted({v for _, v in threshold.table(bands)})
+        return number_text(values[0]) if len(values) == 1 else \
+            f"{number_text(values[0])} to {number_text(values[-1])}"
 
     def prerequisites(self, element: str) -> list[str]:
         """The elements `element` builds on directly, in model order."""

@@ -20,10 +20,10 @@ import networkx as nx
 from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Edge, Element, Fact, Finding, Group,
-                    Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, FACTS, STAGE,
-                    tests_in)
+                    Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, Threshold, FACTS,
+                    STAGE, scaled, tests_in)
 
-SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups")
+SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups", "thresholds")
 DEFAULT_PACK = "default"
 _MAX_EXTENDS_DEPTH = 8
 MAX_CONDITION_DEPTH = 32  # all/any/not inside one another in a rule's 'when' (docs/engine.md)
@@ -310,7 +310,8 @@ def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem]) 
 
 def _singular(section: str) -> str:
     return {"statuses": "status", "elements": "element", "stages": "stage", "facts": "fact",
-            "rules": "rule", "tests": "test case", "groups": "group"}.get(section, section)
+            "rules": "rule", "tests": "test case", "groups": "group",
+            "thresholds": "threshold"}.get(section, section)
 
 
 # Building and checking the model ---------------------------------------------------------
@@ -346,8 +347,11 @@ def _build_model(layer: Layer, path: Path) -> Model:
     problems += _cycle_problems(edges)
     facts = [_build_fact(i, element_ids, problems) for i in s["facts"]]
     facts = [f for f in facts if f is not None]
-    context = _Context({f.id: f for f in facts}, element_ids, {st.id: st for st in statuses},
-                       {st.id: st for st in stages}, {g.id: g for g in groups})
+    fact_by_id = {f.id: f for f in facts}
+    thresholds = [t for t in (_build_threshold(i, fact_by_id, problems) for i in s["thresholds"]) if t]
+    context = _Context(fact_by_id, element_ids, {st.id: st for st in statuses},
+                       {st.id: st for st in stages}, {g.id: g for g in groups},
+                       {t.id: t for t in thresholds}, {i.data["id"] for i in s["thresholds"]})
     rules, conclusion_ids = [], {}
     for item in s["rules"]:
         rule = _build_rule(item, context, conclusion_ids, problems)
@@ -361,7 +365,8 @@ def _build_model(layer: Layer, path: Path) -> Model:
     return Model(id=data["id"], label=data["label"], description=data.get("description", ""),
                  version=str(data.get("version", "")), statuses=statuses, elements=elements,
                  edges=edges, stages=stages, facts=facts, rules=rules, tests=tests,
-                 source=yamlio.display_path(path), files=layer.files, groups=groups)
+                 source=yamlio.display_path(path), files=layer.files, groups=groups,
+                 thresholds=thresholds)
 
 
 def _build_groups(items: list[Item], elements: list[Item], problems: list[Problem]) -> list[Group]:
@@ -524,6 +529,50 @@ class _Context:
     statuses: dict[str, Status]
     stages: dict[str, Stage]
     groups: dict[str, Group] = field(default_factory=dict)
+    thresholds: dict[str, Threshold] = field(default_factory=dict)
+    threshold_ids: set[str] = field(default_factory=set)  # every one written, broken ones too
+
+
+def _build_threshold(item: Item, facts: dict[str, Fact], problems: list[Problem]) -> Threshold | None:
+    """A named threshold, checked: `by` a choice fact, a number for every one of its answers
+    (listed in `values` or given by `default`), each within what the engine compares exactly."""
+    d = item.data
+    before = len(problems)
+    by = d.get("by")
+    fact = facts.get(by)
+    if by is None:
+        problems.append(item.problem(f"threshold '{d['id']}' has no 'by'",
+                                     "name the choice fact it depends on, such as a size band"))
+        return None
+    if fact is None:
+        problems.append(item.problem(f"unknown fact '{by}'", did_you_mean(by, facts), key="by"))
+        return None
+    if fact.type != "choice":
+        problems.append(item.problem(f"a threshold depends on a choice fact; '{by}' is {fact.type}",
+                                     "give 'by' a fact of type choice, such as a size band", key="by"))
+        return None
+    values = d.get("values") or {}
+    for band, value in values.items():
+        if band not in fact.values:
+            problems.append(item.doc.problem(item.path + ("values", band),
+                                             f"'{band}' is not an allowed value of '{by}'",
+                                             did_you_mean(str(band), fact.values)
+                                             or f"allowed: {', '.join(fact.values)}", key=True))
+    for path, value in [(("values", b), v) for b, v in values.items()] + [(("default",), d.get("default"))]:
+        if value is None:
+            continue
+        wrong = _check_numbers("gte", [value], f"threshold '{d['id']}'", integer=False)
+        if wrong:
+            problems.append(item.doc.problem(item.path + path, wrong[0], wrong[1]))
+    missing = [b for b in fact.values if b not in values]
+    if missing and d.get("default") is None:
+        problems.append(item.problem(f"threshold '{d['id']}' has no value for "
+                                     + ", ".join(f"'{b}'" for b in missing) + f" of '{by}'",
+                                     "add them to 'values', or give a 'default'"))
+    if len(problems) > before:
+        return None
+    return Threshold(d["id"], by, d.get("default"), tuple((b, values[b]) for b in fact.values if b in values),
+                     d.get("description", ""), item.loc())
 
 
 def _build_rule(item: Item, ctx: _Context, conclusion_ids: dict, problems: list[Problem]) -> Rule | None:
@@ -610,12 +659,50 @@ def _build_condition(raw: dict, doc, path, ctx: _Context, problems: list[Problem
     ref, value = raw[subject], raw[op]
     line, column = doc.where(path)
     test = Test(subject, ref, op, value, Loc(doc.file, line, column))
+    if isinstance(value, dict):  # {threshold: name}: the value depends on the organisation
+        return _build_scaled(test, doc, path, ctx, problems)
     error = _check_test(test, ctx)
     if error:
         message, hint, at_ref = error
         problems.append(doc.problem(path + ((subject,) if at_ref else (op,)), message, hint))
         return None
     return test
+
+
+def _build_scaled(test: Test, doc, path, ctx: _Context, problems: list[Problem]) -> Condition | None:
+    """A test against a named threshold, as the condition the engine runs (model.scaled)."""
+    name = test.value.get("threshold")
+    at = path + (test.op, "threshold")
+    if test.subject not in ("fact", "count") or test.op not in _NUMERIC_OPS:
+        problems.append(doc.problem(path + (test.op,), f"a threshold is compared only with lt, lte, gt "
+                                    f"or gte on a number fact or a count, not with '{test.op}' on "
+                                    f"{test.subject} '{test.ref}'", "write the number instead"))
+        return None
+    fact = ctx.facts.get(test.ref)
+    if fact is not None and test.subject == "fact" and fact.type not in ("integer", "number"):
+        problems.append(doc.problem(path + (test.op,), f"a threshold is compared only with a number "
+                                    f"fact or a count; '{test.ref}' is {fact.type}",
+                                    "use 'count:' for how many choices a choices fact holds"
+                                    if fact.type == "choices" else "compare it with a value of its own"))
+        return None
+    threshold = ctx.thresholds.get(name)
+    if threshold is None:
+        if name not in ctx.threshold_ids:  # a broken threshold has its own error already
+            problems.append(doc.problem(at, f"unknown threshold '{name}'",
+                                        did_you_mean(str(name), ctx.thresholds)
+                                        or "thresholds are listed under 'thresholds:'"))
+        return None
+    bands = ctx.facts[threshold.by].values
+    for band, value in threshold.table(bands):
+        error = _check_test(Test(test.subject, test.ref, test.op, value, test.loc), ctx)
+        if error:
+            message, hint, at_ref = error
+            problems.append(doc.problem(path + ((test.subject,) if at_ref else (test.op,)),
+                                        f"{message} (threshold '{name}' for '{band}')",
+                                        hint if at_ref else f"{hint + '; or ' if hint else ''}change "
+                                        f"the value for '{band}' in threshold '{name}'"))
+            return None
+    return scaled(Test(test.subject, test.ref, test.op, name, test.loc), threshold, bands)
 
 
 def _check_test(t: Test, ctx: _Context) -> tuple[str, str, bool] | None:

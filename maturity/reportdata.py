@@ -120,7 +120,8 @@ def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
 
 
 def _needs(step: dict) -> list[str]:
-    """The unmet conditions, in the question's words with the answer given."""
+    """The unmet conditions, in the words `dots next` uses: the question, the answer it needs
+    (for a threshold, the one that applies to this organisation) and the answer given."""
     return [need_text(n) for n in step["needs"]]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .errors import DataError, Problem
 from .organisation import Answer
@@ -55,8 +56,18 @@ class FactsEditor:
         facts[fact_id] = node
 
     def set_organisation(self, key: str, value: str) -> None:
-        """Change one field of the `organisation:` header."""
-        self.data["organisation"][key] = value
+        """Change one field of the `organisation:` header: text, quoted when the file's reader
+        would take it for something else (a name typed as `yes` or `2026`)."""
+        import yaml
+        try:
+            plain = yaml.safe_load(value) == value
+        except yaml.YAMLError:
+            plain = False
+        self.data["organisation"][key] = value if plain else DoubleQuotedScalarString(value)
+
+    def remove_organisation(self, key: str) -> None:
+        """Leave one field of the `organisation:` header out."""
+        self.data["organisation"].pop(key, None)
 
     def text(self) -> str:
         out = io.StringIO()

@@ -14,7 +14,7 @@ from typing import Any
 from .assess import AdviceResult, Assessment, assess
 from .checks import _candidates, _passes  # the answers that decide every test on a fact
 from .errors import DataError, Problem
-from .model import EFFORTS, All, Any_, Condition, Not, Stage, Test
+from .model import EFFORTS, All, Any_, Condition, Not, Scaled, Stage, Test
 from .recommend import Step, roadmap
 
 QUARTERS_BY_EFFORT = {"small": 1, "medium": 1, "large": 2}
@@ -109,6 +109,8 @@ def _done_facts(a: Assessment, element_id: str, facts: dict[str, Any]) -> dict[s
 def _satisfy(c: Condition, negate: bool, model, facts: dict[str, Any]) -> dict[str, Any] | None:
     if isinstance(c, Not):
         return _satisfy(c.item, not negate, model, facts)
+    if isinstance(c, Scaled):  # the threshold for this organisation: its size stays as it is
+        return _satisfy(c.resolved(facts, negate)[0], negate, model, facts)
     if isinstance(c, Test):
         if c.subject not in ("fact", "count"):
             return facts

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from maturity.model import All, Any_, Condition, Model, Not, Rule, Test
+from maturity.model import All, Any_, Condition, Model, Not, Rule, Scaled, Test
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
     stage_rank = {s.id: n for n, s in enumerate(model.stages)}
     env = _Env(facts, status_rank, stage_rank)
     env.settled = settled
+    env.model = model
     rounds: list[list[Rule]] = [[], [], []]
     for rule in model.rules:
         rounds[_round(rule)].append(rule)
@@ -176,6 +177,8 @@ def _holds(condition: Condition, env: _Env, positive: bool = True) -> bool | Non
     way."""
     if isinstance(condition, Not):
         return _holds(condition.item, env, not positive)
+    if isinstance(condition, Scaled):
+        return _scaled(condition, env, positive)
     if isinstance(condition, (All, Any_)):
         values = [_holds(c, env, positive) for c in condition.items]
         decisive = isinstance(condition, Any_) == positive  # True decides `any`, False `all`
@@ -186,6 +189,32 @@ def _holds(condition: Condition, env: _Env, positive: bool = True) -> bool | Non
     if value == THROUGH:
         return True
     return value if value is None or positive else not value
+
+
+def _scaled(condition: Scaled, env: _Env, positive: bool) -> bool | None:
+    """A test against a threshold (docs/yaml-format.md, "Thresholds"), read from what was
+    written (`condition.test` and its threshold), never from the plain tests it is compiled to:
+    the value for the answer to the threshold's `by` fact, or, when that is unanswered, the
+    test in Kleene's logic over every allowed answer (true when it holds for all, false when
+    for none). A `by` fact let through (a question twin) holds when some answer makes it hold."""
+    t, threshold = condition.test, condition.threshold
+    bands = env.model.fact_by_id[threshold.by].values
+    values = {dict(threshold.values).get(b, threshold.default) for b in bands}
+    if threshold.by in env.facts:
+        values = {dict(threshold.values).get(env.facts[threshold.by], threshold.default)}
+    results = []
+    for value in sorted(values):
+        outcome = _test(Test(t.subject, t.ref, t.op, value), env)
+        if outcome == THROUGH:
+            return True
+        results.append(outcome if outcome is None or positive else not outcome)
+    if None in results:
+        return None
+    if threshold.by in env.through and threshold.by not in env.facts:
+        return any(results)
+    if all(results):
+        return True
+    return False if not any(results) else None
 
 
 def _test(t: Test, env: _Env) -> bool | str | None:

@@ -166,7 +166,9 @@ def test_client_text_has_no_rule_ids_and_explain_adds_them():
 
 
 def test_questions_on_the_same_facts_are_merged():
-    a = assess({"platforms.active": ["linkedin"]})  # owned channels unanswered: three items ask it
+    # Owned channels unanswered: three items ask it (the size given, so the talent community's
+    # question asks nothing else).
+    a = assess({"platforms.active": ["linkedin"], "employer.size_band": "large"})
     asked = [x for x in a.advice if x.kind == "question" and x.asks == ("platforms.owned_channels",)]
     assert len(asked) == 3
     text = maturity.assessment_text(a)
@@ -190,7 +192,7 @@ def test_coverage_counts_answered_questions_overall_and_per_element():
     assert (c["answered"], c["total"]) == (2, len(MODEL.facts))
     purpose = next(e for e in c["by_element"] if e["id"] == "purpose")
     assert (purpose["answered"], purpose["total"]) == (1, 6)
-    assert "Coverage: 2 of 34 questions answered" in maturity.assessment_text(
+    assert f"Coverage: 2 of {len(MODEL.facts)} questions answered" in maturity.assessment_text(
         assess({"purpose.goals_written": True, "engagement.two_way": False}))
 
 
@@ -225,3 +227,25 @@ def test_needs_list_only_unmet_conditions_in_the_questions_words():
     text = maturity.next_text(a)
     assert "Do you know which platforms each segment uses, and why? Needs yes (now: no)" in text
     assert "audience.personas" not in text
+
+
+def test_the_platforms_advice_names_are_answers(tmp_path):
+    """Issue 11, section 7: Indeed, Xing, WhatsApp, Reddit and GitHub, which the advice names,
+    are allowed answers, read from a facts file."""
+    from conftest import write_org
+    named = ["indeed", "xing", "whatsapp", "reddit", "github"]
+    assert set(named) <= set(MODEL.fact_by_id["platforms.active"].values)
+    _, org = maturity.load_facts(write_org(tmp_path / "o.yaml", {"platforms.active": named}))
+    assert org.facts["platforms.active"] == named
+
+
+def test_size_band_referrals_and_paid_social_are_questions_for_a_client():
+    for fact_id in ("employer.size_band", "engagement.referral_programme",
+                    "engagement.referrals_on_social", "engagement.referrals_tracked",
+                    "platforms.paid_social"):
+        fact = MODEL.fact_by_id[fact_id]
+        assert fact.question.endswith("?") and fact.help, fact_id
+    # The size band's help gives the head-count of each band.
+    assert all(band in MODEL.fact_by_id["employer.size_band"].help
+               for band in ("micro: fewer than 10", "small: 10 to 49", "medium: 50 to 249",
+                            "large: 250 to 4,999", "enterprise: 5,000 or more"))

@@ -126,13 +126,21 @@ class Ctx:
     """What a generated condition may name."""
 
     def __init__(self, facts: list[dict], elements: list[str], statuses: list[str],
-                 stages: list[str], groups: list[str] = ()):
+                 stages: list[str], groups: list[str] = (), thresholds: dict[str, str] = None):
         self.facts, self.elements, self.statuses, self.stages = facts, elements, statuses, stages
         self.groups = list(groups)
+        self.thresholds = dict(thresholds or {})  # threshold id -> the choice fact it is by
+
+
+def _scaled(draw, thresholds, op: str, value: Any) -> Any:
+    """Sometimes, a numeric comparison against a named threshold instead of a number."""
+    if thresholds and op in ("lt", "lte", "gt", "gte") and draw(st.integers(0, 2)) == 0:
+        return {"threshold": draw(st.sampled_from(sorted(thresholds)))}
+    return value
 
 
 @st.composite
-def fact_test(draw, fact: dict) -> dict:
+def fact_test(draw, fact: dict, thresholds=()) -> dict:
     kind, ref = fact["type"], fact["id"]
     if draw(st.integers(0, 9)) == 0:
         return {"fact": ref, "present": draw(st.booleans())}
@@ -143,7 +151,7 @@ def fact_test(draw, fact: dict) -> dict:
         op = draw(st.sampled_from(["equals", "not_equals", "lt", "lte", "gt", "gte", "one_of"]))
         if op == "one_of":  # wide: up to past the 40 alternatives a rule may have
             return {"fact": ref, op: draw(st.lists(numbers(near), min_size=1, max_size=44))}
-        return {"fact": ref, op: draw(numbers(near))}
+        return {"fact": ref, op: _scaled(draw, thresholds, op, draw(numbers(near)))}
     values = fact["values"]
     if kind == "choice":
         op = draw(st.sampled_from(["equals", "not_equals", "one_of"]))
@@ -157,7 +165,7 @@ def fact_test(draw, fact: dict) -> dict:
     op = draw(st.sampled_from(["equals", "not_equals", "lt", "lte", "gt", "gte", "one_of"]))
     count = numbers(near=(0, len(values)), integer=True)
     value = draw(st.lists(count, min_size=1, max_size=6)) if op == "one_of" else draw(count)
-    return {"count": ref, op: value}
+    return {"count": ref, op: _scaled(draw, thresholds, op, value)}
 
 
 @st.composite
@@ -167,7 +175,7 @@ def one_test(draw, ctx: Ctx, ranked: tuple[str, ...]) -> dict:
         ranked += ("all_done", "done_count", "lowest_status")
     subject = draw(st.sampled_from(("fact", "fact", "fact") + ranked))
     if subject == "fact":
-        return draw(fact_test(draw(st.sampled_from(ctx.facts))))
+        return draw(fact_test(draw(st.sampled_from(ctx.facts)), ctx.thresholds))
     if subject in ("done", "disconnected", "all_done"):
         refs = ctx.groups if subject == "all_done" else ctx.elements
         return {subject: draw(st.sampled_from(refs)),
@@ -233,7 +241,9 @@ def rules(draw, ctx: Ctx, prefix: str, count: tuple[int, int] = (1, 8)) -> list[
                 ["high", "medium", "low", "info"])), "message": "m"}]
         if draw(st.booleans()):
             # About facts the rule tests, mostly: asked as questions while they are unanswered.
-            tested = sorted(set(re.findall(r'"(?:fact|count)": "([^"]+)"', json.dumps(when))))
+            tested = sorted(set(re.findall(r'"(?:fact|count)": "([^"]+)"', json.dumps(when)))
+                            | {ctx.thresholds[t] for t in re.findall(r'"threshold": "([^"]+)"',
+                                                                     json.dumps(when))})
             facts = st.sampled_from(tested) if tested and draw(st.integers(0, 3)) else \
                 st.sampled_from([f["id"] for f in ctx.facts])
             then["advice"] = [{"id": f"{rid}-a{k}", "action": "a",
@@ -290,8 +300,11 @@ def standalone_packs(draw) -> dict:
     in_group = {e: draw(st.sampled_from([None] + [g["id"] for g in groups])) for e in elements}
     used = set(in_group.values()) | {g.get("within") for g in groups if g["id"] in in_group.values()}
     groups = [g for g in groups if g["id"] in used]
-    ctx = Ctx(facts, elements, statuses, stages, [g["id"] for g in groups])
+    thresholds = draw(threshold_tables(facts))
+    ctx = Ctx(facts, elements, statuses, stages, [g["id"] for g in groups],
+              {t["id"]: t["by"] for t in thresholds})
     return {
+        "thresholds": thresholds,
         "pack": {"id": "generated", "label": "Generated"},
         "statuses": [{"id": s, "label": s, **({"done": True} if n >= done_from else {})}
                      for n, s in enumerate(statuses)],
@@ -303,6 +316,25 @@ def standalone_packs(draw) -> dict:
         "facts": facts,
         "rules": draw(rules(ctx, "", draw(st.sampled_from([(1, 8), (1, 8), (20, 40)])))),
     }
+
+
+@st.composite
+def threshold_tables(draw, facts: list[dict]) -> list[dict]:
+    """Named thresholds by a choice fact: a value for some of its answers and a default, or
+    (sometimes) one for each answer and no default."""
+    by = [f for f in facts if f["type"] == "choice" and len(f["values"]) <= 4]
+    tables = []
+    for n in range(draw(st.integers(0, 2)) if by else 0):
+        fact = draw(st.sampled_from(by))
+        whole = st.integers(0, 12)
+        if draw(st.booleans()):
+            values = {v: draw(whole) for v in fact["values"]}
+            tables.append({"id": f"t{n}", "by": fact["id"], "values": values})
+        else:
+            values = {v: draw(whole) for v in draw(st.lists(st.sampled_from(fact["values"]),
+                                                            unique=True))}
+            tables.append({"id": f"t{n}", "by": fact["id"], "default": draw(whole), "values": values})
+    return tables
 
 
 def _fact_dict(fact: Fact) -> dict:
@@ -325,7 +357,8 @@ def extending_packs(draw) -> dict:
         elements = elements + ["extra"]
     pack["facts"] = draw(new_facts(elements, "extra"))
     ctx = Ctx([_fact_dict(f) for f in DEFAULT.facts] + pack["facts"], elements,
-              [s.id for s in DEFAULT.statuses], [s.id for s in DEFAULT.stages])
+              [s.id for s in DEFAULT.statuses], [s.id for s in DEFAULT.stages],
+              thresholds={t.id: t.by for t in DEFAULT.thresholds})
     rule_ids = sorted(r.id for r in DEFAULT.rules)
     gone = draw(st.lists(st.sampled_from(rule_ids), max_size=6, unique=True))
     off = [r for r in draw(st.lists(st.sampled_from(rule_ids), max_size=4, unique=True))

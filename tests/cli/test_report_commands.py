@@ -84,7 +84,10 @@ def test_json_golden_has_documented_keys(example, command):
             assert list(step) == STEP_KEYS
     for step in steps:
         for need in (step or {}).get("needs", []):
-            assert list(need) == ["fact", "question", "test", "expected", "actual", "met"]
+            # `threshold` only for a test against a threshold (docs/engine.md)
+            assert [k for k in need if k != "threshold"] == ["fact", "question", "test", "expected",
+                                                             "actual", "met"]
+            assert set(need.get("threshold", {"id": 0, "by": 0, "band": 0})) == {"id", "by", "band"}
             assert need["met"] is False
     if command == "assess":
         assert PRIORITY_MIN <= len(data["priorities"]) <= PRIORITY_MAX \

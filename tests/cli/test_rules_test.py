@@ -141,9 +141,12 @@ def test_talent_community_pack_passes(workdir):
         "PASS newsletter\n"
         "PASS nurtured\n"
         "PASS pipeline\n"
+        "PASS small-employer-two-hires\n"
+        "PASS enterprise-two-hires\n"
+        "PASS size-unanswered-two-hires\n"
         "every stage reached in some test case\n"
         "every rule fired in some test case\n"
-        "5 passed, 0 failed\n")
+        "8 passed, 0 failed\n")
 
 
 def test_rules_check_accepts_every_builtin_pack(workdir):

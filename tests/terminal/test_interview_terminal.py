@@ -52,11 +52,15 @@ def answer(child: pexpect.spawn, fact_id: str, text: str) -> None:
     child.sendline(text)
 
 
-def header(child: pexpect.spawn, name: str = "", consultant: str = "") -> None:
-    """The two questions asked first about a file just started: Enter keeps the template's."""
-    child.expect_exact("Organisation name (Enter: keep 'Client name')> ")
+TOTAL = len(maturity.load_pack().facts)
+
+
+def header(child: pexpect.spawn, name: str = "Acme Care", consultant: str = "") -> None:
+    """The two questions asked first about a file just started (its header holds the
+    template's placeholders, which Enter never keeps): a name, and a consultant or none."""
+    child.expect_exact("Organisation name> ")
     child.sendline(name)
-    child.expect_exact("Consultant (Enter: keep 'Your name')> ")
+    child.expect_exact("Consultant (Enter: none)> ")
     child.sendline(consultant)
 
 
@@ -77,7 +81,7 @@ def test_a_full_interview(tmp_path, replies):
         answer(child, fact_id, text)
     end = finish(child)
     assert child.exitstatus == 0
-    assert ("Coverage: 34 of 34 questions have an answer (32 answered, 1 don't know, "
+    assert (f"Coverage: {TOTAL} of {TOTAL} questions have an answer ({TOTAL - 2} answered, 1 don't know, "
             "1 not applicable); 0 unanswered") in end
     a = maturity.assess(*maturity.load_facts(tmp_path / "client.yaml"))
     assert f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})\r\n" in end
@@ -141,17 +145,17 @@ def test_stopped_with_ctrl_c_and_resumed_at_the_first_unanswered_question(tmp_pa
     child.sendintr()
     end = finish(child)
     assert "Stopped. Every answer given is saved in client.yaml" in end
-    assert "Coverage: 3 of 34 questions have an answer" in end
-    model, org = maturity.load_facts(tmp_path / "client.yaml", template_ok=True)  # header kept: Enter
+    assert f"Coverage: 3 of {TOTAL} questions have an answer" in end
+    model, org = maturity.load_facts(tmp_path / "client.yaml")  # the header is filled in
     assert sorted(org.answers) == sorted(f for f, _ in replies[:3])
 
     child = spawn("client.yaml", cwd=tmp_path)
     child.expect_exact("Going on at the first unanswered question (3 answered before it).")
-    child.expect_exact(f"[4/34] ")
+    child.expect_exact(f"[4/{TOTAL}] ")
     for fact_id, text in replies[3:]:
         answer(child, fact_id, text)
     end = finish(child)
-    assert "Coverage: 34 of 34 questions have an answer" in end
+    assert f"Coverage: {TOTAL} of {TOTAL} questions have an answer" in end
 
 
 def test_killed_at_random_points_the_file_is_whole_and_valid(tmp_path, replies):
@@ -185,4 +189,38 @@ def test_killed_at_random_points_the_file_is_whole_and_valid(tmp_path, replies):
     child = spawn("client.yaml", cwd=tmp_path)
     for fact_id, text in replies[done:]:
         answer(child, fact_id, text)
-    assert "Coverage: 34 of 34" in finish(child)
+    assert f"Coverage: {TOTAL} of {TOTAL}" in finish(child)
+
+
+@pytest.mark.parametrize("from_template", [False, True], ids=["new-file", "template-file"])
+def test_enter_never_keeps_a_placeholder(tmp_path, from_template):
+    """Enter on the name while it is the template's 'Client name' asks again; on the
+    consultant's 'Your name' leaves the consultant out; 'YYYY-MM-DD' becomes today. The file
+    is then one every command takes (dots assess refused the placeholders before)."""
+    if from_template:  # a template written first, then interviewed: its header is asked too
+        pexpect.run(f"{DOTS} facts --template -o client.yaml", cwd=str(tmp_path),
+                    env={"PATH": "/usr/bin:/bin"})
+        assert "Client name" in (tmp_path / "client.yaml").read_text("utf-8")
+    child = spawn("client.yaml", cwd=tmp_path)
+    child.expect_exact("Organisation name> ")
+    child.sendline("")
+    child.expect_exact("error: 'Client name' is the template's placeholder\r\n"
+                       "  hint: type the organisation name\r\nOrganisation name> ")
+    child.sendline("Harbour Care Services")
+    child.expect_exact("Consultant (Enter: none)> ")
+    child.sendline("")
+    answer(child, "purpose.goals_written", "quit")
+    finish(child)
+    header = yaml.safe_load((tmp_path / "client.yaml").read_text("utf-8"))["organisation"]
+    assert header["name"] == "Harbour Care Services" and "consultant" not in header
+    assert header["assessed_on"] == str(__import__("datetime").date.today())
+    out, status = pexpect.run(f"{DOTS} assess client.yaml", cwd=str(tmp_path), withexitstatus=True,
+                              env={"PATH": "/usr/bin:/bin"}, encoding="utf-8")
+    assert status == 0, out
+    assert out.startswith("Harbour Care Services: ")
+    # Started again, the header is whole: nothing about it is asked.
+    child = spawn("client.yaml", cwd=tmp_path)
+    child.expect_exact("(purpose.goals_written)")
+    assert "Organisation name" not in child.before
+    child.sendline("quit")
+    finish(child)
