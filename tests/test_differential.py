@@ -130,17 +130,19 @@ class Ctx:
         self.facts, self.elements, self.statuses, self.stages = facts, elements, statuses, stages
         self.groups = list(groups)
         self.thresholds = dict(thresholds or {})  # threshold id -> the choice fact it is by
+        self.scale_often = False  # compare with thresholds in most numeric tests
 
 
-def _scaled(draw, thresholds, op: str, value: Any) -> Any:
-    """Sometimes, a numeric comparison against a named threshold instead of a number."""
-    if thresholds and op in ("lt", "lte", "gt", "gte") and draw(st.integers(0, 2)) == 0:
+def _scaled(draw, thresholds, op: str, value: Any, often: bool = False) -> Any:
+    """Sometimes (mostly, `often`), a numeric comparison against a named threshold instead of
+    a number."""
+    if thresholds and op in ("lt", "lte", "gt", "gte") and draw(st.integers(0, 2)) < (2 if often else 1):
         return {"threshold": draw(st.sampled_from(sorted(thresholds)))}
     return value
 
 
 @st.composite
-def fact_test(draw, fact: dict, thresholds=()) -> dict:
+def fact_test(draw, fact: dict, thresholds=(), often: bool = False) -> dict:
     kind, ref = fact["type"], fact["id"]
     if draw(st.integers(0, 9)) == 0:
         return {"fact": ref, "present": draw(st.booleans())}
@@ -151,7 +153,7 @@ def fact_test(draw, fact: dict, thresholds=()) -> dict:
         op = draw(st.sampled_from(["equals", "not_equals", "lt", "lte", "gt", "gte", "one_of"]))
         if op == "one_of":  # wide: up to past the 40 alternatives a rule may have
             return {"fact": ref, op: draw(st.lists(numbers(near), min_size=1, max_size=44))}
-        return {"fact": ref, op: _scaled(draw, thresholds, op, draw(numbers(near)))}
+        return {"fact": ref, op: _scaled(draw, thresholds, op, draw(numbers(near)), often)}
     values = fact["values"]
     if kind == "choice":
         op = draw(st.sampled_from(["equals", "not_equals", "one_of"]))
@@ -165,7 +167,7 @@ def fact_test(draw, fact: dict, thresholds=()) -> dict:
     op = draw(st.sampled_from(["equals", "not_equals", "lt", "lte", "gt", "gte", "one_of"]))
     count = numbers(near=(0, len(values)), integer=True)
     value = draw(st.lists(count, min_size=1, max_size=6)) if op == "one_of" else draw(count)
-    return {"count": ref, op: _scaled(draw, thresholds, op, value)}
+    return {"count": ref, op: _scaled(draw, thresholds, op, value, often)}
 
 
 @st.composite
@@ -175,7 +177,7 @@ def one_test(draw, ctx: Ctx, ranked: tuple[str, ...]) -> dict:
         ranked += ("all_done", "done_count", "lowest_status")
     subject = draw(st.sampled_from(("fact", "fact", "fact") + ranked))
     if subject == "fact":
-        return draw(fact_test(draw(st.sampled_from(ctx.facts)), ctx.thresholds))
+        return draw(fact_test(draw(st.sampled_from(ctx.facts)), ctx.thresholds, ctx.scale_often))
     if subject in ("done", "disconnected", "all_done"):
         refs = ctx.groups if subject == "all_done" else ctx.elements
         return {subject: draw(st.sampled_from(refs)),
@@ -284,7 +286,9 @@ def new_facts(draw, elements: list[str], prefix: str) -> list[dict]:
 
 
 @st.composite
-def standalone_packs(draw) -> dict:
+def standalone_packs(draw, sized: bool = False) -> dict:
+    """A pack of its own; `sized`: always with a size band and thresholds by it, and fewer
+    rules, so that most such packs fit the engine's limits and run."""
     statuses = [f"s{n}" for n in range(draw(st.integers(2, 4)))]
     done_from = draw(st.integers(1, len(statuses) - 1))
     elements = [f"e{n}" for n in range(draw(st.integers(1, 5)))]
@@ -292,6 +296,10 @@ def standalone_packs(draw) -> dict:
              if draw(st.integers(0, 2)) == 0]
     stages = [f"g{n}" for n in range(draw(st.integers(1, 4)))]
     facts = draw(new_facts(elements, "x"))
+    if sized:
+        facts.append({"id": "x.band", "type": "choice",
+                      "values": draw(st.lists(st.sampled_from(VALUES), min_size=2, max_size=4,
+                                              unique=True))})
     # Groups: top-level ones, and sub-groups within one of them; each keeps an element.
     groups = [{"id": f"grp{n}", "label": "g"} for n in range(draw(st.integers(0, 3)))]
     for group in groups[1:]:
@@ -300,9 +308,10 @@ def standalone_packs(draw) -> dict:
     in_group = {e: draw(st.sampled_from([None] + [g["id"] for g in groups])) for e in elements}
     used = set(in_group.values()) | {g.get("within") for g in groups if g["id"] in in_group.values()}
     groups = [g for g in groups if g["id"] in used]
-    thresholds = draw(threshold_tables(facts))
+    thresholds = draw(threshold_tables(facts, at_least=1 if sized else 0))
     ctx = Ctx(facts, elements, statuses, stages, [g["id"] for g in groups],
               {t["id"]: t["by"] for t in thresholds})
+    ctx.scale_often = sized
     return {
         "thresholds": thresholds,
         "pack": {"id": "generated", "label": "Generated"},
@@ -314,17 +323,17 @@ def standalone_packs(draw) -> dict:
         "edges": edges,
         "stages": [{"id": s, "label": s} for s in stages],
         "facts": facts,
-        "rules": draw(rules(ctx, "", draw(st.sampled_from([(1, 8), (1, 8), (20, 40)])))),
+        "rules": draw(rules(ctx, "", (1, 5) if sized else draw(st.sampled_from([(1, 8), (1, 8), (20, 40)])))),
     }
 
 
 @st.composite
-def threshold_tables(draw, facts: list[dict]) -> list[dict]:
+def threshold_tables(draw, facts: list[dict], at_least: int = 0) -> list[dict]:
     """Named thresholds by a choice fact: a value for some of its answers and a default, or
     (sometimes) one for each answer and no default."""
     by = [f for f in facts if f["type"] == "choice" and len(f["values"]) <= 4]
     tables = []
-    for n in range(draw(st.integers(0, 2)) if by else 0):
+    for n in range(draw(st.integers(at_least, 2)) if by else 0):
         fact = draw(st.sampled_from(by))
         whole = st.integers(0, 12)
         if draw(st.booleans()):
@@ -459,6 +468,15 @@ def _settings(request: pytest.FixtureRequest) -> settings:
 def test_engine_agrees_with_the_reference_on_standalone_packs(request, worker):
     @_settings(request)
     @given(pack=standalone_packs(), data=st.data())
+    def run(pack, data):
+        check(pack, data, worker)
+
+    run()
+
+
+def test_engine_agrees_with_the_reference_on_packs_with_thresholds(request, worker):
+    @_settings(request)
+    @given(pack=standalone_packs(sized=True), data=st.data())
     def run(pack, data):
         check(pack, data, worker)
 
