@@ -132,7 +132,7 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
     return record
 
 
-MEMO = 1 << 16   # flattened results kept per process (a few MB at most)
+MEMO = 4096   # flattened results (and their JSON) kept per process: a few MB at most
 
 
 def _flat(model: Model, a) -> tuple[tuple, str | None]:

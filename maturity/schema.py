@@ -380,10 +380,10 @@ class _Checks:
 
     def k_anyOf(self, want: list, schema: dict) -> Check:
         checks = tuple(self.build(sub) for sub in want)
-        # A branch that is only {"type": T} passes every value of T's Python types: those
-        # values need no other branch tried (text and true/false mostly, in facts files).
-        plain = frozenset(t for sub in want if isinstance(sub, dict) and set(sub) - _ANNOTATIONS == {"type"}
-                          for t in _PLAIN_TYPES.get(sub["type"] if isinstance(sub["type"], str) else "", ()))
+        # A branch that is only {"type": T} (or a reference to an anyOf with such a branch)
+        # passes every value of T's Python types: those values need no other branch tried
+        # (text and true/false mostly, in facts files).
+        plain = frozenset(t for sub in want for t in self._plain(sub, 0))
 
         def any_of(i: Any) -> bool:
             if type(i) in plain:
@@ -393,6 +393,25 @@ class _Checks:
                     return True
             return False
         return any_of
+
+    def _plain(self, sub: Any, depth: int) -> tuple[type, ...]:
+        """The Python types all of whose values pass `sub` whatever they are (see k_anyOf)."""
+        if not isinstance(sub, dict) or depth > 8:
+            return ()
+        keys = set(sub) - _ANNOTATIONS
+        if keys == {"type"} and isinstance(sub["type"], str):
+            return _PLAIN_TYPES.get(sub["type"], ())
+        if keys == {"$ref"} and isinstance(sub["$ref"], str) and sub["$ref"].startswith("#/"):
+            target: Any = self.root
+            for part in sub["$ref"][2:].split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                if not isinstance(target, dict) or part not in target:
+                    return ()
+                target = target[part]
+            return self._plain(target, depth + 1)
+        if isinstance(sub, dict) and keys == {"anyOf"} and isinstance(sub["anyOf"], list):
+            return tuple(t for b in sub["anyOf"] for t in self._plain(b, depth + 1))
+        return ()
 
     def k_allOf(self, want: list, schema: dict) -> Check:
         checks = tuple(self.build(sub) for sub in want)

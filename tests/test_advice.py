@@ -249,3 +249,24 @@ def test_size_band_referrals_and_paid_social_are_questions_for_a_client():
     assert all(band in MODEL.fact_by_id["employer.size_band"].help
                for band in ("micro: fewer than 10", "small: 10 to 49", "medium: 50 to 249",
                             "large: 250 to 4,999", "enterprise: 5,000 or more"))
+
+
+def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradict():
+    """A finding on a disconnected dot holds whichever of its foundations is missing: with the
+    audience defined, content is not said to go out "without an agreed audience", and platforms
+    chosen by audience are not said to be "chosen by habit"."""
+    done_audience = {"employer.size_band": "micro", "purpose.goals_written": True,
+                     "purpose.tied_to_hiring_plan": True, "purpose.desired_actions": ["apply"],
+                     "purpose.success_metrics": 1, "audience.priority_roles_named": True,
+                     "audience.personas": 1, "audience.platform_research": True,
+                     "audience.research_sources": ["employee_interviews"]}
+    a = assess({**done_audience, "platforms.active": ["facebook", "instagram"],
+                "platforms.chosen_by_audience": True, "content.posts_per_week": 2,
+                "engagement.two_way": True})
+    assert a.element("audience").done and not a.element("brand").done
+    found = {f.finding.element: f.finding.message for f in a.findings if f.finding.id.endswith("-disconnected")}
+    assert {"content", "platforms"} <= set(found)
+    text = " ".join(found.values())
+    for claim in ("without an agreed audience", "chosen by habit", "no planned content"):
+        assert claim not in text
+    assert "before the audience and the message they speak for are both agreed" in found["content"]
