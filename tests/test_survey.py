@@ -281,3 +281,15 @@ def test_an_export_whose_quotes_spans_cannot_follow_is_read_whole(files, model, 
     assert isinstance(pieces[0], Span) and not isinstance(pieces[-1], Span)  # spans, then rows
     assert [(t.key, t.row, t.cells) for t in tasks] == [(t.key, t.row, t.cells) for t in whole]
     assert [t.cells[1] for t in tasks[8:10]] == [odd, "Multi\nline"]
+
+
+def test_a_row_that_is_not_utf8_is_an_error_row_and_the_rows_after_it_are_read(files, model):
+    rows = "".join(f"c{n},Org {n},Retail,No,{n % 5},LinkedIn,reach\n" for n in range(3))
+    data = ("Ref,Company,Industry,Goals written?,Personas,Platforms,Measure\n" + rows).encode() \
+        + b"x1,Caf\xe9 Bleu,Retail,No,1,,reach\n" + rows.encode()
+    (files / "survey.csv").write_bytes(data)
+    m = load_mapping(files / "map.yaml", model)
+    tasks = list(survey_tasks(files / "survey.csv", m))
+    assert [t.kind for t in tasks] == ["cells"] * 3 + ["error"] + ["cells"] * 3
+    assert tasks[3].row == 5 and tasks[3].error == "error: survey.csv:5:1: cannot read the row: not UTF-8 text"
+    assert [t.row for t in tasks[4:]] == [6, 7, 8]
