@@ -79,6 +79,8 @@ class CompiledPack:
     # group id -> properties with whether all its elements are done, how many are, and their
     # lowest status rank (for the groups some rule tests)
     group_props: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # durable-rules rule name -> (round, bucket): the one message its one pattern can match
+    rule_bucket: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def property_names(model: Model) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str, str]]]:
@@ -171,6 +173,7 @@ def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     expressions: dict[str, int] = {}
     parts: list[list[str]] = [[]]
     bucket_part: dict[tuple[int, int], int] = {}
+    rule_bucket: dict[str, tuple[int, int]] = {}
     for stratum in ROUNDS:
         # Rules reading the same properties go together, so each bucket's message stays short.
         ours = sorted((r for r in compiled_rules if r[0].stratum == stratum),
@@ -199,6 +202,7 @@ def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
                     parts.append([])
                 bucket_part[(stratum, number)] = len(parts) - 1
             parts[bucket_part[(stratum, number)]].append(name)
+            rule_bucket[name] = (stratum, number)
             pattern = _and([{"k": stratum}, {"g": number}, condition])
             definition[name] = {"all": [{"m": pattern}]}
             expressions[name] = 2 * _groups(pattern)
@@ -210,7 +214,7 @@ def _build(model: Model) -> tuple[CompiledPack, list[Problem]]:
     fingerprint = hashlib.sha256(text.encode()).hexdigest()[:16]
     return CompiledPack(model, fingerprint, definition, names, buckets, fact_props, count_props,
                         element_props, bucket_props, expressions, parts, bucket_part,
-                        group_props), problems
+                        group_props, rule_bucket), problems
 
 
 def engine_violations(compiled: CompiledPack) -> list[str]:

@@ -61,7 +61,9 @@ else:  # pragma: no cover
 class Engine:
     """Runs compiled packs. Use one Engine per process, from one thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, remember: bool = True) -> None:
+        """`remember`: keep what fired on each message, so that a message matched before is
+        not sent again (see `run`); without, every assessment sends every message."""
         if _dre is None:
             raise EngineError(*import_problem(sys.version_info[:2], _IMPORT_ERROR))
         self._host = _SyncHost()
@@ -70,11 +72,14 @@ class Engine:
         self._busy = False
         self._poisoned = ""
         self._sids = itertools.count(1)
+        # What fired on each bucket message already matched, per registered pack (see run).
+        self._matched: dict[str, dict[str, tuple[str, ...]]] = {}
+        self._matched_count = 0
+        self._remembering = remember
 
     def _rulesets(self, compiled: CompiledPack) -> list[int]:
         """The engine's handles of the rulesets a compiled pack is split into, made once."""
-        # The same rules split into other rulesets are registered apart.
-        key = compiled.fingerprint + "".join(f"/{len(p)}" for p in compiled.parts)
+        key = _pack_key(compiled)
         handles = self._handles.get(key)
         if handles is None:
             violations = engine_violations(compiled)
@@ -95,6 +100,7 @@ class Engine:
                     raise EngineError(f"durable-rules refused the compiled pack: {exc}") from None
                 handles.append(self._host.get_ruleset(name)._handle)
             self._handles[key] = handles
+            self._matched[key] = {}
         return handles
 
     def run(self, compiled: CompiledPack, first: dict,
@@ -113,9 +119,10 @@ class Engine:
         if self._busy:
             raise EngineError("a second assessment was started inside the first")
         handles = self._rulesets(compiled)
+        matched = self._matched[_pack_key(compiled)] if self._remembering else {}
         last = _last_rounds(compiled)
         sid = str(next(self._sids))
-        names = compiled.rule_names
+        names, bucket_of = compiled.rule_names, compiled.rule_bucket
         fired_rounds: list[list[str]] = []
         self._busy = True
         live: list[int] = []  # handles whose session has run an action (safe to delete), not yet deleted
@@ -129,24 +136,35 @@ class Engine:
                 # cannot change what matches there, and would cost encoding, parsing and
                 # storage), tagged with round, bucket and session. Property names never
                 # collide with the tags k, g and sid.
-                batches: dict[int, list[str]] = {}
+                fired: list[str] = []
+                sent: dict[int, dict[int, str]] = {}  # ruleset -> bucket -> message (no sid)
                 for number in compiled.buckets.get(stratum, ()):
                     body = _encode({p: fact[p] for p in compiled.bucket_props[(stratum, number)]
                                     if p in fact})[:-1]
                     body += "," if len(body) > 1 else ""
-                    part = compiled.bucket_part[(stratum, number)]
-                    if part not in batches:
-                        # a part's session begins with the marker, so that it has run an action
-                        batches[part] = [] if handles[part] in live else \
-                            [f'{{"k":"__begin","sid":{sid_json}}}']
-                    batches[part].append(f'{body}"k":{stratum},"g":{number},"sid":{sid_json}}}')
-                fired: list[str] = []
-                for part in sorted(batches):
+                    message = f'{body}"k":{stratum},"g":{number},"sid":'
+                    # Every rule is one pattern on one bucket's message: what fires on a message
+                    # depends on that message alone. One matched before is not sent again.
+                    known = matched.get(message)
+                    if known is not None:
+                        fired += known
+                    else:
+                        sent.setdefault(compiled.bucket_part[(stratum, number)], {})[number] = message
+                for part in sorted(sent):
                     handle = handles[part]
-                    fired += self._assert_and_run(handle, batches[part])
+                    # a part's session begins with the marker, so that it has run an action
+                    batch = [] if handle in live else [f'{{"k":"__begin","sid":{sid_json}}}']
+                    batch += [f"{m}{sid_json}}}" for m in sent[part].values()]
+                    got = self._assert_and_run(handle, batch)
                     if handle not in live:
                         live.append(handle)
-                    if last[part] == stratum:  # its last round: done with, so deleted now
+                    fired += got
+                    self._remember(matched, stratum, sent[part], got, bucket_of)
+                    if last[part] <= stratum:  # its last round: done with, so deleted now
+                        live.remove(handle)
+                        _dre.delete_state(handle, sid)
+                for part, handle in enumerate(handles):  # those sent nothing this round
+                    if handle in live and last[part] <= stratum:
                         live.remove(handle)
                         _dre.delete_state(handle, sid)
                 fired_rounds.append(sorted({names[f] for f in fired if f in names}))
@@ -165,6 +183,28 @@ class Engine:
                 for handle in live:
                     _dre.delete_state(handle, sid)
 
+    def _remember(self, matched: dict[str, tuple[str, ...]], stratum: int,
+                  messages: dict[int, str], fired: list[str],
+                  bucket_of: dict[str, tuple[int, int]]) -> None:
+        """Keep what fired on each of `messages` (bucket -> message) of round `stratum`, a
+        bounded number in all. A rule fired on none of them would mean a rule that reads more
+        than its own bucket's message: then nothing is kept."""
+        on: dict[int, list[str]] = {number: [] for number in messages}
+        for name in fired:
+            if name == "__begin":
+                continue
+            where = bucket_of.get(name)
+            if where is None or where[0] != stratum or where[1] not in on:
+                return
+            on[where[1]].append(name)
+        for number, message in messages.items():
+            if self._matched_count >= MATCHED_MESSAGES:  # full: start again, memory stays bounded
+                for kept in self._matched.values():
+                    kept.clear()
+                self._matched_count = 0
+            matched[message] = tuple(on[number])
+            self._matched_count += 1
+
     @staticmethod
     def _assert_and_run(handle: int, batch: list[str]) -> list[str]:
         """Assert facts (each already JSON text) and drain the actions they start."""
@@ -181,6 +221,17 @@ class Engine:
             fired.append(message[2:message.index('"', 2)])
             message = _dre.complete_and_start_action(handle, state)
         return fired
+
+
+# Bucket messages whose matching results an engine keeps (the messages of the 200-element
+# model are ~0.5 KB: ~10 MB at most).
+MATCHED_MESSAGES = 20000
+
+
+def _pack_key(compiled: CompiledPack) -> str:
+    """The key under which an engine registers a compiled pack: the same rules split into other
+    rulesets are registered apart."""
+    return compiled.fingerprint + "".join(f"/{len(p)}" for p in compiled.parts)
 
 
 def _last_rounds(compiled: CompiledPack) -> dict[int, int]:

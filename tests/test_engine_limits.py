@@ -259,3 +259,65 @@ def test_each_rulesets_session_is_deleted_once_its_last_round_is_done(tmp_path: 
         rounds_before = sum(1 for e in events[:at] if e[0] == "round")
         assert rounds_before == last[handle]
         assert events[at - 1] == ("assert_facts", handle)
+
+
+# What fired on a message already matched -------------------------------------------------
+
+def _engine_calls(monkeypatch) -> list[str]:
+    """Record the names of the C core's calls from here on."""
+    from maturity import engine as engine_module
+    real, calls = engine_module._dre, []
+
+    class Recording:
+        def __getattr__(self, name):
+            function = getattr(real, name)
+            return lambda *args: (calls.append(name), function(*args))[1]
+    monkeypatch.setattr(engine_module, "_dre", Recording())
+    return calls
+
+
+def test_messages_matched_before_are_not_sent_again_and_change_no_result(tmp_path: Path, monkeypatch):
+    from maturity.engine import Engine
+    model = generated(tmp_path, 200)
+    orgs = [maturity.Organisation(f"o{i}", models.organisation(200, i)) for i in range(6)]
+    # each organisation once more with one answer changed, as the list of unanswered questions
+    # and what-ifs assess them
+    for org in orgs[:3]:
+        changed = dict(org.facts)
+        changed["e001.yes"] = not changed.get("e001.yes", False)
+        orgs.append(maturity.Organisation(org.name + "'", changed))
+    remembering, fresh = Engine(), Engine(remember=False)
+    for org in orgs + orgs:
+        a, b = maturity.assess(model, org, remembering), maturity.assess(model, org, fresh)
+        assert a.fired == b.fired and a.stage == b.stage and a.elements == b.elements
+        assert a.findings == b.findings and a.advice == b.advice
+    # the same organisation again: every message was matched before, no session is made
+    calls = _engine_calls(monkeypatch)
+    again = maturity.assess(model, orgs[0], remembering)
+    assert calls == [] and again.fired == maturity.assess(model, orgs[0], fresh).fired
+
+
+def test_what_an_engine_keeps_stays_bounded(tmp_path: Path, monkeypatch):
+    from maturity import engine as engine_module
+    monkeypatch.setattr(engine_module, "MATCHED_MESSAGES", 10)
+    model = generated(tmp_path, 40)
+    engine, other = engine_module.Engine(), engine_module.Engine(remember=False)
+    for i in range(8):
+        org = maturity.Organisation(f"o{i}", models.organisation(40, i))
+        assert maturity.assess(model, org, engine).fired == maturity.assess(model, org, other).fired
+        assert sum(map(len, engine._matched.values())) <= 10
+
+
+def test_a_rule_reading_another_buckets_message_keeps_nothing(tiny_model: maturity.Model):
+    # Not something the compiler makes; if it did, nothing would be remembered wrongly.
+    from maturity.assess import compiled_for
+    from maturity.engine import Engine
+    engine = Engine()
+    compiled = compiled_for(tiny_model)
+    matched: dict = {}
+    name = next(iter(compiled.rule_bucket))
+    stratum, number = compiled.rule_bucket[name]
+    engine._remember(matched, stratum, {number + 1: "m"}, [name], compiled.rule_bucket)
+    assert matched == {}
+    engine._remember(matched, stratum, {number: "m"}, ["__begin", name], compiled.rule_bucket)
+    assert matched == {"m": (name,)}
