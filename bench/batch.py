@@ -204,16 +204,23 @@ def in_process(export: Path, mapping: Path, count: int) -> tuple[float, float]:
         if len(tasks) >= count:
             break
     orgs = [m.read_row(t) for t in tasks]
-    for org in orgs[:100]:  # warm up
+    # The engine remembers what fired on messages it has matched: the organisations that warm it
+    # up are not timed, and each pass has an engine of its own, so that no organisation is
+    # assessed twice by one engine (a new organisation is what is measured).
+    warm = max(1, min(100, len(orgs) // 10))
+    for org in orgs[:warm]:
         maturity.assess(model, org, engine)
     cpu = time.process_time()
-    for org in orgs:
+    for org in orgs[warm:]:
         maturity.assess(model, org, engine)
-    alone = len(orgs) / (time.process_time() - cpu)
-    cpu = time.process_time()
-    for t in tasks:
+    alone = (len(orgs) - warm) / (time.process_time() - cpu)
+    engine = Engine()
+    for t in tasks[:warm]:
         result_row(assess_task(model, engine, t, m), h, model)
-    whole = len(tasks) / (time.process_time() - cpu)
+    cpu = time.process_time()
+    for t in tasks[warm:]:
+        result_row(assess_task(model, engine, t, m), h, model)
+    whole = (len(tasks) - warm) / (time.process_time() - cpu)
     return alone, whole
 
 
