@@ -17,7 +17,7 @@ from typing import Any, Callable
 import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
-from .model import Element, Fact, Model
+from .model import GENERAL, Element, Fact, Model
 from .placeholders import PLACEHOLDERS
 from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, Answer, Organisation,
                            value_problem)
@@ -50,12 +50,13 @@ class Reply:
 
 
 def ordered_facts(model: Model, element: str | None = None) -> list[Fact]:
-    """The pack's facts element by element in dependency order (ties in the model's order),
-    then facts of no element; only `element`'s when given."""
+    """The pack's facts of no element (about the organisation as a whole: its size, which
+    thresholds depend on) first, then element by element in dependency order (ties in the
+    model's order); only `element`'s when given."""
     order = list(nx.lexicographical_topological_sort(
         model.graph, key=lambda n: f"{model.element_by_id[n].index:09d}"))
     rank = {e: n for n, e in enumerate(order)}
-    facts = sorted(model.facts, key=lambda f: rank.get(f.element or "", len(rank)))
+    facts = sorted(model.facts, key=lambda f: rank.get(f.element or "", -1))
     if element is not None:
         if element not in model.element_by_id:
             raise DataError([Problem("--element", 0, 0, f"no element '{element}' in pack '{model.id}'",
@@ -311,7 +312,7 @@ class Interview:
 
 def _heading(element: Element | None) -> list[str]:
     if element is None:
-        return ["== Other questions =="]
+        return [f"== {GENERAL} =="]
     return [f"== {element.label} =="] + ([f"   {element.description}"] if element.description else [])
 
 

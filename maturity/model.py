@@ -93,6 +93,7 @@ class Fact:
 
 # Tests of a group read every element in it (and in its sub-groups): whether all are done, how
 # many are done, and the lowest status among them. Resolved between rounds, as done is.
+GENERAL = "About the organisation"  # the heading of the questions of no element
 GROUP_SUBJECTS = ("all_done", "done_count", "lowest_status")
 SUBJECTS = ("fact", "count", "status", "done", "disconnected", "stage") + GROUP_SUBJECTS
 
@@ -339,6 +340,14 @@ class Model:
             while group is not None:
                 self.members[group.id].append(element.id)
                 group = self.group_by_id.get(group.within or "")
+
+    def question_groups(self) -> list[tuple[str, list[Fact]]]:
+        """The facts as a questionnaire asks them, (heading, facts): those of no element (about
+        the organisation as a whole, such as its size, which thresholds depend on) first, under
+        GENERAL, then each element's in the model's order; empty groups left out."""
+        groups = [(GENERAL, [f for f in self.facts if f.element not in self.element_by_id])]
+        groups += [(e.label, [f for f in self.facts if f.element == e.id]) for e in self.elements]
+        return [(label, facts) for label, facts in groups if facts]
 
     def words(self, text: str, facts: dict) -> str:
         """`text` with each `{threshold:NAME}` replaced by that threshold's value for the

@@ -46,12 +46,7 @@ def facts_template(model: Model, pack: str | None = None) -> str:
              f'  assessed_on: "{PLACEHOLDERS["assessed_on"]}"',
              f"  consultant: {PLACEHOLDERS['consultant']}",
              "facts:"]
-    groups: list[tuple[str, list[Fact]]] = [
-        (e.label, [f for f in model.facts if f.element == e.id]) for e in model.elements]
-    groups.append(("Other", [f for f in model.facts if f.element not in model.element_by_id]))
-    for label, facts in groups:
-        if not facts:
-            continue
+    for label, facts in model.question_groups():
         lines += ["", f"  # --- {label} ---"]
         for fact in facts:
             if fact.question:
@@ -84,12 +79,8 @@ def facts_table(model: Model) -> str:
     """The pack's facts as text: id, type and question, one a line, grouped by element."""
     width = max((len(f.id) for f in model.facts), default=0)
     lines = []
-    for element in model.elements + [None]:
-        facts = [f for f in model.facts if (f.element == element.id if element else
-                                            f.element not in model.element_by_id)]
-        if not facts:
-            continue
-        lines.append(element.label if element else "Other")
+    for label, facts in model.question_groups():
+        lines.append(label)
         for f in facts:
             kind = f.type + (f" [{', '.join(f.values)}]" if f.values else "")
             lines.append(f"  {f.id:<{width}}  {kind}")

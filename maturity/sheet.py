@@ -66,13 +66,10 @@ def template_rows(model: Model, pack: str) -> list[tuple[list[Any], Fact | None,
                   "A built-in pack name, or a pack folder relative to this file."], None, "field"))
     for key, question, example in ORGANISATION:
         rows.append(([f"organisation.{key}", question, example or "", "", "", ""], None, "field"))
-    groups = [(e.label, [f for f in model.facts if f.element == e.id]) for e in model.elements]
-    groups.append(("Other", [f for f in model.facts if f.element not in model.element_by_id]))
-    for label, facts in groups:
-        if facts:
-            rows.append((["", label, "", "", "", ""], None, "element"))
-            rows += [([f.id, f.question or f.id, "", "", "", how_to_answer(f)], f, "fact")
-                     for f in facts]
+    for label, facts in model.question_groups():
+        rows.append((["", label, "", "", "", ""], None, "element"))
+        rows += [([f.id, f.question or f.id, "", "", "", how_to_answer(f)], f, "fact")
+                 for f in facts]
     return rows
 
 

@@ -82,9 +82,9 @@ def test_tutorial_commands_run(tmp_path):
     assert ROOT not in folder.resolve().parents
     commands = _doc_commands("tutorial.md")
     assert len(commands) >= 12
-    # What the consultant types in the interview: the client's name and their own, two
-    # answers, then the end of input.
-    typed = {"dots interview client.yaml": "Acme\nSam Jones\nyes\nno +\nSigned off in March\ngoals.pdf\n"}
+    # What the consultant types in the interview: the client's name and their own, the size
+    # band, two answers, then the end of input.
+    typed = {"dots interview client.yaml": "Acme\nSam Jones\nmedium\nyes\nno +\nSigned off in March\ngoals.pdf\n"}
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
     for command in commands:
         result = subprocess.run([str(dots), *shlex.split(command)[1:]], cwd=folder, env=env,

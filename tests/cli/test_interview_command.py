@@ -45,10 +45,13 @@ def test_one_elements_questions_only(workdir):
 
 
 def test_the_end_of_input_stops_and_keeps_what_was_given(workdir):
-    result = run(["c.yaml"], ["Acme", "Sam Jones", "yes", "no"])
+    result = run(["c.yaml"], ["Acme", "Sam Jones", "small", "yes", "no"])
     assert result.exit_code == 0, result.output
     assert "Stopped. Every answer given is saved in c.yaml" in result.stdout
-    assert facts_of("c.yaml") == {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False}
+    # The organisation's size first (thresholds depend on it), then element by element.
+    assert result.stdout.index("== About the organisation ==") < result.stdout.index("== Purpose ==")
+    assert facts_of("c.yaml") == {"employer.size_band": "small", "purpose.goals_written": True,
+                                  "purpose.tied_to_hiring_plan": False}
 
 
 def test_review_shows_each_answer_and_enter_keeps_it(workdir):
@@ -91,7 +94,7 @@ def test_bad_uses(workdir):
 
 
 def test_the_interview_takes_the_pack_of_the_file(workdir):
-    result = run(["tc.yaml", "--rules", "talent_community"], ["Acme", "", "yes"])
+    result = run(["tc.yaml", "--rules", "talent_community"], ["Acme", "", "small", "yes"])
     assert result.exit_code == 0, result.output
     assert "\npack: talent_community\n" in Path("tc.yaml").read_text("utf-8")
     result = run(["tc.yaml"], [])

@@ -103,8 +103,8 @@ def test_the_workbook_has_drop_downs_help_and_element_groups(workdir):
     column_a = [c.value for c in ws["A"]]
     model = maturity.load_pack()
     assert [v for v in column_a if v and "." in v and not v.startswith("organisation.")] == \
-        [f.id for e in model.elements for f in model.facts if f.element == e.id] + \
-        [f.id for f in model.facts if f.element is None]  # "Other", such as the size band
+        [f.id for f in model.facts if f.element is None] + \
+        [f.id for e in model.elements for f in model.facts if f.element == e.id]  # size band first
     # Element headings precede their questions.
     purpose_row = column_a.index("purpose.goals_written") + 1
     assert ws.cell(row=purpose_row - 1, column=2).value == "Purpose"

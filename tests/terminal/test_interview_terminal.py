@@ -101,6 +101,7 @@ def test_a_full_interview(tmp_path, replies):
 def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     child = spawn("client.yaml", cwd=tmp_path)
     header(child)
+    answer(child, "employer.size_band", "large")  # about the organisation as a whole, first
     child.expect_exact("(purpose.goals_written)")
     child.expect_exact(PROMPT)
     child.sendline("maybe")
@@ -128,7 +129,7 @@ def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     assert "Stopped. Every answer given is saved in client.yaml" in end
     facts = yaml.safe_load((tmp_path / "client.yaml").read_text("utf-8"))["facts"]
     assert {k: v for k, v in facts.items() if v is not None} == {
-        "purpose.goals_written": True, "purpose.tied_to_hiring_plan": False,
+        "employer.size_band": "large", "purpose.goals_written": True, "purpose.tied_to_hiring_plan": False,
         "purpose.desired_actions": ["apply", "refer"],
         "purpose.success_metrics": {"answer": 3, "note": "Applicants, hires and cost per hire",
                                     "evidence": ["https://example.invalid/plan.pdf", "Plan 2026.docx"]}}
@@ -209,7 +210,7 @@ def test_enter_never_keeps_a_placeholder(tmp_path, from_template):
     child.sendline("Harbour Care Services")
     child.expect_exact("Consultant (Enter: none)> ")
     child.sendline("")
-    answer(child, "purpose.goals_written", "quit")
+    answer(child, "employer.size_band", "quit")
     finish(child)
     header = yaml.safe_load((tmp_path / "client.yaml").read_text("utf-8"))["organisation"]
     assert header["name"] == "Harbour Care Services" and "consultant" not in header
@@ -220,7 +221,7 @@ def test_enter_never_keeps_a_placeholder(tmp_path, from_template):
     assert out.startswith("Harbour Care Services: ")
     # Started again, the header is whole: nothing about it is asked.
     child = spawn("client.yaml", cwd=tmp_path)
-    child.expect_exact("(purpose.goals_written)")
+    child.expect_exact("(employer.size_band)")
     assert "Organisation name" not in child.before
     child.sendline("quit")
     finish(child)
