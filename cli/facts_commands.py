@@ -115,7 +115,8 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
     placeholders, the organisation's name and the consultant's are asked first (Enter keeps a
     real one, never a placeholder), and today is the date assessed.
 
-    Questions come element by element in dependency order, each with its help text. Answers
+    Questions about the organisation as a whole (its size) come first, then element by
+    element in dependency order, each with its help text. Answers
     are checked as typed (a wrong one is asked again); Enter alone skips, '?' records don't
     know, 'n/a' not applicable, and an answer ending in ' +' asks for a note and evidence.
     Every answer is saved at once, keeping the file's comments and layout, so an interview
