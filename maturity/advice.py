@@ -110,14 +110,7 @@ def unanswered(a: Assessment) -> list[dict]:
     now = (a.stage.id, next_dot_id(a))
     statuses = [e.status.id for e in a.elements]
     deciding = deciding_model(model)
-    tests: dict[str, list] = {}
-    decides: set[str] = set()  # facts tested by rules that set a status or the stage
-    for rule in model.rules:
-        for t in tests_in(rule.when):
-            if t.subject in ("fact", "count"):
-                tests.setdefault(t.ref, []).append(t)
-                if rule.status or rule.stage:
-                    decides.add(t.ref)
+    tests, decides = fact_tests(model)
     out = []
     for fact in model.facts:
         if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
@@ -141,6 +134,20 @@ def unanswered(a: Assessment) -> list[dict]:
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
                     "could_change": changes})
     return out
+
+
+def fact_tests(model: Model) -> tuple[dict[str, list], set[str]]:
+    """Each fact's tests in the pack's rules, and the facts that rules setting a status or the
+    stage test (only an answer to one of those can change the stage or the next dot)."""
+    tests: dict[str, list] = {}
+    decides: set[str] = set()
+    for rule in model.rules:
+        for t in tests_in(rule.when):
+            if t.subject in ("fact", "count"):
+                tests.setdefault(t.ref, []).append(t)
+                if rule.status or rule.stage:
+                    decides.add(t.ref)
+    return tests, decides
 
 
 def deciding_model(model: Model) -> Model:

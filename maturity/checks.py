@@ -307,7 +307,7 @@ def _together(subject: str, ref: str, tests: list[Test], model: Model, reach: Re
 def _answers_exist(fact: Fact, tests: list[Test]) -> bool:
     """Whether some answer to `fact` (or none) passes every one of `tests`: each is a test of
     the fact or of its count. The answers tried are enough to decide it exactly."""
-    return any(all(_passes(t, answer) for t in tests) for answer in _candidates(fact, tests))
+    return any(all(t.passes(answer) for t in tests) for answer in _candidates(fact, tests))
 
 
 def _answers_fail(fact: Fact, t: Test) -> bool:
@@ -316,7 +316,7 @@ def _answers_fail(fact: Fact, t: Test) -> bool:
     answers = _candidates(fact, [t])
     if fact.type == "choices":  # lists without the value a `contains` test looks for, too
         answers += [[v for v in fact.values if v != t.value][:k] for k in range(len(fact.values) + 1)]
-    return any(not _passes(t, answer) for answer in answers if answer is not None or t.op == "present")
+    return any(not t.passes(answer) for answer in answers if answer is not None or t.op == "present")
 
 
 def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
@@ -344,29 +344,6 @@ def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
             | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
     return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
                         and (fact.max is None or p <= fact.max) and numbers.exact(p))
-
-
-def _passes(t: Test, answer: Any) -> bool:
-    """Whether the answer (None: unanswered) passes test `t`, as the compiled rule decides."""
-    if t.op == "present":
-        return (answer is not None) == bool(t.value)
-    if answer is None:
-        return False
-    value = len(answer) if t.subject == "count" else answer
-    op, want = t.op, t.value
-    if op == "contains":
-        return want in value
-    if op == "one_of":
-        return any(_same(value, w) for w in want)
-    if op == "equals":
-        return _same(value, want)
-    if op == "not_equals":
-        return not _same(value, want)
-    return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
-
-
-def _same(a: Any, b: Any) -> bool:
-    return a == b and isinstance(a, bool) == isinstance(b, bool)
 
 
 def _domain(fact: Fact, subject: str) -> str:

@@ -159,25 +159,12 @@ def _need(t: Test, negate: bool, model: Model, facts: dict[str, Any]) -> dict:
         met = (given is not None) == (bool(t.value) != negate)
         expected = bool(t.value) != negate
     else:
-        met = given is not None and _passes(t, given) != negate
+        met = given is not None and t.passes(given) != negate
         expected = t.value
     op = _NEGATED[t.op] if negate and t.op != "present" else t.op
     return {"fact": t.ref, "question": (fact.question if fact else "") or t.ref,
             "test": ("count_" + op) if t.subject == "count" else op,
             "expected": expected, "actual": actual, "met": met}
-
-
-def _passes(t: Test, given: Any) -> bool:
-    value = len(given) if t.subject == "count" else given
-    op, want = t.op, t.value
-    if op == "contains":
-        return want in value
-    if op == "one_of":
-        return any(value == w and isinstance(value, bool) == isinstance(w, bool) for w in want)
-    if op in ("equals", "not_equals"):
-        same = value == want and isinstance(value, bool) == isinstance(want, bool)
-        return same if op == "equals" else not same
-    return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
 
 
 _WORDS = {"equals": "", "not_equals": "not ", "lt": "fewer than ", "lte": "at most ",

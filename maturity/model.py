@@ -110,6 +110,26 @@ class Test:
     value: Any
     loc: Loc = Loc()
 
+    def passes(self, answer: Any) -> bool:
+        """Whether the answer (None: unanswered) passes this test, as the compiled rule decides:
+        an unanswered fact passes only `present: false`; true is never 1."""
+        if self.op == "present":
+            return (answer is not None) == bool(self.value)
+        if answer is None:
+            return False
+        value = len(answer) if self.subject == "count" else answer
+        op, want = self.op, self.value
+
+        def same(a: Any, b: Any) -> bool:
+            return a == b and isinstance(a, bool) == isinstance(b, bool)
+        if op == "contains":
+            return want in value
+        if op == "one_of":
+            return any(same(value, w) for w in want)
+        if op in ("equals", "not_equals"):
+            return same(value, want) == (op == "equals")
+        return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
+
 
 @dataclass(frozen=True)
 class All:

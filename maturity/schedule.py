@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assess import AdviceResult, Assessment, assess
-from .checks import _candidates, _passes  # the answers that decide every test on a fact
+from .checks import _candidates  # the answers that decide every test on a fact
 from .errors import DataError, Problem
 from .model import EFFORTS, All, Any_, Condition, Not, Scaled, Stage, Test
 from .recommend import Step, roadmap
@@ -116,14 +116,14 @@ def _satisfy(c: Condition, negate: bool, model, facts: dict[str, Any]) -> dict[s
             return facts
         fact = model.fact_by_id[c.ref]
         current = facts.get(c.ref)
-        if current is not None and _passes(c, current) != negate:
+        if current is not None and c.passes(current) != negate:
             return facts
         for value in _candidates(fact, [c]) + ([[]] if fact.type == "choices" else []):
             if value is None and c.op != "present":
                 continue
             if value is not None and fact.type == "choices" and current:
                 value = list(dict.fromkeys(list(current) + list(value))) if not negate else value
-            if _passes(c, value) != negate:
+            if c.passes(value) != negate:
                 return {**facts, c.ref: value} if value is not None else \
                     {k: v for k, v in facts.items() if k != c.ref}
         return None

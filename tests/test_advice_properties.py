@@ -114,19 +114,12 @@ def test_nothing_answered_gives_no_finding_and_only_questions():
 def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
     """`advice.unanswered` as first written: each what-if assessed with the whole pack."""
     import dataclasses
-    from maturity.advice import _candidates, tests_in
+    from maturity.advice import _candidates, fact_tests
     from maturity.recommend import next_dot
     model, org = a.model, a.organisation
     nxt = next_dot(a)
     now = (a.stage.id, nxt.result.element.id if nxt else None)
-    tests: dict[str, list] = {}
-    decides: set[str] = set()
-    for rule in model.rules:
-        for t in tests_in(rule.when):
-            if t.subject in ("fact", "count"):
-                tests.setdefault(t.ref, []).append(t)
-                if rule.status or rule.stage:
-                    decides.add(t.ref)
+    tests, decides = fact_tests(model)
     out = []
     for fact in model.facts:
         if fact.id in org.facts or fact.id in org.answers:
