@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .assess import GAP, AdviceResult, Assessment, assess
+from .assess import GAP, AdviceResult, Assessment, resolve
 from .checks import _candidates  # the answers that decide every test on a fact
 from .model import PRIORITIES, EFFORTS, Model, tests_in
 from .recommend import next_dot, next_dot_id
@@ -108,7 +108,7 @@ def unanswered(a: Assessment) -> list[dict]:
     with only the rules that decide them: see `deciding_model`)."""
     model, org = a.model, a.organisation
     now = (a.stage.id, next_dot_id(a))
-    statuses = [e.status.id for e in a.elements]
+    statuses = {e.element.id: e.status for e in a.elements}
     deciding = deciding_model(model)
     tests, decides = fact_tests(model)
     out = []
@@ -120,15 +120,15 @@ def unanswered(a: Assessment) -> list[dict]:
             for value in _candidates(fact, tests.get(fact.id, [])):
                 if value is None:
                     continue
-                other = assess(deciding, dataclasses.replace(  # a copy: never touch org's answers
+                # Statuses and the stage only: no evidence, findings or advice is built.
+                other = resolve(deciding, dataclasses.replace(  # a copy: never touch org's answers
                     org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
                 if other.stage.id != a.stage.id:
                     changes = True
                     break
                 # The next dot follows from the statuses and the stage alone (recommend,
                 # targets), so it can only move when a status does.
-                if [e.status.id for e in other.elements] != statuses \
-                        and next_dot_id(other) != now[1]:
+                if other.statuses != statuses and next_dot_id(other) != now[1]:
                     changes = True
                     break
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,

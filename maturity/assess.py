@@ -174,8 +174,42 @@ def compiled_for(model: Model) -> CompiledPack:
     return _plan_for(model).compiled
 
 
-def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
-    """Run the model's rules on an organisation's facts and resolve what they conclude."""
+@dataclass
+class Resolved:
+    """What the rules conclude before any result is built: each element's status and
+    connection, and the stage (what decides the next dot), with the rules that fired. What-ifs
+    need no more (`advice.unanswered`); `assess` builds the results from it. Read like an
+    assessment by what follows from statuses and the stage alone (`element`, `elements`)."""
+
+    model: Model
+    organisation: Organisation
+    statuses: dict[str, Status]
+    connection: dict[str, tuple[bool, bool, tuple[str, ...]]]  # element -> done, disconnected, missing
+    stage: Stage
+    fired: list[str]                  # rules that fired (question twins left out), sorted
+    asked: set[str]                   # rules whose question twin fired while they did not
+    seen: dict[str, Any]              # the answers the rules saw (organisation.rule_facts)
+
+    @property
+    def elements(self) -> list[ElementResult]:
+        """Each element's result, without evidence (made on first use)."""
+        return list(self._results().values())
+
+    def element(self, element_id: str) -> ElementResult:
+        return self._results()[element_id]
+
+    def _results(self) -> dict[str, ElementResult]:
+        made = self.__dict__.get("_made")
+        if made is None:
+            statuses, connection = self.statuses, self.connection
+            made = self.__dict__["_made"] = {
+                e.id: ElementResult(e, statuses[e.id], *connection[e.id], ()) for e in self.model.elements}
+        return made
+
+
+def resolve(model: Model, organisation: Organisation, engine: Engine | None = None) -> Resolved:
+    """Run the model's rules on an organisation's facts, round by round, and resolve statuses,
+    connection and the stage (docs/engine.md)."""
     plan = _plan_for(model)
     compiled = plan.compiled
     engine = engine or default_engine()
@@ -211,7 +245,22 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
     fired = sorted(r for r in every if not r.endswith(SUFFIX))
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
     asked = {r[:-1] for r in every if r.endswith(SUFFIX)} - set(fired)
-    rules = [model.rule_by_id[r] for r in fired]
+    stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired])
+    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen)
+
+
+def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
+    """Run the model's rules on an organisation's facts and resolve what they conclude, with
+    the evidence, findings and advice."""
+    return results(resolve(model, organisation, engine))
+
+
+def results(done: Resolved) -> Assessment:
+    """The assessment of an outcome: evidence for each fired rule, element results, findings
+    and advice (questions for advice waiting on unanswered facts)."""
+    model, organisation, seen, asked = done.model, done.organisation, done.seen, done.asked
+    plan = _plan_for(model)
+    rules = [model.rule_by_id[r] for r in done.fired]
     answer, tested = seen.get, plan.evidence_facts
     # One Evidence per fired rule, shared by everything that cites the rule.
     words = model.words  # thresholds in texts, as they apply to this organisation
@@ -220,10 +269,10 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
 
     elements = []
     for element in model.elements:
-        done, disconnected, missing = connection[element.id]
-        elements.append(ElementResult(element, statuses[element.id], done, disconnected, missing,
+        is_done, disconnected, missing = done.connection[element.id]
+        elements.append(ElementResult(element, done.statuses[element.id], is_done, disconnected, missing,
                                       tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
-    stage = _resolve_stage(model, rules)
+    stage = done.stage
     findings = [FindingResult(_worded(f, "message", words, seen), why[r.id])
                 for r, f in plan.findings if r.id in why]
     advice = []
@@ -240,7 +289,7 @@ def assess(model: Model, organisation: Organisation, engine: Engine | None = Non
                 advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks, seen), asks))
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
-                      findings, advice, fired)
+                      findings, advice, list(done.fired))
 
 
 def _worded(item, key: str, words, facts: dict):

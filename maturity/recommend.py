@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .assess import AdviceResult, Assessment, ElementResult
+from .assess import AdviceResult, Assessment, ElementResult, Resolved
 from .explain import unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
@@ -24,7 +24,7 @@ class Step:
     needs: tuple[dict, ...] = ()      # the unmet conditions for it to be done (explain.unmet_needs)
 
 
-def remaining(assessment: Assessment) -> list[str]:
+def remaining(assessment: Assessment | Resolved) -> list[str]:
     """Elements not done (disconnected ones included) and those a stage above the
     organisation's needs at a higher level (targets.stage_needs), in model order."""
     raise_ = stage_needs(assessment)
@@ -37,10 +37,12 @@ def next_dot(assessment: Assessment) -> Step | None:
     return None if chosen is None else _step(assessment, assessment.element(chosen))
 
 
-def next_dot_id(assessment: Assessment) -> str | None:
+def next_dot_id(assessment: Assessment | Resolved) -> str | None:
     """The id of the element to work on next: one of `remaining` with every prerequisite done,
     one the next stage needs if there is such, ties by model order. None when nothing remains.
-    (A batch stores this for each organisation, without the explanation.)"""
+    It follows from statuses, connection and the stage alone, so what `assess.resolve` gives (a what-if's)
+    does as well as an assessment. (A batch stores this for each organisation, without the
+    explanation.)"""
     ready = [e for e in remaining(assessment) if not assessment.element(e).missing_prerequisites]
     wanted = stage_needs(assessment, only_next=True)
     return next((e for e in ready if e in wanted), ready[0] if ready else None)

@@ -5,11 +5,11 @@ done well below its top level, has a next step until its top stage."""
 
 from __future__ import annotations
 
-from .assess import Assessment
+from .assess import Assessment, Resolved
 from .model import All, Any_, Condition, Status, Test
 
 
-def stage_needs(assessment: Assessment, only_next: bool = False) -> dict[str, Status]:
+def stage_needs(assessment: Assessment | Resolved, only_next: bool = False) -> dict[str, Status]:
     """Element -> the lowest status that the stages above the organisation's (only the next
     one with `only_next`) need and it does not have yet. For each stage, the rule setting it
     that needs the fewest such raises is taken (ties by rule id)."""
@@ -19,7 +19,7 @@ def stage_needs(assessment: Assessment, only_next: bool = False) -> dict[str, St
     return cache[only_next]
 
 
-def _stage_needs(assessment: Assessment, only_next: bool) -> dict[str, Status]:
+def _stage_needs(assessment: Assessment | Resolved, only_next: bool) -> dict[str, Status]:
     model = assessment.model
     above = model.stages[assessment.stage.rank + 1:]
     needs: dict[str, Status] = {}
@@ -33,7 +33,7 @@ def _stage_needs(assessment: Assessment, only_next: bool) -> dict[str, Status]:
     return dict(sorted(needs.items(), key=lambda kv: model.element_by_id[kv[0]].index))
 
 
-def _needs(c: Condition, a: Assessment) -> dict[str, Status]:
+def _needs(c: Condition, a: Assessment | Resolved) -> dict[str, Status]:
     if isinstance(c, All):
         found: dict[str, Status] = {}
         for item in c.items:
@@ -48,7 +48,7 @@ def _needs(c: Condition, a: Assessment) -> dict[str, Status]:
     return {}  # what a 'not' needs is not worked out
 
 
-def _test_needs(t: Test, a: Assessment) -> dict[str, Status]:
+def _test_needs(t: Test, a: Assessment | Resolved) -> dict[str, Status]:
     model = a.model
     done_level = next(s for s in model.statuses if s.done)
     wants_true = (t.op == "equals") == (t.value is True) and t.op in ("equals", "not_equals")

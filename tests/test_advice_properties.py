@@ -159,3 +159,35 @@ def test_the_deciding_model_keeps_the_status_and_stage_rules_once_per_model():
     asked = unanswered(a)
     assert any(u["could_change"] for u in asked) and not all(u["could_change"] for u in asked)
     assert asked == unanswered_with_every_rule(a)
+
+
+@SETTINGS
+@given(st.data())
+def test_resolving_alone_gives_the_assessments_statuses_stage_and_next_dot(data):
+    """`assess.resolve` (what a what-if runs) concludes what `assess` does, and the next dot
+    follows from it as from the assessment."""
+    from maturity.assess import resolve
+    from maturity.recommend import next_dot_id, remaining
+    for model in (DEFAULT, TALENT):
+        org = maturity.Organisation("Random Ltd", dict(data.draw(answers(model))), id="random")
+        a, r = maturity.assess(model, org), resolve(model, org)
+        assert r.stage == a.stage and r.fired == a.fired
+        assert [(e.element, e.status, e.done, e.disconnected, e.missing_prerequisites)
+                for e in a.elements] == [(e.element, e.status, e.done, e.disconnected,
+                                          e.missing_prerequisites) for e in r.elements]
+        assert r.element(model.elements[-1].id) == r.elements[-1]
+        assert (next_dot_id(r), remaining(r)) == (next_dot_id(a), remaining(a))
+
+
+def test_what_ifs_build_no_results(monkeypatch):
+    """The what-ifs of the unanswered questions stop at statuses and the stage: no evidence,
+    element results, findings or advice are built for them."""
+    import sys
+    from maturity.advice import unanswered
+    a = assess(DEFAULT, {"platforms.active": ["linkedin"], "content.posts_per_week": 3})
+    expected = unanswered_with_every_rule(a)
+
+    def no_results(*args, **kwargs):
+        raise AssertionError("a what-if built an assessment's results")
+    monkeypatch.setattr(sys.modules["maturity.assess"], "results", no_results)
+    assert unanswered(a) == expected
