@@ -201,6 +201,14 @@ def conforms(instance: Any, kind: str) -> bool:
         return False
 
 
+def passes_every(part: Any, kind: str) -> tuple[type, ...]:
+    """The Python types all of whose values pass `part`, a piece of the schema `kind`, whatever
+    they are (text, for an answer in a facts file)."""
+    if part is True:
+        return (str, bool, int, float, dict, list, type(None))
+    return _Checks(_schema(kind))._plain(part, 0)
+
+
 @lru_cache(maxsize=None)
 def _checker(kind: str) -> Check:
     schema = _schema(kind)

@@ -19,7 +19,8 @@ from .spans import Span
 from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
-from .organisation import Organisation, _yaml, value_problem
+from .organisation import (Answer, Organisation, _yaml, check_facts, document_problems, meta_problems,
+                           parse_answers, value_problem)
 
 META_KEYS = ("id", "sector", "size", "assessed_on", "consultant")
 _TRUE = {"true", "yes", "y", "1"}
@@ -38,6 +39,7 @@ class Column:
     split: str
     where: tuple[str, int, int]       # the mapping's file, line and column for this column
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # text -> _convert's answer
+    answers: dict = field(default_factory=dict, compare=False, repr=False)  # text -> _answer's
 
 
 @dataclass
@@ -314,7 +316,17 @@ def row_organisation(mapping: Mapping, task: Task) -> Organisation:
     """The organisation a survey row describes, checked as a facts file is (the same code: texts,
     the organisation schema, the header's placeholders and date, each answer against its fact),
     with the mapping turning answer texts into values first, as a table's are; DataError naming
-    the row and column of every problem."""
+    the row and column of every problem.
+
+    A survey repeats the same few answers in a column, and every check of an answer depends on
+    that answer alone: each answer text is checked once per column (`_answer`), and a row whose
+    header checks pass and whose every answer is one found good is built from them (`_quick_row`).
+    Any other row goes through `checked_row`, which finds and words its problems."""
+    return _quick_row(mapping, task) or checked_row(mapping, task)
+
+
+def checked_row(mapping: Mapping, task: Task) -> Organisation:
+    """`row_organisation` the long way: the row as a whole document through every check."""
     from .organisation import document_problems, organisation_from
     shown, row, cells, header = task.source, task.row, task.cells, task.header
     meta_cols, fact_cols, places = _indexes(mapping, header)
@@ -369,6 +381,111 @@ def row_organisation(mapping: Mapping, task: Task) -> Organisation:
         raise DataError(problems)
     organisation.source = f"{shown}:{row}"
     return organisation
+
+
+def _quick_row(mapping: Mapping, task: Task) -> Organisation | None:
+    """The organisation of a row that `checked_row` would find nothing wrong with, built from
+    each column's answers checked once; None when the row may have a problem (or when the
+    export's layout or the schema is one this shortcut does not follow)."""
+    header, cells = task.header, task.cells
+    plan = _quick_plan(mapping, header)
+    if plan is None:
+        return None
+    meta_cols, fact_cols, width = plan
+    if len(cells) < width:
+        cells = tuple(cells) + ("",) * (width - len(cells))
+    meta = {}
+    for key, n in meta_cols:
+        text = cells[n].strip()
+        if text:
+            meta[key] = text
+    if "name" not in meta:
+        return None
+    row = task.row
+    meta.setdefault("id", f"row-{row}")
+    facts, answers = {}, {}
+    for n, fact_id, col, known_answer in fact_cols:
+        cell = cells[n]
+        known = known_answer(cell)
+        if known is None:
+            known = _answer(mapping, col, cell)
+            if len(col.answers) < MEMO:
+                col.answers[cell] = known
+        if known is False:
+            return None
+        kind, value, answer = known
+        if kind is _FACT:
+            facts[fact_id] = value
+            answers[fact_id] = answer
+        elif kind is _LIST:  # each organisation its own list
+            facts[fact_id] = value = list(value)
+            answers[fact_id] = Answer(value)
+        elif kind is _STATE:
+            answers[fact_id] = answer
+    # The header's checks, by the same code as a facts file's (the answers are checked above).
+    doc = RowDocument(task.source, row, header, {"organisation": meta, "facts": {}}, _indexes(mapping, header)[2])
+    if document_problems(doc) or meta_problems(doc):
+        return None
+    meta = dict(meta)
+    name, ident = meta.pop("name"), meta.pop("id")
+    return Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{task.source}:{row}",
+                        answers=answers)
+
+
+# What an answer text is, once read (`_answer`): a value the engine sees, a list of choices (each
+# organisation gets its own copy), a state without a value (don't know, not applicable), or none.
+_FACT, _LIST, _STATE, _NONE = "fact", "list", "state", "none"
+
+
+def _answer(mapping: Mapping, col: Column, cell: str):
+    """A cell of a column as `checked_row` reads it when the rest of the row is good: (kind,
+    value, Answer), or False when it has a problem (its text, reading it, or its fact's checks).
+    The schema takes any text as an answer (`_quick_plan` makes sure of it)."""
+    text = cell.strip()
+    if not text:
+        return _NONE, None, None
+    if not yamlio._texts_ok(text, _NOT_TEXT_SEARCH):
+        return False
+    found = col.memo.get(text)
+    value, message = found if found is not None else _convert(col, text)
+    if message is not None:
+        return False
+    fact_id = col.fact.id
+    if check_facts({fact_id: value}, mapping.model, _PROBE, ("facts",)):
+        return False
+    facts, answers = parse_answers({fact_id: value})
+    if fact_id in facts:
+        return (_LIST if type(value) is list else _FACT), facts[fact_id], answers[fact_id]
+    return (_STATE, None, answers[fact_id]) if fact_id in answers else (_NONE, None, None)
+
+
+_NOT_TEXT_SEARCH = yamlio._NOT_TEXT.search
+_PROBE = yamlio.Document("", {})  # where _answer's checks would place a problem: it only counts them
+# The organisation schema's keys that `_quick_row` follows: those that check each property apart
+# (so a row is good when its header and each of its answers are), and annotations.
+_APART = frozenset({"type", "properties", "required", "additionalProperties", "propertyNames"})
+
+
+def _quick_plan(mapping: Mapping, header: tuple[str, ...]):
+    """How `_quick_row` reads rows of an export with this header: (the organisation's columns,
+    (cell index, fact id, column, its answers' look-up) for each answer column, the width a row
+    is padded to); None when it may not, unless the keys of a row's document (fixed by the
+    mapping) pass the text and schema checks, the schema checks the header and each answer
+    apart from the others, and it takes any text as an answer (worked out once a header)."""
+    cache = mapping.__dict__.setdefault("_quick_plan", {})
+    if header not in cache:
+        meta_cols, fact_cols, _ = _indexes(mapping, header)
+        keys = {"organisation": {**{k: "x" for k, _ in meta_cols}, "name": "x", "id": "x"},
+                "facts": {c.fact.id: "x" for c, _ in fact_cols}}
+        root = schema._schema("organisation")
+        facts = root["properties"]["facts"]
+        ok = (all(set(part) - schema._ANNOTATIONS <= _APART for part in (root, facts))
+              and yamlio._texts_ok(keys, _NOT_TEXT_SEARCH) and schema.conforms(keys, "organisation")
+              and str in schema.passes_every(facts.get("additionalProperties", True), "organisation"))
+        width = max([n + 1 for _, n in meta_cols] + [n + 1 for _, n in fact_cols], default=0)
+        cache[header] = (meta_cols, [(n, c.fact.id, c, c.answers.get) for c, n in fact_cols],
+                         width) if ok else None
+    return cache[header]
 
 
 def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:

@@ -293,3 +293,55 @@ def test_a_row_that_is_not_utf8_is_an_error_row_and_the_rows_after_it_are_read(f
     assert [t.kind for t in tasks] == ["cells"] * 3 + ["error"] + ["cells"] * 3
     assert tasks[3].row == 5 and tasks[3].error == "error: survey.csv:5:1: cannot read the row: not UTF-8 text"
     assert [t.row for t in tasks[4:]] == [6, 7, 8]
+
+
+QUICK_MAPPING = """\
+organisation: {name: Company, id: Ref, sector: Industry, assessed_on: Date, consultant: Consultant}
+columns:
+  Goals written?: {fact: purpose.goals_written, values: {"Yes": true, "No": false, "Not sure": null}}
+  Personas: {fact: audience.personas}
+  Platforms: {fact: platforms.active, split: ",", values: {LinkedIn: linkedin, TikTok: tiktok, None: null}}
+  Measure: {fact: engagement.measurement}
+"""
+
+
+def test_a_row_read_the_quick_way_is_read_as_the_whole_row_checked(files, model):
+    """`row_organisation` reads a row from its columns' answers checked once each; what it gives,
+    organisation or error, is what checking the whole row as a document gives (`checked_row`),
+    for good rows and for rows with a problem in any place, whatever rows came before."""
+    from maturity import survey
+    from maturity.survey import checked_row
+    (files / "quick.yaml").write_text(QUICK_MAPPING, "utf-8")
+    good = ["a1", "Acme", "Retail", "2026-11-02", "Sam", "Yes", "3", "LinkedIn, TikTok", "reach"]
+    changes = [(0, ""), (0, "Acme 1"), (1, ""), (1, "Client name"), (1, "Ac\x07me"), (1, "A" * 4001),
+               (2, ""), (2, "Re\x1btail"), (3, "2026-13-45"), (3, "YYYY-MM-DD"), (3, ""), (4, "Your name"),
+               (5, "No"), (5, "Not sure"), (5, "maybe"), (5, " yes "), (6, "300"), (6, "-1"),
+               (6, "2.5"), (6, "two"), (6, "1e400"), (6, ""), (6, "unknown"), (7, "LinkedIn"), (7, "None"),
+               (7, "LinkedIn, LinkedIn"), (7, "Facebook"), (7, ""), (8, "hires"), (8, "reech"),
+               (8, "dont-know"), (8, "not-applicable"), (8, "re\x00ach"), (8, "?")]
+    rows = [good] + [good[:n] + [text] + good[n + 1:] for n, text in changes]
+    rows += [good[:6], good[:3]]  # short rows: the missing cells are empty
+    header = "Ref,Company,Industry,Date,Consultant,Goals written?,Personas,Platforms,Measure\n"
+    import csv
+    import io
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows * 2)  # the second time, from what is known
+    (files / "q.csv").write_text(header + out.getvalue(), "utf-8")
+    m = load_mapping(files / "quick.yaml", model)
+    tasks = list(survey_tasks(files / "q.csv", m))
+    assert len(tasks) == 2 * len(rows)
+
+    def read(how, task):
+        try:
+            o = how(m, task)
+            return (o.name, o.id, o.meta, o.source, o.facts, o.answers, o.pack,
+                    [type(v) for v in o.facts.values()])
+        except maturity.DataError as exc:
+            return exc.format()
+    quick = [read(row_organisation, t) for t in tasks]
+    assert quick == [read(checked_row, t) for t in tasks]
+    assert sum(isinstance(q, str) for q in quick) == 2 * 23  # the rows with a problem are error rows
+    assert survey._quick_row(m, tasks[0]) is not None  # a good row is read the quick way
+    first = row_organisation(m, tasks[0])
+    again = row_organisation(m, tasks[len(rows)])
+    assert first.facts["platforms.active"] is not again.facts["platforms.active"]  # a list each
