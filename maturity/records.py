@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .assess import assess, compiled_for
+from .advice import deciding_model
+from .assess import Resolved, compiled_for, resolve
 from .engine import Engine
 from .errors import DataError, MaturityError, Problem
 from .model import Model
@@ -116,7 +117,9 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
             organisation = _load_file(model, task.source)
         _describe(record, organisation)
         _crash_hook(organisation)
-        a = assess(model, organisation, engine)
+        # Only the rules that set statuses and the stage, and no results built: what is stored
+        # follows from the statuses and the stage alone (findings and advice are not stored).
+        a = resolve(deciding_model(model), organisation, engine)
     except DataError as exc:
         record.error_kind, record.error = "data", exc.format()
         return record
@@ -135,14 +138,18 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
 MEMO = 4096   # flattened results (and their JSON) kept per process: a few MB at most
 
 
-def _flat(model: Model, a) -> tuple[tuple, str | None]:
+def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     """The elements as stored, and the next dot as `dots assess` picks it (without the
     explanation). Both follow from the stage and the elements' statuses alone (done, disconnected
     and missing prerequisites are worked out from the statuses), and a portfolio repeats the same
     few thousand combinations, so each is worked out once (tests/test_records.py checks them
     against assessing alone)."""
-    key = (a.stage.id,) + tuple(e.status.id for e in a.elements)
-    memo = model.__dict__.setdefault("_flat_memo", {})
+    memo = model.__dict__.get("_flat_memo")
+    if memo is None:
+        memo = model.__dict__["_flat_memo"] = {}
+        model.__dict__["_element_ids"] = tuple(e.id for e in model.elements)
+    statuses = a.statuses
+    key = (a.stage.id,) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
     found = memo.get(key)
     if found is None:
         found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected))

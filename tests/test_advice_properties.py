@@ -191,3 +191,20 @@ def test_what_ifs_build_no_results(monkeypatch):
         raise AssertionError("a what-if built an assessment's results")
     monkeypatch.setattr(sys.modules["maturity.assess"], "results", no_results)
     assert unanswered(a) == expected
+
+
+@SETTINGS
+@given(st.data())
+def test_the_deciding_rules_alone_give_the_stage_statuses_and_next_dot(data):
+    """What a batch stores (the stage, each element's status, done and disconnected, the next
+    dot) is the same from the rules that set statuses and the stage as from every rule."""
+    from maturity.advice import deciding_model
+    from maturity.recommend import next_dot_id
+    for model in (DEFAULT, TALENT):
+        org = data.draw(answers(model))
+        whole, deciding = assess(model, org), assess(deciding_model(model), org)
+
+        def stored(a):
+            return (a.stage.id, [(e.element.id, e.status.id, e.done, e.disconnected) for e in a.elements],
+                    next_dot_id(a))
+        assert stored(deciding) == stored(whole)
