@@ -19,11 +19,12 @@ import networkx as nx
 from .errors import DataError, Problem, did_you_mean
 from .model import GENERAL, Element, Fact, Model
 from .placeholders import PLACEHOLDERS
-from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, Answer, Organisation,
-                           value_problem)
+from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, UNSURE_WORDS, Answer,
+                           Organisation, folded, value_problem)
 
 SKIP_WORDS = {"skip"}
 DONT_KNOW_WORDS = {"?", "dk", "dont-know", "don't know", "dont know"}
+NO_ANSWER_HINT = "Enter alone skips the question; ? records don't know"
 NOT_APPLICABLE_WORDS = {"n/a", "na", "not-applicable", "not applicable"}
 QUIT_WORDS = {"quit", "exit"}
 YES = {"y": True, "yes": True, "true": True, "n": False, "no": False, "false": False}
@@ -87,7 +88,7 @@ def parse_reply(fact: Fact, text: str, review: bool = False) -> Reply:
         if low in NOT_APPLICABLE_WORDS:
             return Reply("answer", Answer(None, NOT_APPLICABLE), more)
     if low in UNKNOWN_WORDS:
-        raise ReplyError(f"'{t}' is no answer", "Enter alone skips the question; ? records don't know")
+        raise ReplyError(f"'{t}' is no answer", NO_ANSWER_HINT)
     value = _value(fact, t, low)
     problem = value_problem(fact, value)
     if problem:
@@ -98,7 +99,8 @@ def parse_reply(fact: Fact, text: str, review: bool = False) -> Reply:
 def _value(fact: Fact, t: str, low: str) -> Any:
     if fact.type == "boolean":
         if low not in YES:
-            raise ReplyError(f"'{t}' is not yes or no", "answer yes or no (y, n)")
+            raise ReplyError(f"'{t}' is not yes or no", "answer yes or no (y, n)" + (
+                f"; {NO_ANSWER_HINT}" if folded(t) in UNSURE_WORDS else ""))
         return YES[low]
     if fact.type in ("integer", "number"):
         try:

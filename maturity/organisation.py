@@ -32,6 +32,10 @@ _META_WORDS = {"name": "name", "assessed_on": "date assessed (assessed_on)", "co
 UNKNOWN_WORDS = {"unknown", "?", "dont know", "don't know", "do not know", "not known", "idk", "dk"}
 UNKNOWN_HINT = ("leave it empty when unknown, or write dont-know when it was asked and nobody "
                 "knew")
+# Free text meaning "not settled yet": wrong for a yes/no, but the way out is the same as for
+# an unknown answer, so the hint says both.
+UNSURE_WORDS = {"maybe", "perhaps", "not sure", "unsure", "tbc", "tbd", "to be confirmed",
+                "to be decided", "not yet known"}
 
 
 @dataclass(frozen=True)
@@ -301,15 +305,22 @@ def _valid_extras(value: dict) -> bool:
         or isinstance(evidence, list) and all(isinstance(e, str) for e in evidence))
 
 
+def folded(text: str) -> str:
+    """Free text as it is compared with the word lists: trimmed, lower case, plain apostrophes."""
+    return " ".join(text.lower().replace("\u2019", "'").split())
+
+
 def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
     """What is wrong with `value` as an answer to `fact`, as (message, hint), or None."""
     kind = fact.type
-    if isinstance(value, str) and value.strip().lower().replace("\u2019", "'") in UNKNOWN_WORDS \
+    if isinstance(value, str) and folded(value) in UNKNOWN_WORDS \
             and not (kind in ("choice", "choices") and value in fact.values):
         return f"'{fact.id}' is answered {_yaml(value)}, which is no answer", UNKNOWN_HINT
     if kind == "boolean":
         if not isinstance(value, bool):
-            return f"'{fact.id}' is yes/no, got {_yaml(value)}", "answer true or false"
+            unsure = isinstance(value, str) and folded(value) in UNSURE_WORDS
+            return f"'{fact.id}' is yes/no, got {_yaml(value)}", \
+                "answer true or false" + (f"; or {UNKNOWN_HINT}" if unsure else "")
         return None
     if kind in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -162,7 +162,8 @@ def test_text_where_yes_no_is_wanted(workdir):
                                     '  brand.evp_approved: "maybe"')
     run_and_check(workdir, ["assess", name], 1,
                   f"error: yn.yaml:{line}:{column + 22}: 'brand.evp_approved' is yes/no, got 'maybe'\n"
-                  "  hint: answer true or false\n")
+                  "  hint: answer true or false; or leave it empty when unknown, or write dont-know "
+                  "when it was asked and nobody knew\n")
 
 
 def test_unknown_where_yes_no_is_wanted_says_leave_it_empty(workdir):

@@ -226,3 +226,14 @@ def test_enter_on_a_placeholder_asks_again_and_a_name_is_kept_as_text(workdir):
     assert (header["name"], header["consultant"]) == ("yes", "2026")
     model, org = maturity.load_facts("c.yaml")  # no placeholder left: every command takes it
     assert org.name == "yes"
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("maybe", "answer yes or no (y, n); Enter alone skips the question; ? records don't know"),
+    ("To be  confirmed", "answer yes or no (y, n); Enter alone skips the question; ? records don't know"),
+    ("sometimes", "answer yes or no (y, n)"),  # an answer of its own kind, not a lack of one
+])
+def test_a_yes_no_not_settled_yet_says_how_to_skip_or_record_dont_know(text, hint):
+    with pytest.raises(ReplyError) as info:
+        parse_reply(maturity.load_pack().fact_by_id["purpose.goals_written"], text)
+    assert (info.value.message, info.value.hint) == (f"'{text}' is not yes or no", hint)

@@ -194,7 +194,8 @@ def test_a_bad_answer_in_a_csv_names_row_and_column(workdir):
         csv.writer(f, lineterminator="\n").writerows(rows)
     result = invoke(["next", "client.csv"])
     assert result.stderr == (f"error: client.csv:{n + 1}:3: 'purpose.goals_written' is yes/no, got "
-                             "'perhaps'\n  hint: answer true or false\n")
+                             "'perhaps'\n  hint: answer true or false; or leave it empty when unknown, or write "
+                             "dont-know when it was asked and nobody knew\n")
 
 
 def test_files_that_are_not_questionnaires(workdir):

@@ -105,7 +105,8 @@ def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     child.expect_exact("(purpose.goals_written)")
     child.expect_exact(PROMPT)
     child.sendline("maybe")
-    child.expect_exact("error: 'maybe' is not yes or no\r\n  hint: answer yes or no (y, n)" + PROMPT)
+    child.expect_exact("error: 'maybe' is not yes or no\r\n  hint: answer yes or no (y, n); Enter alone "
+                       "skips the question; ? records don't know" + PROMPT)
     child.sendline("y")
     answer(child, "purpose.tied_to_hiring_plan", "no")
     child.expect_exact("(purpose.desired_actions)")
