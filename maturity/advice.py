@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
 from .assess import GAP, AdviceResult, Assessment, resolve
 from .checks import _candidates  # the answers that decide every test on a fact
-from .model import PRIORITIES, EFFORTS, Model, tests_in
+from .model import PRIORITIES, EFFORTS, Model, Rule, Test, tests_in
+from .organisation import rule_facts
 from .recommend import next_dot, next_dot_id
+from .relevance import three_valued
 
 PRIORITY_MIN, PRIORITY_MAX = 5, 7
 
@@ -93,9 +96,12 @@ def strengths(a: Assessment) -> list[Strength]:
 def coverage(a: Assessment) -> dict:
     """How many questions have an answer, overall and per element (interface b)."""
     model, given = a.model, a.organisation.facts
+    asked: dict[str | None, list[str]] = {}  # element -> its facts (one pass, not one per element)
+    for f in model.facts:
+        asked.setdefault(f.element, []).append(f.id)
     by_element = []
     for element in model.elements:
-        facts = [f.id for f in model.facts if f.element == element.id]
+        facts = asked.get(element.id, [])
         by_element.append({"id": element.id, "label": element.label,
                            "answered": sum(1 for f in facts if f in given), "total": len(facts)})
     return {"answered": sum(1 for f in model.facts if f.id in given), "total": len(model.facts),
@@ -104,36 +110,76 @@ def coverage(a: Assessment) -> dict:
 
 def unanswered(a: Assessment) -> list[dict]:
     """The questions without an answer, in pack order, each saying whether some answer to it
-    alone would change the stage or the next dot (worked out by assessing with that answer,
-    with only the rules that decide them: see `deciding_model`)."""
+    alone would change the stage or the next dot: worked out by resolving the statuses and the
+    stage with that answer, with only the rules that decide them (`deciding_model`), for each
+    answer that makes some of those rules come out differently (`outcomes`)."""
     model, org = a.model, a.organisation
-    now = (a.stage.id, next_dot_id(a))
+    now = next_dot_id(a)
     statuses = {e.element.id: e.status for e in a.elements}
     deciding = deciding_model(model)
-    tests, decides = fact_tests(model)
+    tests, _ = fact_tests(model)
+    testing: dict[str, list[Rule]] = {}  # fact -> the deciding rules that test it
+    for rule in deciding.rules:
+        for ref in dict.fromkeys(t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")):
+            testing.setdefault(ref, []).append(rule)
+    seen = rule_facts(model, org)
     out = []
     for fact in model.facts:
         if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
             continue
         changes = False
-        if fact.id in decides:
-            for value in _candidates(fact, tests.get(fact.id, [])):
-                if value is None:
-                    continue
-                # Statuses and the stage only: no evidence, findings or advice is built.
-                other = resolve(deciding, dataclasses.replace(  # a copy: never touch org's answers
-                    org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
-                if other.stage.id != a.stage.id:
-                    changes = True
-                    break
-                # The next dot follows from the statuses and the stage alone (recommend,
-                # targets), so it can only move when a status does.
-                if other.statuses != statuses and next_dot_id(other) != now[1]:
-                    changes = True
-                    break
+        rules = testing.get(fact.id, [])
+        # An answer whose every deciding rule comes out as with no answer, or as with an answer
+        # already tried, resolves to what that did: only one answer of each kind is tried.
+        tried = {outcomes(rules, fact.id, None, seen)}
+        for value in _candidates(fact, tests.get(fact.id, [])) if rules else ():
+            kind = outcomes(rules, fact.id, value, seen) if value is not None else None
+            if kind is None or kind in tried:
+                continue
+            tried.add(kind)
+            # Statuses and the stage only: no evidence, findings or advice is built.
+            other = resolve(deciding, dataclasses.replace(  # a copy: never touch org's answers
+                org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
+            if other.stage.id != a.stage.id:
+                changes = True
+                break
+            # The next dot follows from the statuses and the stage alone (recommend,
+            # targets), so it can only move when a status does.
+            if other.statuses != statuses and next_dot_id(other) != now:
+                changes = True
+                break
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
                     "could_change": changes})
     return out
+
+
+def outcomes(rules: list[Rule], fact_id: str, value: Any, facts: dict[str, Any]) -> tuple:
+    """How each rule comes out with `value` the answer to `fact_id` (None: unanswered) and
+    `facts` the other answers the rules see, whatever statuses, connection and the stage are:
+    True when it fires for all of them, False when for none (three-valued logic, as the
+    engine reads conditions: docs/engine.md), else the values of its tests on the fact. Two
+    answers with the same outcomes make every rule fire alike, so resolve alike."""
+
+    def test(t: Test, negated: bool, hoping: bool) -> bool | None:
+        if t.subject not in ("fact", "count"):
+            # Statuses, connection and the stage: unknown, or, `hoping`, whatever helps the
+            # rule fire (no choice of them can make it fire if that does not).
+            return not negated if hoping else None
+        answer = value if t.ref == fact_id else facts.get(t.ref)
+        if answer is None and t.op != "present":
+            return None  # unanswered is unknown
+        return t.passes(answer)
+
+    out: list[Any] = []
+    for rule in rules:
+        if three_valued(rule.when, lambda t, negated: test(t, negated, False)) is True:
+            out.append(True)
+        elif three_valued(rule.when, lambda t, negated: test(t, negated, True)) is not True:
+            out.append(False)
+        else:
+            out.append(tuple(test(t, False, False) for t in tests_in(rule.when)
+                             if t.subject in ("fact", "count") and t.ref == fact_id))
+    return tuple(out)
 
 
 def fact_tests(model: Model) -> tuple[dict[str, list], set[str]]:

@@ -11,15 +11,10 @@ and cheap: no rule runs."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .model import All, Any_, Condition, Model, Not, Test, tests_in
 from .organisation import Organisation, rule_facts
-
-_COMPARE = {"equals": lambda a, b: a == b, "not_equals": lambda a, b: a != b,
-            "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
-            "gt": lambda a, b: a > b, "gte": lambda a, b: a >= b,
-            "one_of": lambda a, b: a in b, "contains": lambda a, b: b in a}
 
 
 def could_change(model: Model, organisation: Organisation, fact_id: str) -> bool:
@@ -34,33 +29,38 @@ def could_change(model: Model, organisation: Organisation, fact_id: str) -> bool
 
 
 def kleene(condition: Condition, facts: dict[str, Any]) -> bool | None:
-    """`condition` in three-valued logic: True, False, or None (unknown)."""
+    """`condition` in three-valued logic: True, False, or None (unknown), every fact not in
+    `facts` and every test on statuses, stages and connection unknown."""
+    return three_valued(condition, lambda t, negated: _test(t, facts))
+
+
+def three_valued(condition: Condition, value: Callable[[Test, bool], bool | None],
+                 negated: bool = False) -> bool | None:
+    """`condition` in three-valued (Kleene) logic, each test's value (None: unknown) given by
+    `value(test, negated)`, `negated` telling whether the test is under an odd number of
+    `not`s (for a caller that takes an unknown test as whichever value helps the condition)."""
     if isinstance(condition, Not):
-        value = kleene(condition.item, facts)
-        return None if value is None else not value
+        result = three_valued(condition.item, value, not negated)
+        return None if result is None else not result
     if isinstance(condition, (All, Any_)):
-        values = [kleene(c, facts) for c in condition.items]
+        values = [three_valued(c, value, negated) for c in condition.items]
         decisive = isinstance(condition, Any_)  # True decides an any, False an all
         if decisive in values:
             return decisive
         return None if None in values else not decisive
-    return _test(condition, facts)
+    return value(condition, negated)
 
 
 def _test(t: Test, facts: dict[str, Any]) -> bool | None:
     if t.subject not in ("fact", "count"):
         return None  # statuses, stages and connection may still change
-    if t.ref not in facts:
+    answer = facts.get(t.ref)
+    if answer is None:
         return None
-    if t.op == "present":
-        return bool(t.value)
-    value = facts[t.ref]
-    if t.subject == "count":
-        value = len(value)
     try:
-        return bool(_COMPARE[t.op](value, t.value))
+        return t.passes(answer)  # the single-test evaluator the engine agrees with
     except (TypeError, KeyError):
         return None
 
 
-__all__ = ["could_change", "kleene"]
+__all__ = ["could_change", "kleene", "three_valued"]

@@ -208,3 +208,86 @@ def test_the_deciding_rules_alone_give_the_stage_statuses_and_next_dot(data):
             return (a.stage.id, [(e.element.id, e.status.id, e.done, e.disconnected) for e in a.elements],
                     next_dot_id(a))
         assert stored(deciding) == stored(whole)
+
+
+# Fewer what-ifs, the same answer ----------------------------------------------------------
+
+def _mixed_pack() -> maturity.Model:
+    """The tiny pack with deciding rules that mix facts with statuses under `not`, `any` and
+    `present`, so that a what-if's rules are partly decided by the answers alone."""
+    import tempfile
+    from conftest import TINY_PACK, write_pack
+    facts = TINY_PACK["facts"] + [{"id": "purpose.reviewed", "element": "purpose", "type": "boolean"}]
+    rules = TINY_PACK["rules"] + [
+        {"id": "stage.mixed", "because": "mixed",  # the only rules on purpose.reviewed
+         "when": {"all": [{"done": "purpose", "equals": True},
+                          {"not": {"fact": "purpose.reviewed", "equals": False}},
+                          {"any": [{"count": "platforms.channels", "gte": 2},
+                                   {"fact": "audience.personas", "present": False}]}]},
+         "then": {"stage": "engaging"}},
+        {"id": "stage.unconnected", "because": "reviewed, platforms not done",
+         "when": {"all": [{"not": {"done": "platforms", "equals": True}},
+                          {"fact": "purpose.reviewed", "equals": True}]},
+         "then": {"stage": "strategised"}},
+        {"id": "platforms.negated", "because": "negated",
+         "when": {"not": {"any": [{"fact": "platforms.measure", "equals": "none"},
+                                  {"fact": "audience.personas", "lt": 2}]}},
+         "then": {"status": {"platforms": "started"}}},
+        {"id": "purpose.started", "because": "either",
+         "when": {"any": [{"fact": "purpose.goals_written", "present": True},
+                          {"not": {"fact": "platforms.channels", "contains": "tiktok"}}]},
+         "then": {"status": {"purpose": "started"}}},
+    ]
+    folder = Path(tempfile.mkdtemp(prefix="dots-test-mixed-"))
+    return maturity.load_pack(write_pack(folder, facts=facts, rules=rules))
+
+
+def _generated_pack(n: int) -> maturity.Model:
+    import sys
+    import tempfile
+    sys.path.insert(0, str(ROOT / "bench"))
+    import models
+    path = Path(tempfile.mkdtemp(prefix="dots-test-generated-")) / f"generated-{n}.yaml"
+    path.write_text(yaml.safe_dump(models.model(n), sort_keys=False), "utf-8")
+    return maturity.load_pack(path)
+
+
+MIXED = _mixed_pack()
+GENERATED = _generated_pack(15)
+
+
+def some_answers(model: maturity.Model) -> st.SearchStrategy:
+    return st.fixed_dictionaries({}, optional={f.id: answer(f) for f in model.facts})
+
+
+@SETTINGS
+@given(st.data())
+def test_trying_one_answer_of_each_kind_says_what_trying_every_answer_says(data):
+    """`unanswered` skips the answers whose every deciding rule comes out as with no answer,
+    or as with an answer already tried: the questions flagged are those of the exhaustive
+    loop, on packs whose rules mix answers with statuses, negations and `present`, and on a
+    generated model."""
+    from maturity.advice import unanswered
+    for model in (MIXED, GENERATED):
+        a = assess(model, data.draw(some_answers(model)))
+        assert unanswered(a) == unanswered_with_every_rule(a)
+
+
+def test_an_answer_that_decides_no_rule_is_not_tried(monkeypatch):
+    """e0.n decides nothing while e0 is not in place (every rule on it needs `e0.yes`), so
+    none of its answers is tried; of e1.yes, only `true` (`false` fires what no answer does)."""
+    from maturity import advice
+    tried = []
+
+    def resolve(model, org, *args):
+        tried.append([f for f in org.facts if f not in facts])
+        return real(model, org, *args)
+    real = advice.resolve
+    monkeypatch.setattr(advice, "resolve", resolve)
+    facts = {f.id: a for f in GENERATED.facts
+             for a in [{"yes": True, "n": 6, "how": "all"}[f.id.split(".")[1]]]}
+    facts["e00.yes"] = False
+    del facts["e00.n"], facts["e01.yes"]
+    asked = advice.unanswered(assess(GENERATED, facts))
+    assert [u["fact"] for u in asked] == ["e00.n", "e01.yes"]
+    assert tried == [["e01.yes"]]
