@@ -6,7 +6,7 @@ done well below its top level, has a next step until its top stage."""
 from __future__ import annotations
 
 from .assess import Assessment, Resolved
-from .model import All, Any_, Condition, Status, Test
+from .model import All, Any_, Condition, Model, Rule, Status, Test
 
 
 def stage_needs(assessment: Assessment | Resolved, only_next: bool = False) -> dict[str, Status]:
@@ -23,14 +23,27 @@ def _stage_needs(assessment: Assessment | Resolved, only_next: bool) -> dict[str
     model = assessment.model
     above = model.stages[assessment.stage.rank + 1:]
     needs: dict[str, Status] = {}
+    setting = _stage_rules(model)
     for stage in above[:1] if only_next else above:
-        options = sorted((len(n), r.id, n) for r in model.rules if r.stage == stage.id
+        options = sorted((len(n), r.id, n) for r in setting.get(stage.id, ())
                          for n in [_needs(r.when, assessment)])
         if options:
             for element_id, status in options[0][2].items():
                 if element_id not in needs or status.rank > needs[element_id].rank:
                     needs[element_id] = status
     return dict(sorted(needs.items(), key=lambda kv: model.element_by_id[kv[0]].index))
+
+
+def _stage_rules(model: Model) -> dict[str, list[Rule]]:
+    """Stage -> the rules setting it; made once per model (kept on it), not looked for among
+    every rule of a large model each time."""
+    kept = model.__dict__.get("_stage_rules")
+    if kept is None:
+        kept = model.__dict__["_stage_rules"] = {}
+        for rule in model.rules:
+            if rule.stage:
+                kept.setdefault(rule.stage, []).append(rule)
+    return kept
 
 
 def _needs(c: Condition, a: Assessment | Resolved) -> dict[str, Status]:

@@ -270,3 +270,32 @@ def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradi
     for claim in ("without an agreed audience", "chosen by habit", "no planned content"):
         assert claim not in text
     assert "before the audience and the message they speak for are both agreed" in found["content"]
+
+
+class _Reads(list):
+    """A list that counts how often it is read through."""
+
+    def __iter__(self):
+        self.reads = getattr(self, "reads", 0) + 1
+        return super().__iter__()
+
+
+def test_coverage_reads_the_facts_once_not_once_per_element():
+    import dataclasses
+    a = assess({"purpose.goals_written": True})
+    model = dataclasses.replace(MODEL, facts=_Reads(MODEL.facts))
+    model.facts.reads = 0
+    assert coverage(dataclasses.replace(a, model=model)) == coverage(a)
+    assert model.facts.reads <= 2 < len(MODEL.elements)
+
+
+def test_the_stages_above_look_their_rules_up_not_through_every_rule():
+    import dataclasses
+    from maturity.targets import stage_needs
+    a = assess({"purpose.goals_written": True})
+    model = dataclasses.replace(MODEL, rules=_Reads(MODEL.rules))
+    model.rules.reads = 0
+    for _ in range(3):
+        b = dataclasses.replace(a, model=model)
+        assert (stage_needs(b), stage_needs(b, only_next=True)) == (stage_needs(a), stage_needs(a, only_next=True))
+    assert model.rules.reads == 1  # once per model, for all stages and assessments
