@@ -411,17 +411,15 @@ def _quick_row(mapping: Mapping, task: Task) -> Organisation | None:
             known = _answer(mapping, col, cell)
             if len(col.answers) < MEMO:
                 col.answers[cell] = known
-        if known is False:
-            return None
-        kind, value, answer = known
-        if kind is _FACT:
+        if known:
+            value, answer, listed = known
+            if listed:  # each organisation its own list
+                value = list(value)
+                answer = Answer(value)
             facts[fact_id] = value
             answers[fact_id] = answer
-        elif kind is _LIST:  # each organisation its own list
-            facts[fact_id] = value = list(value)
-            answers[fact_id] = Answer(value)
-        elif kind is _STATE:
-            answers[fact_id] = answer
+        elif known is False:
+            return None
     # The header's checks, by the same code as a facts file's (the answers are checked above).
     doc = RowDocument(task.source, row, header, {"organisation": meta, "facts": {}}, _indexes(mapping, header)[2])
     if document_problems(doc) or meta_problems(doc):
@@ -432,31 +430,31 @@ def _quick_row(mapping: Mapping, task: Task) -> Organisation | None:
                         answers=answers)
 
 
-# What an answer text is, once read (`_answer`): a value the engine sees, a list of choices (each
-# organisation gets its own copy), a state without a value (don't know, not applicable), or none.
-_FACT, _LIST, _STATE, _NONE = "fact", "list", "state", "none"
+_UNANSWERED = ()  # what `_answer` says of a cell that is empty or read as no answer
 
 
 def _answer(mapping: Mapping, col: Column, cell: str):
-    """A cell of a column as `checked_row` reads it when the rest of the row is good: (kind,
-    value, Answer), or False when it has a problem (its text, reading it, or its fact's checks).
+    """A cell of a column as `checked_row` reads it when the rest of the row is good: (value,
+    its Answer, whether the value is a list, which each organisation gets a copy of), or
+    _UNANSWERED, or False when it has a problem (its text, reading it, or its fact's checks).
     The schema takes any text as an answer (`_quick_plan` makes sure of it)."""
     text = cell.strip()
     if not text:
-        return _NONE, None, None
-    if not yamlio._texts_ok(text, _NOT_TEXT_SEARCH):
+        return _UNANSWERED
+    if yamlio.text_problem(text) is not None:
         return False
-    found = col.memo.get(text)
-    value, message = found if found is not None else _convert(col, text)
+    value, message = col.memo.get(text) or _convert(col, text)
     if message is not None:
         return False
+    if value is None:
+        return _UNANSWERED
     fact_id = col.fact.id
     if check_facts({fact_id: value}, mapping.model, _PROBE, ("facts",)):
         return False
     facts, answers = parse_answers({fact_id: value})
-    if fact_id in facts:
-        return (_LIST if type(value) is list else _FACT), facts[fact_id], answers[fact_id]
-    return (_STATE, None, answers[fact_id]) if fact_id in answers else (_NONE, None, None)
+    if fact_id not in facts:
+        return False  # a state without a value (no mapping gives one): read the long way
+    return facts[fact_id], answers[fact_id], type(value) is list
 
 
 _NOT_TEXT_SEARCH = yamlio._NOT_TEXT.search
