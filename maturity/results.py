@@ -176,7 +176,7 @@ class SqliteStore(Store):
     """Rows are written in batches, each in one transaction: an organisation is one row (its
     elements in it), so a database never holds half an organisation, whenever the batch stops."""
 
-    COMMIT_EVERY = 2000      # organisations
+    COMMIT_EVERY = 5000      # organisations
     COMMIT_SECONDS = 1.0
 
     def __init__(self, path: Path, model: Model, pack_hash: str) -> None:
