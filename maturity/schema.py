@@ -201,6 +201,26 @@ def conforms(instance: Any, kind: str) -> bool:
         return False
 
 
+def part_conforms(instance: Any, kind: str, path: tuple[str, ...]) -> bool:
+    """`conforms` for the piece of the schema `kind` at `path` (keys into the schema), on its own
+    (False: not sure, or no such piece)."""
+    try:
+        return _part_checker(kind, path)(instance)
+    except (_Unsure, RecursionError):
+        return False
+
+
+@lru_cache(maxsize=None)
+def _part_checker(kind: str, path: tuple[str, ...]) -> Check:
+    root = _schema(kind)
+    part: Any = root
+    for key in path:
+        if not isinstance(part, dict) or key not in part:
+            raise _Unsure(path)
+        part = part[key]
+    return _Checks(root).build(part)
+
+
 def passes_every(part: Any, kind: str) -> tuple[type, ...]:
     """The Python types all of whose values pass `part`, a piece of the schema `kind`, whatever
     they are (text, for an answer in a facts file)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from .spans import Span
 from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
 from .model import Fact, Model
-from .organisation import (Answer, Organisation, _yaml, check_facts, document_problems, meta_problems,
+from .organisation import (Answer, Organisation, _yaml, check_facts, meta_problems,
                            parse_answers, value_problem)
 
 META_KEYS = ("id", "sector", "size", "assessed_on", "consultant")
@@ -391,52 +392,70 @@ def _quick_row(mapping: Mapping, task: Task) -> Organisation | None:
     plan = _quick_plan(mapping, header)
     if plan is None:
         return None
-    meta_cols, fact_cols, width = plan
+    meta_cols, cols, pick, memos, lists, width = plan
     if len(cells) < width:
         cells = tuple(cells) + ("",) * (width - len(cells))
+    # The header's texts, each checked as a facts file's header is, once per column and text.
     meta = {}
-    for key, n in meta_cols:
+    for key, n, seen in meta_cols:
         text = cells[n].strip()
         if text:
             meta[key] = text
+            ok = seen.get(text)
+            if ok is None:
+                ok = _meta_ok(key, text)
+                if len(seen) < MEMO:
+                    seen[text] = ok
+            if not ok:
+                return None
     if "name" not in meta:
         return None
     row = task.row
-    meta.setdefault("id", f"row-{row}")
-    facts, answers = {}, {}
-    for n, fact_id, col, known_answer in fact_cols:
-        cell = cells[n]
-        known = known_answer(cell)
-        if known is None:
-            known = _answer(mapping, col, cell)
-            if len(col.answers) < MEMO:
-                col.answers[cell] = known
-        if known:
-            value, answer, listed = known
-            if listed:  # each organisation its own list
-                value = list(value)
-                answer = Answer(value)
-            facts[fact_id] = value
-            answers[fact_id] = answer
-        elif known is False:
+    if "id" not in meta:
+        meta["id"] = f"row-{row}"
+        if not _meta_ok("id", meta["id"]):
             return None
-    # The header's checks, by the same code as a facts file's (the answers are checked above).
-    doc = RowDocument(task.source, row, header, {"organisation": meta, "facts": {}}, _indexes(mapping, header)[2])
-    if document_problems(doc) or meta_problems(doc):
+    # Each answer as its column has read it (looked up in one pass, in C); a cell not read yet is
+    # read now.
+    picked = pick(cells)
+    known = list(map(dict.get, memos, picked))
+    if None in known:
+        for i, found in enumerate(known):
+            if found is None:
+                col, cell = cols[i], picked[i]
+                found = known[i] = _answer(mapping, col, cell)
+                if len(col.answers) < MEMO:
+                    col.answers[cell] = found
+    if False in known:
         return None
-    meta = dict(meta)
+    given = [k for k in known if k]
+    facts = {fact_id: value for fact_id, value, _ in given}
+    answers = {fact_id: answer for fact_id, _, answer in given}
+    for fact_id in lists:  # each organisation its own list
+        value = facts.get(fact_id)
+        if value is not None:
+            value = facts[fact_id] = list(value)
+            answers[fact_id] = Answer(value)
     name, ident = meta.pop("name"), meta.pop("id")
     return Organisation(name=name, facts=facts, id=ident, meta=meta, source=f"{task.source}:{row}",
                         answers=answers)
+
+
+def _meta_ok(key: str, text: str) -> bool:
+    """Whether `text` as the organisation's `key` passes the checks a facts file's header gets:
+    its text, the organisation schema's check of that key, placeholders and the date."""
+    return (yamlio.text_problem(text) is None
+            and schema.part_conforms(text, "organisation", ("properties", "organisation", "properties", key))
+            and not meta_problems(yamlio.Document("", {"organisation": {key: text}})))
 
 
 _UNANSWERED = ()  # what `_answer` says of a cell that is empty or read as no answer
 
 
 def _answer(mapping: Mapping, col: Column, cell: str):
-    """A cell of a column as `checked_row` reads it when the rest of the row is good: (value,
-    its Answer, whether the value is a list, which each organisation gets a copy of), or
-    _UNANSWERED, or False when it has a problem (its text, reading it, or its fact's checks).
+    """A cell of a column as `checked_row` reads it when the rest of the row is good: (fact id,
+    value, its Answer), or _UNANSWERED, or False when it has a problem (its text, reading it, or
+    its fact's checks).
     The schema takes any text as an answer (`_quick_plan` makes sure of it)."""
     text = cell.strip()
     if not text:
@@ -452,9 +471,9 @@ def _answer(mapping: Mapping, col: Column, cell: str):
     if check_facts({fact_id: value}, mapping.model, _PROBE, ("facts",)):
         return False
     facts, answers = parse_answers({fact_id: value})
-    if fact_id not in facts:
-        return False  # a state without a value (no mapping gives one): read the long way
-    return facts[fact_id], answers[fact_id], type(value) is list
+    if fact_id not in facts or type(value) is list and col.fact.type != "choices":
+        return False  # a state without a value, or a list where none is copied: read the long way
+    return fact_id, facts[fact_id], answers[fact_id]
 
 
 _NOT_TEXT_SEARCH = yamlio._NOT_TEXT.search
@@ -466,10 +485,11 @@ _APART = frozenset({"type", "properties", "required", "additionalProperties", "p
 
 def _quick_plan(mapping: Mapping, header: tuple[str, ...]):
     """How `_quick_row` reads rows of an export with this header: (the organisation's columns,
-    (cell index, fact id, column, its answers' look-up) for each answer column, the width a row
-    is padded to); None when it may not, unless the keys of a row's document (fixed by the
-    mapping) pass the text and schema checks, the schema checks the header and each answer
-    apart from the others, and it takes any text as an answer (worked out once a header)."""
+    the answer columns, what picks their cells from a row, what each has read, the facts that
+    take lists, the width a row is padded to). None, so that every row is checked whole, unless
+    the keys of a row's document (fixed by the mapping) pass the text and schema checks, the
+    schema checks each key of the header and each answer apart from the others, and it takes
+    any text as an answer (worked out once a header)."""
     cache = mapping.__dict__.setdefault("_quick_plan", {})
     if header not in cache:
         meta_cols, fact_cols, _ = _indexes(mapping, header)
@@ -477,12 +497,17 @@ def _quick_plan(mapping: Mapping, header: tuple[str, ...]):
                 "facts": {c.fact.id: "x" for c, _ in fact_cols}}
         root = schema._schema("organisation")
         facts = root["properties"]["facts"]
-        ok = (all(set(part) - schema._ANNOTATIONS <= _APART for part in (root, facts))
+        parts = (root, root["properties"]["organisation"], facts)
+        ok = (all(set(part) - schema._ANNOTATIONS <= _APART for part in parts)
               and yamlio._texts_ok(keys, _NOT_TEXT_SEARCH) and schema.conforms(keys, "organisation")
               and str in schema.passes_every(facts.get("additionalProperties", True), "organisation"))
         width = max([n + 1 for _, n in meta_cols] + [n + 1 for _, n in fact_cols], default=0)
-        cache[header] = (meta_cols, [(n, c.fact.id, c, c.answers.get) for c, n in fact_cols],
-                         width) if ok else None
+        where = [n for _, n in fact_cols]
+        pick = (lambda cells: ()) if not where else operator.itemgetter(*where) if len(where) > 1 \
+            else (lambda cells, n=where[0]: (cells[n],))
+        cache[header] = ([(key, n, {}) for key, n in meta_cols], [c for c, _ in fact_cols], pick,
+                         [c.answers for c, _ in fact_cols],
+                         [c.fact.id for c, _ in fact_cols if c.fact.type == "choices"], width) if ok else None
     return cache[header]
 
 
