@@ -8,12 +8,14 @@ items replace fields of the item with the same id, and `remove:` takes items out
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 
@@ -91,7 +93,24 @@ def load_pack(spec: str | Path | None = None) -> Model:
         # The engine's limits are checked where the rules are compiled (compiler.check_limits),
         # so commands that never run the engine take any pack that loads.
         return _build_model(layer, path)
-    return packcache.load(path, build, pack_files)
+    with collection_paused():
+        return packcache.load(path, build, pack_files)
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """No garbage collection inside (as `timeit` does), then as before. Reading a pack makes a
+    few objects per YAML value (nodes, positions, values, the model), and none is in a cycle
+    the collector would free; with it on, its collections walk them again and again as they
+    pile up: two fifths of the time of reading a 500-element pack (docs/performance.md). Safe
+    with threads: whoever found collection on turns it back on."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 # Reading files ---------------------------------------------------------------------------
