@@ -4,7 +4,6 @@ marketing. The command line (`dots`) uses only what is listed in `__all__`."""
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from .assess import Assessment, ElementResult, Evidence, assess
-from .checks import check_pack, pack_warnings
 from .errors import DataError, EngineError, MaturityError, OutputError, Problem
 from .model import Model
 from .organisation import Answer, Organisation, load_facts, load_organisation
@@ -13,13 +12,31 @@ from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
 from .render import (LAYOUTS, check_output_path, output_format, render, render_bytes, to_dot,
                      write_atomic)
-from .scaffold import init_pack
 from .schedule import parse_start
 from .schema import SCHEMAS, schema_text
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
                      roadmap_text, to_json)
-from .testing import (CaseResult, Difference, SuiteResult, check_tests, results_data,
-                      results_text, run_tests)
+
+# Checking, testing and starting packs (`dots rules ...`, `dots init`) are imported when first
+# asked for, so that every other command starts without them (docs/performance.md).
+_LAZY = {"check_pack": "checks", "pack_warnings": "checks", "init_pack": "scaffold",
+         **{name: "testing" for name in ("CaseResult", "Difference", "SuiteResult", "check_tests",
+                                          "results_data", "results_text", "run_tests")}}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'maturity' has no attribute '{name}'")
+    from importlib import import_module
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # asked once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 try:
     __version__ = _version("connect-the-dots")

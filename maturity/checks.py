@@ -25,7 +25,6 @@ anything beyond that (a test under ``not`` combined with others, say) is taken a
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -36,7 +35,7 @@ from . import numbers
 from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean, sorted_problems
 from .model import (GROUP_SUBJECTS, All, Any_, Condition, Fact, Loc, Model, Not, Rule, Scaled, Test, TestCase, FACTS, STATUSES,
-                    STAGE, tests_in)
+                    STAGE, candidates, tests_in)
 from .organisation import check_facts
 from .pack import load_pack
 from .yamlio import Document
@@ -307,43 +306,16 @@ def _together(subject: str, ref: str, tests: list[Test], model: Model, reach: Re
 def _answers_exist(fact: Fact, tests: list[Test]) -> bool:
     """Whether some answer to `fact` (or none) passes every one of `tests`: each is a test of
     the fact or of its count. The answers tried are enough to decide it exactly."""
-    return any(all(t.passes(answer) for t in tests) for answer in _candidates(fact, tests))
+    return any(all(t.passes(answer) for t in tests) for answer in candidates(fact, tests))
 
 
 def _answers_fail(fact: Fact, t: Test) -> bool:
     """Whether `not t` can hold for certain: some answer fails `t`. Unanswered is unknown, so
     only a `present` test can be failed by no answer at all."""
-    answers = _candidates(fact, [t])
+    answers = candidates(fact, [t])
     if fact.type == "choices":  # lists without the value a `contains` test looks for, too
         answers += [[v for v in fact.values if v != t.value][:k] for k in range(len(fact.values) + 1)]
     return any(not t.passes(answer) for answer in answers if answer is not None or t.op == "present")
-
-
-def _candidates(fact: Fact, tests: list[Test]) -> list[Any]:
-    """None (no answer) and allowed answers such that, if any answer passes the tests, one of
-    these does. For numbers: every constant, the numbers just around it and between two of them;
-    whole numbers near a constant for whole-number facts."""
-    out: list[Any] = [None]
-    if fact.type == "boolean":
-        return out + [True, False]
-    if fact.type == "choice":
-        return out + list(fact.values)
-    if fact.type == "choices":
-        wanted = list(dict.fromkeys(t.value for t in tests if t.op == "contains"))
-        others = [v for v in fact.values if v not in wanted]
-        return out + [wanted + others[:k] for k in range(len(others) + 1)]
-    # The values as written, not made floats: a whole number beyond 2^53 would change. Python
-    # compares them exactly, as the engine does for the numbers a pack may hold (numbers.py).
-    constants = sorted({v for t in tests if t.op not in ("present", "contains")
-                        for v in (t.value if t.op == "one_of" else [t.value])}
-                       | {x for x in (fact.min, fact.max) if x is not None} | {0})
-    if fact.type == "integer":
-        points = {math.floor(c) + d for c in constants for d in (-1, 0, 1, 2)}
-    else:
-        points = set(constants) | {c + d for c in constants for d in (-1, 1)} \
-            | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
-    return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
-                        and (fact.max is None or p <= fact.max) and numbers.exact(p))
 
 
 def _domain(fact: Fact, subject: str) -> str:

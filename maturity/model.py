@@ -3,11 +3,14 @@ stages, facts and rules. Built by `pack.load_pack`; read by every other module."
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Union
 
 import networkx as nx
+
+from . import numbers
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,33 @@ class Test:
         if op in ("equals", "not_equals"):
             return same(value, want) == (op == "equals")
         return {"lt": value < want, "lte": value <= want, "gt": value > want, "gte": value >= want}[op]
+
+
+def candidates(fact: Fact, tests: list[Test]) -> list[Any]:
+    """None (no answer) and allowed answers such that, if any answer passes the tests, one of
+    these does. For numbers: every constant, the numbers just around it and between two of them;
+    whole numbers near a constant for whole-number facts."""
+    out: list[Any] = [None]
+    if fact.type == "boolean":
+        return out + [True, False]
+    if fact.type == "choice":
+        return out + list(fact.values)
+    if fact.type == "choices":
+        wanted = list(dict.fromkeys(t.value for t in tests if t.op == "contains"))
+        others = [v for v in fact.values if v not in wanted]
+        return out + [wanted + others[:k] for k in range(len(others) + 1)]
+    # The values as written, not made floats: a whole number beyond 2^53 would change. Python
+    # compares them exactly, as the engine does for the numbers a pack may hold (numbers.py).
+    constants = sorted({v for t in tests if t.op not in ("present", "contains")
+                        for v in (t.value if t.op == "one_of" else [t.value])}
+                       | {x for x in (fact.min, fact.max) if x is not None} | {0})
+    if fact.type == "integer":
+        points = {math.floor(c) + d for c in constants for d in (-1, 0, 1, 2)}
+    else:
+        points = set(constants) | {c + d for c in constants for d in (-1, 1)} \
+            | {(a + b) / 2 for a, b in zip(constants, constants[1:])}
+    return out + sorted(p for p in points if (fact.min is None or p >= fact.min)
+                        and (fact.max is None or p <= fact.max) and numbers.exact(p))
 
 
 @dataclass(frozen=True)

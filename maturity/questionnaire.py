@@ -6,7 +6,7 @@ from importlib import resources
 
 from .model import Fact, Model
 from .placeholders import PLACEHOLDERS
-from .scaffold import _quote
+from .yamlio import quote
 
 
 def _scalar(text: str) -> str:
@@ -16,7 +16,7 @@ def _scalar(text: str) -> str:
     import yaml
     if re.fullmatch(r"[\w.][\w./-]*", text) and yaml.safe_load(text) == text:
         return text
-    return _quote(text)
+    return quote(text)
 
 
 SCHEMA_FILE = "organisation.schema.json"

@@ -56,8 +56,8 @@ def init_pack(folder: Path | str, extends: str = pack.DEFAULT_PACK) -> list[Path
     typed = str(folder) if re.fullmatch(r"[\w./-]+", str(folder)) else "FOLDER"  # for comments
     oneline = extends.replace("\n", " ")
     files = {
-        "pack.yaml": _PACK_YAML.format(id=ident, label=_quote(label), base=_quote(extends),
-                                       description=_quote(f"{label}'s changes to the '{oneline}' model."),
+        "pack.yaml": _PACK_YAML.format(id=ident, label=yamlio.quote(label), base=yamlio.quote(extends),
+                                       description=yamlio.quote(f"{label}'s changes to the '{oneline}' model."),
                                        name=typed, base_name=oneline),
         # The added items are about the base's last element: the model is data, so no id is
         # assumed here (in the default model the last is engagement, which referrals are part of).
@@ -97,18 +97,6 @@ def _write_pack(target: Path, files: dict[str, str]) -> None:
         for path in written:
             path.unlink(missing_ok=True)
         raise
-
-
-def _quote(text: str) -> str:
-    """`text` as a YAML scalar that reads back as itself: as it is when it can be, else in
-    double quotes (a JSON string is valid YAML)."""
-    if re.fullmatch(r"[A-Za-z0-9][\w .'/-]*", text) and not text.endswith(" "):
-        try:
-            if yaml.safe_load(text) == text:
-                return text
-        except yaml.YAMLError:
-            pass
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _comment(line: str, column: int, comment: str) -> str:

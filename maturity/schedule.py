@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .assess import AdviceResult, Assessment, assess
-from .checks import _candidates  # the answers that decide every test on a fact
 from .errors import DataError, Problem
-from .model import EFFORTS, All, Any_, Condition, Not, Scaled, Stage, Test
+from .model import EFFORTS, All, Any_, Condition, Not, Scaled, Stage, Test, candidates
 from .recommend import Step, roadmap
 
 QUARTERS_BY_EFFORT = {"small": 1, "medium": 1, "large": 2}
@@ -118,7 +117,7 @@ def _satisfy(c: Condition, negate: bool, model, facts: dict[str, Any]) -> dict[s
         current = facts.get(c.ref)
         if current is not None and c.passes(current) != negate:
             return facts
-        for value in _candidates(fact, [c]) + ([[]] if fact.type == "choices" else []):
+        for value in candidates(fact, [c]) + ([[]] if fact.type == "choices" else []):
             if value is None and c.op != "present":
                 continue
             if value is not None and fact.type == "choices" and current:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import errno
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -265,6 +266,18 @@ def _alias_problem(text: str, shown: str, target: yaml.Node | None, what: str, h
                 return Problem(shown, mark.line + 1, mark.column + 1,
                                f"YAML alias '*{event.anchor}' {what}", hint)
     return Problem(shown, 0, 0, f"a YAML alias {what}", hint)  # not reached: an alias exists
+
+
+def quote(text: str) -> str:
+    """`text` as a YAML scalar that reads back as itself: as it is when it can be, else in
+    double quotes (a JSON string is valid YAML)."""
+    if re.fullmatch(r"[A-Za-z0-9][\w .'/-]*", text) and not text.endswith(" "):
+        try:
+            if yaml.safe_load(text) == text:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)
 
 
 MAX_TEXT = 4000  # characters in one text (docs/engine.md, "Limits of what dots reads")

@@ -114,7 +114,8 @@ def test_nothing_answered_gives_no_finding_and_only_questions():
 def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
     """`advice.unanswered` as first written: each what-if assessed with the whole pack."""
     import dataclasses
-    from maturity.advice import _candidates, fact_tests
+    from maturity.advice import fact_tests
+    from maturity.model import candidates
     from maturity.recommend import next_dot
     model, org = a.model, a.organisation
     nxt = next_dot(a)
@@ -125,7 +126,7 @@ def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
         if fact.id in org.facts or fact.id in org.answers:
             continue
         changes = False
-        for value in _candidates(fact, tests.get(fact.id, [])) if fact.id in decides else ():
+        for value in candidates(fact, tests.get(fact.id, [])) if fact.id in decides else ():
             if value is not None:
                 other = maturity.assess(model, dataclasses.replace(
                     org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
