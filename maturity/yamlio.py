@@ -167,7 +167,37 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
     return doc
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
+_LIBYAML = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
+
+
+class _MemoLoader(_LIBYAML or yaml.SafeLoader):
+    """libyaml's safe loader, which asks PyYAML's resolver (Python, a few regular expressions
+    tried in turn) for the tag of every value: each text is resolved once per document here
+    (keys, true, ids and levels repeat), and the resolver is not told the way down and up the
+    tree, which only path resolvers read and the safe loader has none of."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._tags: dict = {}
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = self._tags[key] = super().resolve(kind, value, implicit)
+        return tag
+
+    if not (_LIBYAML or yaml.SafeLoader).yaml_path_resolvers:
+        def descend_resolver(self, current_node, current_index) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+
+_FAST_LOADER = _MemoLoader if _LIBYAML is not None else None
 
 
 def _compose(text: str, shown: str) -> yaml.Node | None:
@@ -349,54 +379,75 @@ def _too_deep(shown: str, line: int, column: int) -> Problem:
                    "no file dots reads needs that many; flatten this part")
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
            scalars: yaml.constructor.SafeConstructor, depth: int, escapes: bool) -> Any:
-    doc.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    values = doc.values
+    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.CollectionNode):
         depth += 1
         if depth > MAX_DEPTH:  # only reached after libyaml, which allows 1000 levels
-            problems.append(_too_deep(doc.file, *doc.values[path]))
+            problems.append(_too_deep(doc.file, *values[path]))
             return None
     if node.tag not in _SAFE_TAGS:
-        problems.append(Problem(doc.file, *doc.values[path],
+        problems.append(Problem(doc.file, *values[path],
                                 f"YAML tag '{node.tag}' is not allowed",
                                 "only plain values, lists and mappings are read; remove the tag"))
         return None
+    # Most values are plain texts: taken here as they are, without a call each (a large pack
+    # has tens of thousands); anything else, or a text that is not allowed, goes through _build.
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
+        keys = doc.keys
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                problems.append(Problem(doc.file, key_node.start_mark.line + 1,
-                                        key_node.start_mark.column + 1,
-                                        "YAML merge keys ('<<') are not supported",
-                                        "write the keys out"))
-                continue
-            before = len(problems)
-            key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth, escapes)
-            if len(problems) > before:  # said already (a text that is not allowed, say)
-                continue
-            if isinstance(key, (list, dict)) or key is None and key_node.tag != "tag:yaml.org,2002:null":
-                problems.append(Problem(doc.file, key_node.start_mark.line + 1,
-                                        key_node.start_mark.column + 1,
-                                        "a mapping key must be a plain value"))
-                continue
-            key = str(key) if not isinstance(key, str) else key
-            doc.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if type(key_node) is _Scalar and key_node.tag == _STR and _plain_text(key_node.value, escapes):
+                key = key_node.value
+            else:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    problems.append(Problem(doc.file, key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1,
+                                            "YAML merge keys ('<<') are not supported",
+                                            "write the keys out"))
+                    continue
+                before = len(problems)
+                key = _build(key_node, path + ("<key>",), doc, problems, scalars, depth, escapes)
+                values.pop(path + ("<key>",), None)
+                if len(problems) > before:  # said already (a text that is not allowed, say)
+                    continue
+                if isinstance(key, (list, dict)) or key is None and key_node.tag != "tag:yaml.org,2002:null":
+                    problems.append(Problem(doc.file, key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1,
+                                            "a mapping key must be a plain value"))
+                    continue
+                key = str(key) if not isinstance(key, str) else key
+            at = path + (key,)
+            keys[at] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 problems.append(Problem(doc.file, key_node.start_mark.line + 1,
                                         key_node.start_mark.column + 1,
                                         f"duplicate key '{key}'",
                                         "a key may appear once in a mapping; remove one"))
                 continue
-            result[key] = _build(value_node, path + (key,), doc, problems, scalars, depth, escapes)
-        doc.values.pop(path + ("<key>",), None)
+            if type(value_node) is _Scalar and value_node.tag == _STR and _plain_text(value_node.value, escapes):
+                values[at] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
+                result[key] = value_node.value
+            else:
+                result[key] = _build(value_node, at, doc, problems, scalars, depth, escapes)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, problems, scalars, depth, escapes)
-                for i, item in enumerate(node.value)]
-    if node.tag == "tag:yaml.org,2002:str":  # most scalars: the constructor gives the text as is
-        if len(node.value) > MAX_TEXT or escapes and _NOT_TEXT.search(node.value):
-            problems.append(Problem(doc.file, *doc.values[path], *text_problem(node.value)))
+        items = []
+        for i, item in enumerate(node.value):
+            if type(item) is _Scalar and item.tag == _STR and _plain_text(item.value, escapes):
+                values[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                items.append(item.value)
+            else:
+                items.append(_build(item, path + (i,), doc, problems, scalars, depth, escapes))
+        return items
+    if node.tag == _STR:  # the constructor would give the text as is
+        if not _plain_text(node.value, escapes):
+            problems.append(Problem(doc.file, *values[path], *text_problem(node.value)))
             return None
         return node.value
     try:
@@ -408,3 +459,12 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
     return value
+
+
+_Scalar = yaml.ScalarNode
+
+
+def _plain_text(text: str, escapes: bool) -> bool:
+    """Whether text_problem finds nothing wrong with a text of the file (control characters
+    come only from escapes: see load)."""
+    return len(text) <= MAX_TEXT and not (escapes and _NOT_TEXT.search(text))

@@ -4,6 +4,7 @@ sent to the engine and the whole ones."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import random
 from pathlib import Path
@@ -31,7 +32,7 @@ def _tree(node):
 
 def _both(text):
     out = []
-    for loader in (yaml.CSafeLoader, yaml.SafeLoader):
+    for loader in (yamlio._FAST_LOADER, yaml.SafeLoader):
         try:
             out.append(_tree(yaml.compose(text, Loader=loader)))
         except yaml.YAMLError as exc:
@@ -55,6 +56,54 @@ SNIPPETS = [
 def test_libyaml_composes_what_pyyaml_composes(text):
     fast, pure = _both(text)
     assert fast == pure
+
+
+def _dates_as_text(value):
+    if isinstance(value, dict):
+        return {str(k): _dates_as_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_as_text(v) for v in value]
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) else value
+
+
+def _positions(node, path, values, keys):
+    """Where each value and key of a node tree is, as yamlio.Document records it."""
+    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.SequenceNode):
+        for n, item in enumerate(node.value):
+            _positions(item, path + (n,), values, keys)
+    elif isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            name = yaml.safe_load(yaml.serialize(key))
+            keys[path + (str(name),)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+            _positions(value, path + (str(name),), values, keys)
+
+
+@pytest.mark.parametrize("path", sorted(list((ROOT / "rules").rglob("*.yaml"))
+                                        + list((ROOT / "examples").glob("*.yaml"))))
+def test_every_value_and_key_is_placed_where_pyyaml_puts_it(path):
+    # yamlio takes plain texts without a call each (the quick way through a large pack).
+    text = path.read_text("utf-8-sig")
+    doc = yamlio.load(path, text=text)
+    values, keys = {}, {}
+    _positions(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
+    assert doc.data == _dates_as_text(yaml.safe_load(text))
+    assert (doc.values, doc.keys) == (values, keys)
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
+def test_each_text_of_a_file_is_resolved_once(monkeypatch):
+    asked = []
+    resolve = yaml.resolver.BaseResolver.resolve
+
+    def spy(self, kind, value, implicit):
+        asked.append(value)
+        return resolve(self, kind, value, implicit)
+    monkeypatch.setattr(yaml.resolver.BaseResolver, "resolve", spy)
+    doc = yamlio.load("x.yaml", text="a: [true, true, x, 'x', 1]\nb: {a: true, x: 1}\n")
+    assert doc.data == {"a": [True, True, "x", "x", 1], "b": {"a": True, "x": 1}}
+    texts = [v for v in asked if v is not None]  # None: a list or mapping
+    assert sorted(texts) == ["1", "a", "b", "true", "x", "x"]  # 'x' plain and 'x' quoted
 
 
 def test_one_json_call_writes_what_the_per_value_encoding_writes():
