@@ -127,7 +127,6 @@ def unanswered(a: Assessment) -> list[dict]:
         if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
             continue
         changes = False
-<<<<<<< HEAD
         rules = testing.get(fact.id, [])
         # An answer whose every deciding rule comes out as with no answer, or as with an answer
         # already tried, resolves to what that did: only one answer of each kind is tried.
@@ -148,23 +147,6 @@ def unanswered(a: Assessment) -> list[dict]:
             if other.statuses != statuses and next_dot_id(other) != now:
                 changes = True
                 break
-=======
-        if fact.id in decides:
-            for value in candidates(fact, tests.get(fact.id, [])):
-                if value is None:
-                    continue
-                # Statuses and the stage only: no evidence, findings or advice is built.
-                other = resolve(deciding, dataclasses.replace(  # a copy: never touch org's answers
-                    org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
-                if other.stage.id != a.stage.id:
-                    changes = True
-                    break
-                # The next dot follows from the statuses and the stage alone (recommend,
-                # targets), so it can only move when a status does.
-                if other.statuses != statuses and next_dot_id(other) != now[1]:
-                    changes = True
-                    break
->>>>>>> b6ea5b2 (Cold start: maturity imports checks, testing and scaffold when first asked for (module __getattr__; __all__ and 'from maturity import X' unchanged), so dots assess loads none of them; the answers that decide a fact's tests (model.candidates) and YAML quoting (yamlio.quote) move to the modules they belong to, which advice, schedule and questionnaire imported checks and scaffold for)
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
                     "could_change": changes})
     return out
