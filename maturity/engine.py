@@ -17,6 +17,7 @@ import sys
 import threading
 from typing import Callable
 
+from . import memo
 from .compiler import ROUNDS, CompiledPack, engine_violations
 from .errors import EngineError
 
@@ -62,8 +63,9 @@ class Engine:
     """Runs compiled packs. Use one Engine per process, from one thread."""
 
     def __init__(self, remember: bool = True) -> None:
-        """`remember`: keep what fired on each message, so that a message matched before is
-        not sent again (see `run`); without, every assessment sends every message."""
+        """`remember`: keep what fired on messages by the classes of their values (see
+        maturity/memo.py), so that a bucket whose every memo group meets classes seen before
+        is not sent; without, every assessment sends every message."""
         if _dre is None:
             raise EngineError(*import_problem(sys.version_info[:2], _IMPORT_ERROR))
         self._host = _SyncHost()
@@ -72,8 +74,10 @@ class Engine:
         self._busy = False
         self._poisoned = ""
         self._sids = itertools.count(1)
-        # What fired on each bucket message already matched, per registered pack (see run).
-        self._matched: dict[str, dict[str, tuple[str, ...]]] = {}
+        # Per registered pack: the memo's plan (maturity/memo.py), and for each memo group what
+        # fired for each key (the classes of the group's properties) met so far (see run).
+        self._plans: dict[str, dict[int, memo.RoundPlan]] = {}
+        self._matched: dict[str, list[dict[tuple, tuple[str, ...]]]] = {}
         self._matched_count = 0
         self._remembering = remember
 
@@ -100,7 +104,8 @@ class Engine:
                     raise EngineError(f"durable-rules refused the compiled pack: {exc}") from None
                 handles.append(self._host.get_ruleset(name)._handle)
             self._handles[key] = handles
-            self._matched[key] = {}
+            self._plans[key], groups = memo.plan(compiled)
+            self._matched[key] = [{} for _ in range(groups)]
         return handles
 
     def run(self, compiled: CompiledPack, first: dict,
@@ -119,10 +124,12 @@ class Engine:
         if self._busy:
             raise EngineError("a second assessment was started inside the first")
         handles = self._rulesets(compiled)
-        matched = self._matched[_pack_key(compiled)] if self._remembering else {}
+        key = _pack_key(compiled)
+        plans, matched = self._plans[key], self._matched[key]
+        remembering = self._remembering
         last = _last_rounds(compiled)
         sid = str(next(self._sids))
-        names, bucket_of = compiled.rule_names, compiled.rule_bucket
+        names = compiled.rule_names
         fired_rounds: list[list[str]] = []
         self._busy = True
         live: list[int] = []  # handles whose session has run an action (safe to delete), not yet deleted
@@ -132,34 +139,46 @@ class Engine:
             for stratum in ROUNDS:
                 if stratum > 0:
                     fact = next_round(stratum - 1, fired_rounds[-1], fact)
-                # Each bucket gets its own message: the properties its rules test (the others
-                # cannot change what matches there, and would cost encoding, parsing and
-                # storage), tagged with round, bucket and session. Property names never
-                # collide with the tags k, g and sid.
                 fired: list[str] = []
-                sent: dict[int, dict[int, str]] = {}  # ruleset -> bucket -> message (no sid)
-                for number in compiled.buckets.get(stratum, ()):
-                    body = _encode({p: fact[p] for p in compiled.bucket_props[(stratum, number)]
-                                    if p in fact})[:-1]
-                    body += "," if len(body) > 1 else ""
-                    message = f'{body}"k":{stratum},"g":{number},"sid":'
-                    # Every rule is one pattern on one bucket's message: what fires on a message
-                    # depends on that message alone. One matched before is not sent again.
-                    known = matched.get(message)
-                    if known is not None:
-                        fired += known
-                    else:
-                        sent.setdefault(compiled.bucket_part[(stratum, number)], {})[number] = message
+                # ruleset -> bucket -> (message without the sid, its memo groups and their keys)
+                sent: dict[int, dict[int, tuple[str, list]]] = {}
+                round_plan = plans.get(stratum)
+                if remembering and round_plan is not None:
+                    # Every rule is one pattern on one bucket's message testing each property
+                    # against constants: what fires for a memo group follows from the classes of
+                    # its properties' values (maturity/memo.py). A bucket whose every group has
+                    # met its classes before is not sent.
+                    get, absent = fact.get, memo.ABSENT
+                    classes = [classify(get(p, absent)) for p, classify in round_plan.classify]
+                    for number, groups in round_plan.buckets:
+                        here: list[str] = []
+                        for group, key, parts in groups:
+                            known = matched[group].get(key(classes)) if key is not None else None
+                            if known is None and parts is not None:
+                                known = _decide(matched[group], parts, classes)
+                            if known is None:
+                                keys = [(g, _ALWAYS if k is None else k(classes),
+                                         None if p is None else _part_keys(p, classes))
+                                        for g, k, p in groups]
+                                self._queue(compiled, stratum, number, fact, sent, keys)
+                                break
+                            here += known
+                        else:
+                            fired += here
+                else:
+                    for number in compiled.buckets.get(stratum, ()):
+                        self._queue(compiled, stratum, number, fact, sent, None)
                 for part in sorted(sent):
                     handle = handles[part]
                     # a part's session begins with the marker, so that it has run an action
                     batch = [] if handle in live else [f'{{"k":"__begin","sid":{sid_json}}}']
-                    batch += [f"{m}{sid_json}}}" for m in sent[part].values()]
+                    batch += [f"{m}{sid_json}}}" for m, _ in sent[part].values()]
                     got = self._assert_and_run(handle, batch)
                     if handle not in live:
                         live.append(handle)
                     fired += got
-                    self._remember(matched, stratum, sent[part], got, bucket_of)
+                    if remembering and round_plan is not None:
+                        self._remember(matched, round_plan.group_of, sent[part].values(), got)
                     if last[part] <= stratum:  # its last round: done with, so deleted now
                         live.remove(handle)
                         _dre.delete_state(handle, sid)
@@ -183,27 +202,63 @@ class Engine:
                 for handle in live:
                     _dre.delete_state(handle, sid)
 
-    def _remember(self, matched: dict[str, tuple[str, ...]], stratum: int,
-                  messages: dict[int, str], fired: list[str],
-                  bucket_of: dict[str, tuple[int, int]]) -> None:
-        """Keep what fired on each of `messages` (bucket -> message) of round `stratum`, a
-        bounded number in all. A rule fired on none of them would mean a rule that reads more
-        than its own bucket's message: then nothing is kept."""
-        on: dict[int, list[str]] = {number: [] for number in messages}
+    @staticmethod
+    def _queue(compiled: CompiledPack, stratum: int, number: int, fact: dict,
+               sent: dict[int, dict[int, tuple[str, list]]], keys: list | None) -> None:
+        """Add bucket `number`'s message to what is sent to its ruleset this round. Each bucket
+        gets its own message: the properties its rules test (the others cannot change what
+        matches there, and would cost encoding, parsing and storage), tagged with round, bucket
+        and session. Property names never collide with the tags k, g and sid."""
+        body = _encode({p: fact[p] for p in compiled.bucket_props[(stratum, number)]
+                        if p in fact})[:-1]
+        body += "," if len(body) > 1 else ""
+        message = f'{body}"k":{stratum},"g":{number},"sid":'
+        sent.setdefault(compiled.bucket_part[(stratum, number)], {})[number] = (message, keys)
+
+    def _remember(self, matched: list[dict], group_of: dict[str, int], messages,
+                  fired: list[str]) -> None:
+        """Keep what fired for each memo group of the buckets sent (`messages`: each message
+        with its groups, their keys and their parts' keys), a bounded number of keys in all. A rule fired
+        outside those groups would mean a rule that reads more than its own bucket's message:
+        then nothing is kept."""
+        on: dict[int, list[str]] = {}
+        for _, keys in messages:
+            for group, _, _ in keys:
+                on[group] = []
         for name in fired:
             if name == "__begin":
                 continue
-            where = bucket_of.get(name)
-            if where is None or where[0] != stratum or where[1] not in on:
+            group = group_of.get(name)
+            if group is None or group not in on:
                 return
-            on[where[1]].append(name)
-        for number, message in messages.items():
-            if self._matched_count >= MATCHED_MESSAGES:  # full: start again, memory stays bounded
-                for kept in self._matched.values():
-                    kept.clear()
-                self._matched_count = 0
-            matched[message] = tuple(on[number])
-            self._matched_count += 1
+            on[group].append(name)
+        for _, keys in messages:
+            for group, key, mine in keys:
+                if key is _ALWAYS:  # a group the memo does not reason about: always sent
+                    continue
+                if self._matched_count >= MATCHED_KEYS:  # full: start again, memory stays bounded
+                    for kept in self._matched.values():
+                        for known in kept:
+                            known.clear()
+                    self._matched_count = 0
+                table = matched[group]
+                learnt: dict = {}
+                if mine is not None:
+                    if on[group]:  # fired: every part holds
+                        learnt.update((k, True) for k in mine)
+                    else:  # not fired: the one part not known to hold does not
+                        unknown = [k for k in mine if table.get(k) is not True]
+                        if len(unknown) == 1:
+                            learnt[unknown[0]] = False
+                    known = [learnt.get(k, table.get(k)) for k in mine]
+                    if False in known or None not in known:  # the parts decide it from now on
+                        mine = ()
+                if mine != ():
+                    learnt[key] = tuple(dict.fromkeys(on[group]))  # a rule may match twice
+                for k, value in learnt.items():
+                    if k not in table:
+                        self._matched_count += 1
+                    table[k] = value
 
     @staticmethod
     def _assert_and_run(handle: int, batch: list[str]) -> list[str]:
@@ -223,9 +278,35 @@ class Engine:
         return fired
 
 
-# Bucket messages whose matching results an engine keeps (the messages of the 200-element
-# model are ~0.5 KB: ~10 MB at most).
-MATCHED_MESSAGES = 20000
+# Memo keys (a memo group and the classes of its properties) whose matching results an engine
+# keeps, over all packs; then it starts again. A key and its fired rules take ~150-250 bytes:
+# ~25 MB at most. The generated 200-element model meets ~19,000 keys in all, the 500-element
+# one ~47,000, so a batch of new organisations of either stops sending messages once warm.
+MATCHED_KEYS = 100000
+
+
+_ALWAYS = object()  # the key of a memo group that is always sent (memo.RoundPlan)
+
+
+def _part_keys(parts: tuple, classes: list) -> list[tuple]:
+    """The keys of a memo group's parts (memo.RoundPlan): (-1 - the part's number, the classes
+    of its properties), never equal to a whole key (whose first class is None, a bool, an int
+    from 4 on or a tuple)."""
+    return [(-1 - n, part(classes)) for n, part in enumerate(parts[1])]
+
+
+def _decide(table: dict, parts: tuple, classes: list) -> tuple[str, ...] | None:
+    """What fired for a memo group of one rule in parts (memo.RoundPlan): the rule when every
+    part is known to hold, nothing when one is known not to, None when that is not known."""
+    name, getters = parts
+    verdict: bool | None = True
+    for n, part in enumerate(getters):
+        holds = table.get((-1 - n, part(classes)))
+        if holds is None:
+            verdict = None
+        elif not holds:
+            return ()
+    return (name,) if verdict else None
 
 
 def _pack_key(compiled: CompiledPack) -> str:

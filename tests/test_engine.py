@@ -100,19 +100,21 @@ def test_without_deleting_sessions_the_1025th_assessment_fails(tmp_path: Path):
         import maturity, maturity.engine
         maturity.engine._dre.delete_state = lambda handle, sid: None
         model = maturity.load_pack({str(pack)!r})
-        # a new answer each time: a message matched before would need no session
+        # every message sent (an engine that remembers would need no session for an answer
+        # of a class met before)
+        engine = maturity.engine.Engine(remember=False)
         orgs = [maturity.Organisation("o", {{"purpose.goals_written": True, "audience.personas": n}})
                 for n in range(1101)]
         org = orgs[-1]
         done = 0
         try:
             for org in orgs[:1100]:
-                maturity.assess(model, org)
+                maturity.assess(model, org, engine)
                 done += 1
         except maturity.EngineError as exc:
             print(done, exc.format())
         try:
-            maturity.assess(model, orgs[-1])
+            maturity.assess(model, orgs[-1], engine)
         except maturity.EngineError as exc:
             print(exc.format())
         """, tmp_path)

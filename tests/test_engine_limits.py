@@ -297,27 +297,20 @@ def test_messages_matched_before_are_not_sent_again_and_change_no_result(tmp_pat
     assert calls == [] and again.fired == maturity.assess(model, orgs[0], fresh).fired
 
 
-def test_what_an_engine_keeps_stays_bounded(tmp_path: Path, monkeypatch):
-    from maturity import engine as engine_module
-    monkeypatch.setattr(engine_module, "MATCHED_MESSAGES", 10)
-    model = generated(tmp_path, 40)
-    engine, other = engine_module.Engine(), engine_module.Engine(remember=False)
-    for i in range(8):
-        org = maturity.Organisation(f"o{i}", models.organisation(40, i))
-        assert maturity.assess(model, org, engine).fired == maturity.assess(model, org, other).fired
-        assert sum(map(len, engine._matched.values())) <= 10
-
-
 def test_a_rule_reading_another_buckets_message_keeps_nothing(tiny_model: maturity.Model):
     # Not something the compiler makes; if it did, nothing would be remembered wrongly.
     from maturity.assess import compiled_for
     from maturity.engine import Engine
     engine = Engine()
     compiled = compiled_for(tiny_model)
-    matched: dict = {}
+    engine._rulesets(compiled)
+    key = next(iter(engine._plans))
+    plans, matched = engine._plans[key], engine._matched[key]
     name = next(iter(compiled.rule_bucket))
-    stratum, number = compiled.rule_bucket[name]
-    engine._remember(matched, stratum, {number + 1: "m"}, [name], compiled.rule_bucket)
-    assert matched == {}
-    engine._remember(matched, stratum, {number: "m"}, ["__begin", name], compiled.rule_bucket)
-    assert matched == {"m": (name,)}
+    stratum, _ = compiled.rule_bucket[name]
+    group = plans[stratum].group_of[name]
+    other = next(g for r in plans.values() for g in r.group_of.values() if g != group)
+    engine._remember(matched, plans[stratum].group_of, [("m", [(other, ("k",), None)])], [name])
+    assert all(known == {} for known in matched)
+    engine._remember(matched, plans[stratum].group_of, [("m", [(group, ("k",), None)])], ["__begin", name])
+    assert matched[group] == {("k",): (name,)}

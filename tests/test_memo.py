@@ -1,0 +1,270 @@
+"""The engine's memo (maturity/memo.py): what fired for a memo group, remembered by the classes
+of its properties' values, changes no result.
+
+- a classifier is sound: two values of one class give the same outcome, in durable-rules
+  itself, on every test the pack makes of the property (hypothesis);
+- a class never holds values of two types;
+- an engine that remembers gives what one that sends every message gives, over many generated
+  organisations of the shipped packs and of a generated 200-element pack;
+- what an engine keeps stays bounded.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import maturity
+from maturity import memo
+from maturity.assess import compiled_for
+from maturity.compiler import CompiledPack
+from maturity.engine import Engine
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import models  # noqa: E402  (bench/models.py: generated models of any size)
+
+PACKS = ("default", "talent_community", "levels")
+
+
+def pack_tests(model: maturity.Model) -> dict[str, list[tuple[str, Any]]]:
+    """Every atomic test the compiled pack makes, by property."""
+    compiled = compiled_for(model)
+    found: dict[str, list[tuple[str, Any]]] = {}
+    for name in compiled.rule_bucket:
+        for prop, tests in memo.rule_tests(compiled.definition[name]["all"][0]["m"]).items():
+            found.setdefault(prop, []).extend(tests)
+    return found
+
+
+def _pattern(op: str, constant: Any) -> dict:
+    if op == "$eq":
+        return {"x": constant}
+    if op in ("$ex", "$nex"):
+        return {op: {"x": 1}}
+    if op == "$iany":
+        return {"$iany": {"x": {"$i": constant}}}
+    if op == "$iall":
+        return {"$iall": {"x": {"$neq": {"$i": constant}}}}
+    return {op: {"x": constant}}
+
+
+def probe_pack(tests: list[tuple[str, Any]]) -> CompiledPack:
+    """A compiled pack with one rule per test, on a property x of one bucket."""
+    model = maturity.load_pack("default")
+    definition = {"__begin": {"all": [{"m": {"k": "__begin"}}]}}
+    names = {}
+    for n, (op, constant) in enumerate(tests):
+        definition[f"r{n}"] = {"all": [{"m": {"$and": [{"k": 0}, {"g": 0}, _pattern(op, constant)]}}]}
+        names[f"r{n}"] = f"t{n}"
+    return CompiledPack(model, f"probe{abs(hash(repr(tests)))}", definition, names, {0: [0]}, {}, {},
+                        {}, {(0, 0): ("x",)}, {name: 6 for name in names}, [list(names)],
+                        {(0, 0): 0}, {}, {name: (0, 0) for name in names})
+
+
+def outcomes(engine: Engine, compiled: CompiledPack, value: Any) -> tuple[str, ...]:
+    """Which of the probe pack's tests durable-rules finds true for `value` (absent: ABSENT)."""
+    fact = {} if value is memo.ABSENT else {"x": value}
+    rounds = engine.run(compiled, fact, lambda stratum, fired, fact: fact)
+    return tuple(rounds[0])
+
+
+CONSTANTS = [0, 1, 2, 3, 5, 12, -1, 2.5, 1.0, 0.0, True, False, "small", "b2b", "1", "", "x y",
+             "é", 'q"', 2 ** 53, -(2 ** 53)]
+
+
+def values_near(constants: list) -> st.SearchStrategy:
+    numbers = [c for c in constants if type(c) in (int, float)]
+    near = st.sampled_from(numbers).flatmap(
+        lambda c: st.sampled_from([c, c - 1, c + 1, c - 0.5, c + 0.25, float(c), -c])) \
+        if numbers else st.integers(-3, 3)
+    texts = [c for c in constants if type(c) is str] or ["a"]
+    return st.one_of(
+        near, st.integers(-20, 20), st.floats(-20, 20, allow_nan=False), st.booleans(),
+        st.sampled_from(texts), st.text(max_size=4), st.sampled_from(CONSTANTS),
+        st.lists(st.one_of(st.sampled_from(texts), st.text(max_size=3)), max_size=4),
+        st.integers(2 ** 53 - 2, 2 ** 53 + 2), st.just(memo.ABSENT), st.just(None))
+
+
+def check_sound(engine: Engine, tests: list[tuple[str, Any]], values: list) -> None:
+    compiled = probe_pack(tests)
+    classify = memo.classifier(tests)
+    seen: dict[Any, tuple[Any, tuple]] = {}
+    for value in values:
+        got = outcomes(engine, compiled, value)
+        cls = classify(value)
+        if cls in seen:
+            first, expected = seen[cls]
+            assert got == expected, (tests, first, value, cls)
+        else:
+            seen[cls] = (value, got)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    return Engine(remember=False)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_class_gives_one_outcome_in_the_engine_for_every_test_of_the_packs(engine, data):
+    pack = data.draw(st.sampled_from(PACKS))
+    tests = pack_tests(maturity.load_pack(pack))
+    prop = data.draw(st.sampled_from(sorted(tests)))
+    constants = [c for _, c in tests[prop] if c is not None]
+    values = data.draw(st.lists(values_near(constants), min_size=5, max_size=25))
+    check_sound(engine, sorted(set(tests[prop]), key=repr), values)
+
+
+OPS = ["$eq", "$neq", "$lt", "$lte", "$gt", "$gte", "$ex", "$nex", "$iany", "$iall"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_a_class_gives_one_outcome_in_the_engine_for_any_mix_of_tests(engine, data):
+    # Tests the compiler would not write on one property (a number against a string, `true`
+    # against 1, an item test beside a comparison): the classifier must stay sound, falling back
+    # to the value itself where it cannot place one.
+    tests = data.draw(st.lists(st.tuples(st.sampled_from(OPS), st.sampled_from(CONSTANTS)),
+                               min_size=1, max_size=6, unique=True))
+    tests = [(op, None if op in ("$ex", "$nex") else c) for op, c in tests]
+    constants = [c for _, c in tests if c is not None]
+    values = data.draw(st.lists(values_near(constants), min_size=5, max_size=25))
+    check_sound(engine, tests, values)
+
+
+def test_a_class_never_holds_values_of_two_types():
+    values = [1, True, 1.0, "1", ["1"], 0, False, 0.0, "", [], None, memo.ABSENT, 2 ** 60, "True"]
+    for pack in PACKS:
+        for prop, tests in pack_tests(maturity.load_pack(pack)).items():
+            for made in (tests, [("$eq", 1), ("$eq", True), ("$eq", "1"), ("$iany", "1")], []):
+                classify = memo.classifier(made)
+                classes: dict[Any, Any] = {}
+                for value in values:
+                    cls = classify(value)
+                    assert hash(cls) is not None
+                    other = classes.setdefault(cls, value)
+                    assert other is value or (type(other) is type(value)), (prop, other, value)
+
+
+def test_numbers_between_the_same_constants_share_a_class_and_strings_with_no_constant_too():
+    classify = memo.classifier([("$gte", 3), ("$lt", 10), ("$eq", "x")])
+    assert classify(4) != classify(3)  # a string constant: numbers are not placed, kept raw
+    classify = memo.classifier([("$gte", 3), ("$lt", 10)])
+    assert classify(4) == classify(9) == classify(3) != classify(10) == classify(99)
+    assert classify(4.5) == classify(3.0) != classify(4)
+    assert classify(2 ** 53 + 1) != classify(2 ** 53 + 2)  # beyond exact comparison: raw
+    classify = memo.classifier([("$eq", "small"), ("$neq", "b2b")])
+    assert classify("large") == classify("tiny") != classify("small")
+    assert classify('a"b') != classify('a"c')  # not plain: kept raw
+    classify = memo.classifier([("$iany", "a"), ("$iall", "b")])
+    assert classify(["a", "c"]) == classify(["c", "a", "d"]) != classify(["b", "a"])
+    assert classify([]) != classify(["c"])
+    assert memo.classifier([("?", None)])(4) != memo.classifier([("?", None)])(5)
+
+
+# Memo against an engine that sends everything ----------------------------------------------
+
+def generated_facts(model: maturity.Model, rng: random.Random) -> dict[str, Any]:
+    """Random valid answers to the model's facts, about one in seven unanswered."""
+    facts = {}
+    for fact in model.facts:
+        if rng.random() < 0.15:
+            continue
+        if fact.type == "boolean":
+            value: Any = rng.random() < 0.5
+        elif fact.type in ("integer", "number"):
+            lo = fact.min if fact.min is not None else 0
+            hi = fact.max if fact.max is not None else lo + 20
+            value = rng.randint(int(lo), int(hi)) if fact.type == "integer" else round(rng.uniform(lo, hi), 2)
+        elif fact.type == "choice":
+            value = rng.choice(fact.values)
+        else:
+            value = rng.sample(fact.values, rng.randint(0, len(fact.values)))
+        facts[fact.id] = value
+    return facts
+
+
+def same(a: maturity.Assessment, b: maturity.Assessment) -> bool:
+    return (a.fired, a.stage, a.elements, a.findings, a.advice, a.stage_evidence) == \
+        (b.fired, b.stage, b.elements, b.findings, b.advice, b.stage_evidence)
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_the_memo_gives_what_sending_everything_gives(pack):
+    model = maturity.load_pack(pack)
+    rng = random.Random(pack)
+    remembering, fresh = Engine(), Engine(remember=False)
+    kept = 0
+    for n in range(600):
+        org = maturity.Organisation(f"o{n}", generated_facts(model, rng))
+        assert same(maturity.assess(model, org, remembering), maturity.assess(model, org, fresh)), n
+        kept = remembering._matched_count
+    assert kept > 0
+
+
+def test_the_memo_gives_what_sending_everything_gives_on_a_large_model(tmp_path: Path):
+    path = tmp_path / "generated-200.yaml"
+    path.write_text(yaml.safe_dump(models.model(200), sort_keys=False), "utf-8")
+    model = maturity.load_pack(path)
+    remembering, fresh = Engine(), Engine(remember=False)
+    for n in range(60):
+        org = maturity.Organisation(f"o{n}", models.organisation(200, n))
+        assert same(maturity.assess(model, org, remembering), maturity.assess(model, org, fresh)), n
+
+
+def test_a_new_organisation_of_known_classes_sends_nothing(monkeypatch):
+    # Two organisations whose answers differ but fall in the same classes everywhere: the
+    # second is answered from the memo alone, without a session.
+    from maturity import engine as engine_module
+    model = maturity.load_pack("default")
+    rng = random.Random(7)
+    remembering = Engine()
+    org = maturity.Organisation("a", generated_facts(model, rng))
+    first = maturity.assess(model, org, remembering)
+    numbers = {f.id for f in model.facts if f.type in ("integer", "number")}
+    twin = dict(org.facts)
+    changed = False
+    compiled = compiled_for(model)
+    plans = memo.plan(compiled)[0]
+    for fact_id in sorted(numbers & set(twin)):
+        prop = compiled.fact_props[fact_id]
+        for candidate in (twin[fact_id] + 1, twin[fact_id] - 1):
+            classes = [c(twin[fact_id]) == c(candidate) for r in plans.values()
+                       for p, c in r.classify if p == prop]
+            if classes and all(classes) and fact_id in model.fact_by_id and \
+                    maturity.organisation.value_problem(model.fact_by_id[fact_id], candidate) is None:
+                twin[fact_id], changed = candidate, True
+                break
+    assert changed
+    calls: list[str] = []
+    real = engine_module._dre
+
+    class Recording:
+        def __getattr__(self, name):
+            return lambda *args: (calls.append(name), getattr(real, name)(*args))[1]
+    monkeypatch.setattr(engine_module, "_dre", Recording())
+    second = maturity.assess(model, maturity.Organisation("b", twin), remembering)
+    assert calls == []
+    monkeypatch.setattr(engine_module, "_dre", real)
+    assert second.fired == first.fired
+    assert same(second, maturity.assess(model, maturity.Organisation("b", twin), Engine(remember=False)))
+
+
+def test_what_an_engine_keeps_stays_bounded(monkeypatch):
+    from maturity import engine as engine_module
+    monkeypatch.setattr(engine_module, "MATCHED_KEYS", 50)
+    model = maturity.load_pack("default")
+    rng = random.Random(3)
+    engine, other = Engine(), Engine(remember=False)
+    for n in range(40):
+        org = maturity.Organisation(f"o{n}", generated_facts(model, rng))
+        assert same(maturity.assess(model, org, engine), maturity.assess(model, org, other))
+        assert 0 < sum(len(known) for kept in engine._matched.values() for known in kept) <= 50
+        assert engine._matched_count <= 50
