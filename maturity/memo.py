@@ -218,10 +218,11 @@ class RoundPlan:
     on separate properties, the rule and what takes each part's key), and the group of every
     rule of the round.
 
-    A group of one rule in parts is remembered part by part: a part's key is known true once
-    the rule fired with it, known false once the rule did not fire while every other part's key
-    was known true. The rule fires when every part is known true, does not when one is known
-    false; otherwise its bucket is sent. The parts' keys are far fewer than the whole rule's
+    A group of one rule in parts is remembered part by part too: a part's key is known true
+    once the rule fired with it, known false once the rule did not fire while every other
+    part's key was known true. When its whole key is not known, the rule fires when every part
+    is known true, does not when one is known false (kept under the whole key from then on);
+    otherwise its bucket is sent. The parts' keys are far fewer than the whole rule's
     (a sum, not a product), so a rule reading many facts is soon known."""
 
     classify: list[tuple[str, Callable[[Any], Any]]] = field(default_factory=list)
