@@ -132,6 +132,8 @@ class _Plan:
     findings: list[tuple[Rule, Finding]]              # in report order
     advice: list[tuple[Rule, Advice]]                 # in report order
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
+    levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
+    stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -166,7 +168,9 @@ def _make_plan(model: Model) -> _Plan:
                key=lambda x: (severity[x[1].severity], _element_index(model, x[1].element), x[1].id)),
         sorted(((r, a) for r in rules for a in r.advice),
                key=lambda x: (_element_index(model, x[1].element), x[1].id)),
-        evidence_facts)
+        evidence_facts,
+        {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
+        {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage})
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -196,7 +200,9 @@ class Resolved:
         return list(self._results().values())
 
     def element(self, element_id: str) -> ElementResult:
-        return self._results()[element_id]
+        # What comes next asks for elements thousands of times in a large model: one look-up.
+        made = self.__dict__.get("_made")
+        return (made if made is not None else self._results())[element_id]
 
     def _results(self) -> dict[str, ElementResult]:
         made = self.__dict__.get("_made")
@@ -217,13 +223,12 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     first = _round0_fact(compiled, seen)
     statuses: dict[str, Status] = {}
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
-    fired_before: list[str] = []  # every round's fired rules so far
+    fired_before: set[str] = set()  # every round's fired rules so far
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
-        fired = [r for r in fired if not r.endswith(SUFFIX)]  # question twins conclude only advice
-        fired_before.extend(fired)
+        fired_before.update(fired)
         if stratum == 0:
-            statuses.update(_resolve_statuses(model, [model.rule_by_id[r] for r in fired]))
+            statuses.update(_resolve_statuses(plan, fired))  # question twins conclude only advice
             connection.update(_connect(plan, statuses))
             fact = dict(fact)
             for element_id, (rank, done, disconnected) in compiled.element_props.items():
@@ -237,7 +242,7 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
                 fact[lowest] = min(statuses[e].rank for e in members)
             return fact
         # A stage rule that tests only facts fired in round 0: it counts as much as round 1's.
-        stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired_before])
+        stage = _resolve_stage(plan, fired_before)
         return {**fact, "st": stage.rank}
 
     rounds = engine.run(compiled, first, next_round)
@@ -245,7 +250,7 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     fired = sorted(r for r in every if not r.endswith(SUFFIX))
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
     asked = {r[:-1] for r in every if r.endswith(SUFFIX)} - set(fired)
-    stage = _resolve_stage(model, [model.rule_by_id[r] for r in fired])
+    stage = _resolve_stage(plan, every)
     return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen)
 
 
@@ -320,17 +325,22 @@ def _level(model: Model, rule: Rule, element_id: str) -> int:
     return max(model.status_by_id[level].rank for e, level in rule.status if e == element_id)
 
 
-def _resolve_statuses(model: Model, fired: list[Rule]) -> dict[str, Status]:
-    ranks = {e.id: 0 for e in model.elements}
-    for rule in fired:
-        for element_id, level in rule.status:
-            ranks[element_id] = max(ranks[element_id], model.status_by_id[level].rank)
-    return {e: model.statuses[r] for e, r in ranks.items()}
+def _resolve_statuses(plan: _Plan, fired: list[str]) -> dict[str, Status]:
+    """Each element's status: the highest level a fired rule sets for it (of the rules named in
+    `fired`, only those setting statuses count), else the lowest."""
+    ranks = dict.fromkeys(plan.model.element_by_id, 0)
+    levels = plan.levels
+    for rule_id in fired:
+        for element_id, rank in levels.get(rule_id, ()):
+            if rank > ranks[element_id]:
+                ranks[element_id] = rank
+    statuses = plan.model.statuses
+    return {e: statuses[r] for e, r in ranks.items()}
 
 
-def _resolve_stage(model: Model, fired: list[Rule]) -> Stage:
-    ranks = [model.stage_by_id[r.stage].rank for r in fired if r.stage]
-    return model.stages[max(ranks, default=0)]
+def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
+    """The highest stage a rule in `fired` sets, else the first."""
+    return plan.model.stages[max((rank for r, rank in plan.stage_ranks.items() if r in fired), default=0)]
 
 
 def _connect(plan: _Plan, statuses: dict[str, Status]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
