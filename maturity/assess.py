@@ -27,6 +27,7 @@ from .questions import SUFFIX
 
 
 GAP = "If the answer shows a gap: "
+KEPT_RESULTS = 100_000  # element results without evidence kept per model (Resolved._results)
 
 
 def question_text(model: Model, advice: Advice, asks: tuple[str, ...], facts: dict | None = None) -> str:
@@ -134,6 +135,7 @@ class _Plan:
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
     levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
     stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
+    results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -207,9 +209,20 @@ class Resolved:
     def _results(self) -> dict[str, ElementResult]:
         made = self.__dict__.get("_made")
         if made is None:
+            # Results without evidence are the same whenever status and connection are: shared
+            # by the resolutions of a model (what-ifs differ from each other in a few elements).
+            kept = _plan_for(self.model).results
+            if len(kept) > KEPT_RESULTS:
+                kept.clear()
             statuses, connection = self.statuses, self.connection
-            made = self.__dict__["_made"] = {
-                e.id: ElementResult(e, statuses[e.id], *connection[e.id], ()) for e in self.model.elements}
+            made = self.__dict__["_made"] = {}
+            for e in self.model.elements:
+                status, connected = statuses[e.id], connection[e.id]
+                key = (e.id, status.rank, connected)
+                result = kept.get(key)
+                if result is None:
+                    result = kept[key] = ElementResult(e, status, *connected, ())
+                made[e.id] = result
         return made
 
 

@@ -11,6 +11,7 @@ Both built-in packs are checked; the talent-community pack's optimum is its `pip
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +293,18 @@ def test_an_answer_that_decides_no_rule_is_not_tried(monkeypatch):
     asked = advice.unanswered(assess(GENERATED, facts))
     assert [u["fact"] for u in asked] == ["e00.n", "e01.yes"]
     assert tried == [["e01.yes"]]
+
+
+def test_resolutions_share_element_results_within_a_bound(monkeypatch):
+    """What-ifs differ in a few elements: their element results (no evidence) are made once per
+    status and connection and shared, up to a bound per model."""
+    import sys
+    from maturity.assess import resolve
+    org = maturity.Organisation("Random Ltd", {"purpose.goals_written": True}, id="random")
+    first, again = resolve(DEFAULT, org), resolve(DEFAULT, org)
+    assert all(x is y for x, y in zip(first.elements, again.elements))
+    assert first.elements == [dataclasses.replace(e, evidence=()) for e in assess(DEFAULT, org.facts).elements]
+    monkeypatch.setattr(sys.modules["maturity.assess"], "KEPT_RESULTS", 0)
+    resolve(DEFAULT, org).elements
+    kept = sys.modules["maturity.assess"]._plan_for(DEFAULT).results
+    assert len(kept) == len(DEFAULT.elements)  # emptied first, then this resolution's
