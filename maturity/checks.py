@@ -47,9 +47,10 @@ def check_pack(spec: str | Path | None = None) -> list[Problem]:
     looked for only when the pack loads. Nothing is written and the rule engine is not used."""
     try:
         model = load_pack(spec)
+        tests = check_tests(model)  # the test cases are read here (pack.TestCases)
     except DataError as exc:
         return sorted_problems(exc.problems())
-    errors = check_limits(model) + check_tests(model)
+    errors = check_limits(model) + tests
     return sorted_problems(errors) + pack_warnings(model)
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import gc
 import itertools
 import math
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Iterator
 
 import networkx as nx
@@ -26,6 +28,7 @@ from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Ed
                     STAGE, scaled, tests_in)
 
 SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups", "thresholds")
+BUILT = tuple(s for s in SECTIONS if s != "tests")  # test cases are read when asked for (TestCases)
 DEFAULT_PACK = "default"
 _MAX_EXTENDS_DEPTH = 8
 MAX_CONDITION_DEPTH = 32  # all/any/not inside one another in a rule's 'when' (docs/engine.md)
@@ -54,9 +57,10 @@ class Layer:
     """A pack's sections after layering, still as raw items."""
 
     manifest: Item | None = None
-    sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    sections: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in BUILT})
     edges: list[Item] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    tests: list[tuple[list, bool]] = field(default_factory=list)  # TestCases' layers, base first
 
 
 def builtin_packs() -> list[str]:
@@ -137,22 +141,72 @@ def pack_files(path: Path) -> list[Path]:
     return files
 
 
-def _read_docs(path: Path) -> list[yamlio.Document]:
-    docs, problems = [], []
+def _read_docs(path: Path) -> list[yamlio.Document | _Unread]:
+    """The pack's files in order, read and checked, but for those holding only test cases,
+    left unread (unless the pack has problems: then they are read too, so that every problem
+    is told in one run)."""
+    docs: list[yamlio.Document | _Unread] = []
+    problems: list[Problem] = []
     for file in pack_files(path):
+        shown = yamlio.display_path(file)
         try:
-            doc = yamlio.load(file)
+            text = yamlio.read_text(file, shown)
         except DataError as exc:
             problems += exc.problems()
             continue
-        # Checked before the schema, whose validation recurses once per level.
-        found = condition_depth_problems(doc) or schema.validate(doc, "pack")
-        problems += found
-        if not found:
+        if only_tests(text):
+            docs.append(_Unread(shown, text))
+            continue
+        doc = _read_doc(_Unread(shown, text), problems)
+        if doc is not None:
             docs.append(doc)
     if problems:
+        for unread in docs:
+            if isinstance(unread, _Unread):
+                _read_doc(unread, problems)
         raise DataError(problems)
     return docs
+
+
+def _read_doc(unread: _Unread, problems: list[Problem]) -> yamlio.Document | None:
+    """One file's document, or None with its problems added to `problems`."""
+    try:
+        doc = yamlio.load(unread.file, unread.text, unread.file)
+    except DataError as exc:
+        problems += exc.problems()
+        return None
+    # Checked before the schema, whose validation recurses once per level.
+    found = condition_depth_problems(doc) or schema.validate(doc, "pack")
+    problems += found
+    return None if found else doc
+
+
+class _Unread:
+    """A pack file not read yet: its name in messages and its text."""
+
+    __slots__ = ("file", "text")
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file, self.text = file, text
+
+
+def only_tests(text: str) -> bool:
+    """Whether a pack file's one top-level section is `tests:`, as its lines show: every line
+    that starts at the left margin is a comment, that `tests:` line or an item of its list.
+    Anything else (another section, a flow mapping, '---'...) says no, and the file is read."""
+    seen = False
+    for line in text.splitlines():
+        if not line or line[0] in " \t#":
+            continue
+        if seen and (line == "-" or line.startswith("- ")):
+            continue
+        if seen or not _TESTS_LINE.match(line):
+            return False
+        seen = True
+    return seen
+
+
+_TESTS_LINE = re.compile(r"tests:(\s|$)")
 
 
 def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
@@ -184,7 +238,8 @@ def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
 def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None) -> Layer:
     if sources is not None:
         sources.append(path)  # the pack cache checks every file read is unchanged
-    docs = _read_docs(path)
+    read = _read_docs(path)
+    docs = [d for d in read if isinstance(d, yamlio.Document)]
     problems: list[Problem] = []
     manifests = [Item(d, ("pack",), d.data["pack"]) for d in docs if "pack" in d.data]
     if not manifests:
@@ -206,8 +261,12 @@ def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None
         if len(chain) >= _MAX_EXTENDS_DEPTH:
             raise DataError([manifest.problem("packs extend each other too deeply", key="extends")])
         base = _load_layer(base_path, chain + [path], sources)
-    layer = Layer(manifest=manifest, files=base.files + [d.file for d in docs])
-    for section in SECTIONS:
+    layer = Layer(manifest=manifest, files=base.files + [d.file for d in read])
+    # Test cases are layered when asked for (TestCases), from the files that have some or
+    # remove some, in order (the unread ones are read then).
+    layer.tests = base.tests + [([d for d in read if isinstance(d, _Unread) or "tests" in d.data
+                                  or "tests" in (d.data.get("remove") or {})], bool(extends))]
+    for section in BUILT:
         items = [Item(d, (section, i), raw) for d in docs for i, raw in enumerate(d.data.get(section) or [])]
         layer.sections[section] = _merge_section(section, base.sections[section], items, problems,
                                                  bool(extends))
@@ -216,6 +275,10 @@ def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None
     for doc in docs:
         _apply_removes(doc, layer, problems)
     if problems:
+        try:  # every problem in one run, those of the test cases too
+            list(TestCases(layer.tests))
+        except DataError as exc:
+            problems += exc.problems()
         raise DataError(problems)
     return layer
 
@@ -303,9 +366,13 @@ def _merge_edges(base: list[Item], items: list[Item], problems: list[Problem]) -
     return merged
 
 
-def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem]) -> None:
+def _apply_removes(doc: yamlio.Document, layer: Layer, problems: list[Problem],
+                   tests: bool = False) -> None:
+    """Take out what `doc` removes: its test cases (`tests`), else everything else."""
     remove = doc.data.get("remove") or {}
     for section, ids in remove.items():
+        if (section == "tests") != tests:
+            continue
         for n, ident in enumerate(ids):
             path = ("remove", section, n)
             if section == "edges":
@@ -331,6 +398,56 @@ def _singular(section: str) -> str:
     return {"statuses": "status", "elements": "element", "stages": "stage", "facts": "fact",
             "rules": "rule", "tests": "test case", "groups": "group",
             "thresholds": "threshold"}.get(section, section)
+
+
+# Test cases, read when asked for --------------------------------------------------------
+
+class TestCases(Sequence):
+    """A pack's test cases (Model.tests), read, layered and checked on first use: only `dots
+    rules test` and `dots rules check` use them, and a file holding only test cases is not even
+    read before (docs/performance.md). Raises DataError, when used, for every problem in them."""
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, layers: list[tuple[list, bool]]) -> None:
+        self._layers = layers  # per pack, base first: (files, extends another pack)
+        self._cases: list[TestCase] | None = None
+
+    def _read(self) -> list[TestCase]:
+        if self._cases is None:
+            problems: list[Problem] = []
+            layer = Layer()
+            layer.sections = {"tests": []}
+            for files, extending in self._layers:
+                docs = [_read_doc(f, problems) if isinstance(f, _Unread) else f for f in files]
+                docs = [d for d in docs if d is not None]
+                items = [Item(d, ("tests", i), raw) for d in docs for i, raw in enumerate(d.data.get("tests") or [])]
+                layer.sections["tests"] = _merge_section("tests", layer.sections["tests"], items,
+                                                         problems, extending)
+                for doc in docs:
+                    _apply_removes(doc, layer, problems, tests=True)
+            if problems:
+                raise DataError(problems)
+            self._cases = [TestCase(i.data["id"], i.data.get("description", ""), i.data.get("facts") or {},
+                                    i.data.get("expect") or {}, i.loc(), i.doc, i.path)
+                           for i in layer.sections["tests"]]
+            self._layers = []  # read: what they were read from is no longer needed
+        return self._cases
+
+    def __getitem__(self, index):
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, TestCases)) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return repr(self._cases) if self._cases is not None else "TestCases(not read yet)"
 
 
 # Building and checking the model ---------------------------------------------------------
@@ -376,8 +493,7 @@ def _build_model(layer: Layer, path: Path) -> Model:
         rule = _build_rule(item, context, conclusion_ids, problems)
         if rule is not None and item.data.get("enabled", True):
             rules.append(rule)
-    tests = [TestCase(i.data["id"], i.data.get("description", ""), i.data.get("facts") or {},
-                      i.data.get("expect") or {}, i.loc(), i.doc, i.path) for i in s["tests"]]
+    tests = TestCases(layer.tests) if any(files for files, _ in layer.tests) else []
     if problems:
         raise DataError(problems)
     data = manifest.data
