@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Scaled, Status, Test
+from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
@@ -115,16 +115,31 @@ def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
     unanswered), from the rule that would make it done with the fewest unmet tests. Each item is
     {fact, question, test, expected, actual, met}; met is always False here."""
     levels = model.statuses[level.rank:] if level else [s for s in model.statuses if s.done]
+    setters, order = _index(model)
     for status in levels:  # the lowest such level that some rule sets
-        rules = sorted((r for r in model.rules if (element_id, status.id) in r.status),
-                       key=lambda r: r.id)
+        rules = setters.get((element_id, status.id))
         if rules:
             options = [_unmet(r.when, False, model, facts) for r in rules]
-            order = {f.id: n for n, f in enumerate(model.facts)}
             # In the questionnaire's order, so the order tests were written in changes nothing.
             return sorted(min(options, key=len),
                           key=lambda x: (order.get(x["fact"], -1), x["test"], repr(x["expected"])))
     return []
+
+
+def _index(model: Model) -> tuple[dict[tuple[str, str], list[Rule]], dict[str, int]]:
+    """The rules setting each (element, status), by id, and each fact's place in the
+    questionnaire: made on first use (the roadmap asks for every element of a large model),
+    and again whenever the model's lists are no longer those indexed (a C-speed comparison)."""
+    lists = (tuple(model.rules), tuple(model.facts))
+    kept = model.__dict__.get("_explain_index")
+    if kept is None or kept[0] != lists:
+        setters: dict[tuple[str, str], list[Rule]] = {}
+        for rule in sorted(lists[0], key=lambda r: r.id):
+            for pair in dict.fromkeys(rule.status):
+                setters.setdefault(pair, []).append(rule)
+        kept = model.__dict__["_explain_index"] = (lists, setters,
+                                                   {f.id: n for n, f in enumerate(lists[1])})
+    return kept[1], kept[2]
 
 
 def _unmet(c: Condition, negate: bool, model: Model, facts: dict[str, Any]) -> list[dict]:

@@ -39,3 +39,18 @@ def test_needs_are_given_exactly_when_a_rule_can_make_the_element_done(tiny_mode
         levels = [s.id for s in tiny_model.statuses if s.done]
         rules = [r for r in tiny_model.rules if any((element.id, lv) in r.status for lv in levels)]
         assert bool(needs) == bool(rules)
+
+
+def test_what_an_element_still_needs_follows_the_rules_as_they_are_now(tmp_path):
+    # The rules setting each status are indexed on first use, for every element of a large
+    # model; a model whose rules changed since is indexed again, never misread.
+    from maturity.explain import unmet_needs
+    model = maturity.load_pack("default")
+    assert unmet_needs(model, "content", {})
+    setters = [r for r in model.rules if any(element == "content" for element, _ in r.status)]
+    model.rules = [r for r in model.rules if r not in setters]
+    assert unmet_needs(model, "content", {}) == []
+    model.rules = model.rules + setters
+    first = unmet_needs(model, "content", {})
+    model.rules[model.rules.index(setters[0])] = setters[0]  # the same list, the same rules
+    assert unmet_needs(model, "content", {}) == first
