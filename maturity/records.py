@@ -205,6 +205,7 @@ def _describe(record: Record, organisation: Organisation) -> None:
 # ORG_ID:once:PATH crashes only while PATH does not exist (it is made first). Only the test
 # suite sets it; no input can. Read once per process.
 _HOOK = os.environ.get("DOTS_TEST_CRASH", "")
+_PARENT = os.getppid()  # the process that started this one, while it is alive (a hang ends with it)
 
 
 def _crash_hook(organisation: Organisation) -> None:
@@ -220,8 +221,8 @@ def _crash_hook(organisation: Organisation) -> None:
         marker.write_text("crashed once\n")
     if how == "hang":
         import time
-        parent = os.getppid()
-        while os.getppid() == parent:  # until killed, or orphaned
+        # Until killed, or orphaned (also when the parent died before this organisation came).
+        while os.getppid() == _PARENT:
             time.sleep(0.05)
         os._exit(3)
     import resource

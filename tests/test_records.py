@@ -43,3 +43,52 @@ def test_the_batch_function_equals_assessing_each_alone(tmp_path):
     # Among them, organisations whose every dot is done and whose next dot is one a stage
     # above needs raised (the case a batch once got wrong).
     assert every_dot_done > 0
+
+
+def test_a_hang_of_the_test_hook_ends_when_the_parent_died_before_it(tmp_path):
+    """The test hook's hang (DOTS_TEST_CRASH=ID:hang) lasts until the worker is killed or its
+    parent is gone, also when the parent died before the worker came to that organisation (a
+    killed batch must not leave a worker hanging for ever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    script = tmp_path / "orphan.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "read, write = os.pipe()\n"
+        "if os.fork():\n"                      # the parent: waits until the child has imported
+        "    os.read(read, 1)\n"
+        "    os._exit(0)\n"
+        "from maturity import records\n"        # the worker imports while its parent lives
+        "from maturity.organisation import Organisation\n"
+        "os.write(write, b'x')\n"
+        "while os.getppid() == records._PARENT:\n"
+        "    time.sleep(0.01)\n"
+        "open(sys.argv[1], 'w').write(str(os.getpid()))\n"
+        "records._crash_hook(Organisation('Hang', {}, id='hang-org'))\n"
+        "open(sys.argv[1] + '.after', 'w').write('returned')\n", "utf-8")
+    marker = tmp_path / "pid"
+    env = dict(os.environ, DOTS_TEST_CRASH="hang-org:hang")
+    subprocess.run([sys.executable, str(script), str(marker)], env=env, check=True, timeout=60)
+    for _ in range(600):
+        if marker.exists() and marker.read_text():
+            break
+        time.sleep(0.05)
+    pid = int(marker.read_text())
+    try:
+        for _ in range(200):  # the hook ends the orphan at once: gone within seconds
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the orphaned worker still hangs")
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert not (tmp_path / "pid.after").exists()  # it ended in the hook (os._exit), not after
