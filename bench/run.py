@@ -199,16 +199,22 @@ def examples_for(model, example_files: list[Path]) -> tuple[list, list[str]]:
     return orgs, skipped
 
 
+def checked(model, facts: dict) -> dict:
+    """`facts`, after the loader's own value check (the benchmark stops on a generated answer
+    the loader would refuse)."""
+    from maturity.organisation import value_problem
+    bad = [(k, problem) for k, v in facts.items() if (problem := value_problem(model.fact_by_id[k], v))]
+    if bad:
+        sys.exit(f"bench: generated an invalid fact set: {bad[:3]}")
+    return facts
+
+
 def organisations(model, example_files: list[Path], generated: int, seed: int):
-    from maturity.organisation import Organisation, value_problem
+    from maturity.organisation import Organisation
     orgs, _ = examples_for(model, example_files)
     rng = random.Random(seed)
     for n in range(generated):
-        facts = generated_facts(model, rng)
-        bad = [(k, value_problem(model.fact_by_id[k], v)) for k, v in facts.items()
-               if value_problem(model.fact_by_id[k], v)]
-        if bad:
-            sys.exit(f"bench: generated an invalid fact set: {bad[:3]}")
+        facts = checked(model, generated_facts(model, rng))
         orgs.append(Organisation(name=f"generated {n}", facts=facts, id=f"gen{n}"))
     return orgs
 
@@ -216,7 +222,7 @@ def organisations(model, example_files: list[Path], generated: int, seed: int):
 def distinct_organisations(model, generated: int, seed: int) -> list:
     """`generated` fact sets generated from the model's facts, no two alike (a repeat is drawn
     again), each a new organisation."""
-    from maturity.organisation import Organisation, value_problem
+    from maturity.organisation import Organisation
     rng = random.Random(seed)
     seen, orgs = set(), []
     while len(orgs) < generated:
@@ -225,11 +231,7 @@ def distinct_organisations(model, generated: int, seed: int) -> list:
         if text in seen:
             continue
         seen.add(text)
-        bad = [(k, value_problem(model.fact_by_id[k], v)) for k, v in facts.items()
-               if value_problem(model.fact_by_id[k], v)]
-        if bad:
-            sys.exit(f"bench: generated an invalid fact set: {bad[:3]}")
-        orgs.append(Organisation(name=f"new {len(orgs)}", facts=facts, id=f"new{len(orgs)}"))
+        orgs.append(Organisation(name=f"new {len(orgs)}", facts=checked(model, facts), id=f"new{len(orgs)}"))
     return orgs
 
 
