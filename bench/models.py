@@ -93,3 +93,24 @@ def dump(data: dict[str, Any]) -> str:
     and lists in flow style."""
     import yaml
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, width=1000, allow_unicode=True)
+
+
+def generated_facts(model, rng) -> dict:
+    """One valid, random set of answers to the model's facts (some left unanswered), from
+    `rng` (a random.Random): the benchmarks' new organisations and the memo tests' ones."""
+    facts = {}
+    for fact in model.facts:
+        if rng.random() < 0.15:
+            continue
+        if fact.type == "boolean":
+            value = rng.random() < 0.5
+        elif fact.type in ("integer", "number"):
+            lo = fact.min if fact.min is not None else 0
+            hi = fact.max if fact.max is not None else lo + 20
+            value = rng.randint(int(lo), int(hi)) if fact.type == "integer" else round(rng.uniform(lo, hi), 2)
+        elif fact.type == "choice":
+            value = rng.choice(fact.values)
+        else:
+            value = rng.sample(fact.values, rng.randint(0, len(fact.values)))
+        facts[fact.id] = value
+    return facts

@@ -34,6 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from models import generated_facts  # bench/models.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_IMPORTS = "import durable.lang, networkx, yaml, click"
 GOAL_RATIO = 1.3
@@ -165,26 +167,6 @@ def cold_start(example: Path, rules: str | None, repeat: int, with_version: bool
 
 
 # Throughput ------------------------------------------------------------------------------
-
-def generated_facts(model, rng: random.Random) -> dict:
-    """One valid, random set of answers to the model's facts (some left unanswered)."""
-    facts = {}
-    for fact in model.facts:
-        if rng.random() < 0.15:
-            continue
-        if fact.type == "boolean":
-            value = rng.random() < 0.5
-        elif fact.type in ("integer", "number"):
-            lo = fact.min if fact.min is not None else 0
-            hi = fact.max if fact.max is not None else lo + 20
-            value = rng.randint(int(lo), int(hi)) if fact.type == "integer" else round(rng.uniform(lo, hi), 2)
-        elif fact.type == "choice":
-            value = rng.choice(fact.values)
-        else:
-            value = rng.sample(fact.values, rng.randint(0, len(fact.values)))
-        facts[fact.id] = value
-    return facts
-
 
 def examples_for(model, example_files: list[Path]) -> tuple[list, list[str]]:
     """The example organisations that are written for `model`, and the names of the others

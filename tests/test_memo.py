@@ -29,6 +29,7 @@ from maturity.engine import Engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import models  # noqa: E402  (bench/models.py: generated models of any size)
+from models import generated_facts  # noqa: E402  (random valid answers, as the benchmark makes)
 
 PACKS = ("default", "talent_community", "levels")
 
@@ -170,26 +171,6 @@ def test_numbers_between_the_same_constants_share_a_class_and_strings_with_no_co
 
 
 # Memo against an engine that sends everything ----------------------------------------------
-
-def generated_facts(model: maturity.Model, rng: random.Random) -> dict[str, Any]:
-    """Random valid answers to the model's facts, about one in seven unanswered."""
-    facts = {}
-    for fact in model.facts:
-        if rng.random() < 0.15:
-            continue
-        if fact.type == "boolean":
-            value: Any = rng.random() < 0.5
-        elif fact.type in ("integer", "number"):
-            lo = fact.min if fact.min is not None else 0
-            hi = fact.max if fact.max is not None else lo + 20
-            value = rng.randint(int(lo), int(hi)) if fact.type == "integer" else round(rng.uniform(lo, hi), 2)
-        elif fact.type == "choice":
-            value = rng.choice(fact.values)
-        else:
-            value = rng.sample(fact.values, rng.randint(0, len(fact.values)))
-        facts[fact.id] = value
-    return facts
-
 
 def same(a: maturity.Assessment, b: maturity.Assessment) -> bool:
     return (a.fired, a.stage, a.elements, a.findings, a.advice, a.stage_evidence) == \
