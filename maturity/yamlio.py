@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import errno
+import functools
 import json
 import os
 import re
@@ -172,22 +173,21 @@ _LIBYAML = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
 
 class _MemoLoader(_LIBYAML or yaml.SafeLoader):
     """libyaml's safe loader, which asks PyYAML's resolver (Python, a few regular expressions
-    tried in turn) for the tag of every value: each text is resolved once per document here
-    (keys, true, ids and levels repeat), and the resolver is not told the way down and up the
-    tree, which only path resolvers read and the safe loader has none of."""
+    tried in turn) for the tag of every value: each (kind, text, implicit) is resolved once per
+    document here (keys, true, ids and levels repeat), through functools.lru_cache, whose hits
+    cost no Python call (the parser asks for every node), and the resolver is not told the way
+    down and up the tree, which only path resolvers read and the safe loader has none of."""
 
     def __init__(self, stream) -> None:
         super().__init__(stream)
-        self._tags: dict = {}
+        # Without path resolvers, a tag depends only on the arguments. An attribute of the
+        # instance, which the parser finds before the method; dropped by dispose (a cycle).
+        if not self.yaml_path_resolvers:
+            self.resolve = functools.lru_cache(maxsize=None)(self.resolve)
 
-    def resolve(self, kind, value, implicit):
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = self._tags.get(key)
-        if tag is None:
-            tag = self._tags[key] = super().resolve(kind, value, implicit)
-        return tag
+    def dispose(self) -> None:
+        self.__dict__.pop("resolve", None)
+        super().dispose()
 
     if not (_LIBYAML or yaml.SafeLoader).yaml_path_resolvers:
         def descend_resolver(self, current_node, current_index) -> None:

@@ -165,3 +165,23 @@ def test_trimmed_facts_match_what_whole_facts_match(pack):
         finally:
             compiled.bucket_props = trimmed
         assert fast == whole
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml")
+def test_the_fast_loader_is_freed_without_the_garbage_collector():
+    # Its resolver's cache (functools.lru_cache over a bound method) makes a cycle, which
+    # dispose breaks: packs are read with the collector paused.
+    import gc
+    import weakref
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        loader = yamlio._FAST_LOADER("a: [true, x]\nb: true\n")
+        assert loader.get_single_node() is not None
+        loader.dispose()
+        gone = weakref.ref(loader)
+        del loader
+        assert gone() is None
+    finally:
+        if was_on:
+            gc.enable()
