@@ -189,6 +189,10 @@ class _Unsure(Exception):
 
 _ANNOTATIONS = frozenset({"$schema", "$id", "$defs", "$comment", "title", "description",
                           "default", "examples", "deprecated", "readOnly", "writeOnly"})
+_OBJECT_KEYS = frozenset({"type", "properties", "required", "additionalProperties",
+                          "propertyNames", "minProperties", "maxProperties"})
+_STRING_KEYS = frozenset({"type", "pattern", "minLength", "maxLength", "enum", "const"})
+_TEXTS = 20_000  # texts whose verdict a string check keeps (then it starts again)
 
 Check = Callable[[Any], bool]
 
@@ -281,13 +285,102 @@ class _Checks:
         if not isinstance(schema, dict):
             raise _Unsure(schema)
         checks = []
+        keys = set(schema) - _ANNOTATIONS
+        # The keywords of a mapping's (or a text's) shape in one function, the others after it.
+        for shape, kind, make_shape in ((_OBJECT_KEYS, "object", self._object),
+                                        (_STRING_KEYS, "string", self._string)):
+            if keys & shape and schema.get("type", kind) == kind:
+                checks.append(make_shape({k: schema[k] for k in schema if k in shape}))
+                keys -= shape
+                break
         for key, want in schema.items():
-            if key in _ANNOTATIONS:
+            if key not in keys:
                 continue
             make = getattr(self, "k_" + ("ref" if key == "$ref" else key), None)
             if make is None or key.startswith("$") and key != "$ref":
                 raise _Unsure(key)
             checks.append(make(want, schema))
+        return self._every(checks)
+
+    # The two shapes most values of a file are checked against, each as one function: their
+    # keywords are each applied as k_... would apply it, the quick ones first (a conjunction:
+    # the order changes no verdict; a document found valid has passed every one).
+
+    def _object(self, schema: dict) -> Check:
+        """A mapping's shape: type object, properties, required, additionalProperties,
+        propertyNames, min/maxProperties."""
+        typed = "type" in schema
+        props = {k: self.build(sub) for k, sub in schema.get("properties", {}).items()}
+        required = tuple(schema.get("required", ()))
+        if not isinstance(schema.get("required", []), list) or \
+                not all(isinstance(k, str) for k in required):
+            raise _Unsure("required")
+        least, most = schema.get("minProperties", 0), schema.get("maxProperties")
+        extra = schema.get("additionalProperties", True)
+        closed = extra is False
+        extra_check = None if extra is True or closed else self.build(extra)
+        known = frozenset(props)
+        names = self.build(schema["propertyNames"]) if "propertyNames" in schema else None
+        get = props.get
+
+        def mapping(i: Any) -> bool:
+            if not isinstance(i, dict):
+                return not typed
+            n = len(i)
+            if n < least or most is not None and n > most:
+                return False
+            for key in required:
+                if key not in i:
+                    return False
+            if closed and not known.issuperset(i):
+                return False
+            for key, value in i.items():
+                check = get(key)
+                if check is not None:
+                    if not check(value):
+                        return False
+                elif extra_check is not None and not extra_check(value):
+                    return False
+                if names is not None and not names(key):
+                    return False
+            return True
+        return mapping
+
+    def _string(self, schema: dict) -> Check:
+        """A text's shape: type string, pattern, min/maxLength, enum, const. A pattern's
+        verdicts are kept per text (ids repeat throughout a pack), up to _TEXTS of them."""
+        typed = "type" in schema
+        whole = self._every(([self.k_type("string", schema)] if typed else []) + [
+            getattr(self, "k_" + key)(want, schema) for key, want in schema.items()
+            if key not in _ANNOTATIONS and key != "type"])
+        least, most = schema.get("minLength", 0), schema.get("maxLength")
+        if not all(type(n) is int for n in (least, most) if n is not None):
+            raise _Unsure("minLength")
+        others = [getattr(self, "k_" + key)(schema[key], schema) for key in ("enum", "const")
+                  if key in schema]
+        other = self._every(others) if others else None
+        search = re.compile(schema["pattern"]).search if "pattern" in schema else None
+        seen: dict[str, bool] = {}
+
+        def text(i: Any) -> bool:
+            if type(i) is not str:
+                return whole(i)
+            n = len(i)
+            if n < least or most is not None and n > most or other is not None and not other(i):
+                return False
+            if search is None:
+                return True
+            verdict = seen.get(i)
+            if verdict is None:
+                if len(seen) >= _TEXTS:
+                    seen.clear()
+                verdict = seen[i] = search(i) is not None  # jsonschema also uses re.search
+            return verdict
+        return text
+
+    @staticmethod
+    def _every(checks: list[Check]) -> Check:
+        """All of `checks`, in turn."""
         if len(checks) == 1:
             return checks[0]
 
@@ -311,14 +404,24 @@ class _Checks:
             self.refs[ref] = _pending
             self.refs[ref] = self.build(target)
         refs = self.refs
-        return lambda i: refs[ref](i)  # looked up when used: a schema may refer to itself
+        if refs[ref] is not _pending:
+            return refs[ref]
+        return lambda i: refs[ref](i)  # looked up when used: a schema refers to itself
 
     def k_type(self, want: Any, schema: dict) -> Check:
         names = [want] if isinstance(want, str) else list(want)
         if not all(n in _TYPES for n in names):
             raise _Unsure(want)
         tests = tuple(_TYPES[n] for n in names)
-        return tests[0] if len(tests) == 1 else (lambda i: any(t(i) for t in tests))
+        if len(tests) == 1:
+            return tests[0]
+
+        def any_type(i: Any) -> bool:
+            for test in tests:
+                if test(i):
+                    return True
+            return False
+        return any_type
 
     def k_enum(self, want: list, schema: dict) -> Check:
         if want and all(type(v) is str for v in want):
@@ -375,7 +478,14 @@ class _Checks:
         if "prefixItems" in schema or isinstance(want, list):
             raise _Unsure("prefixItems")
         check = self.build(want)
-        return lambda i: not isinstance(i, list) or all(check(x) for x in i)
+
+        def items(i: Any) -> bool:
+            if isinstance(i, list):
+                for x in i:
+                    if not check(x):
+                        return False
+            return True
+        return items
 
     def k_minItems(self, want: int, schema: dict) -> Check:
         return lambda i: not isinstance(i, list) or len(i) >= want
@@ -394,6 +504,25 @@ class _Checks:
         return lambda i: not isinstance(i, str) or len(i) <= want
 
     def k_oneOf(self, want: list, schema: dict) -> Check:
+        if want and all(isinstance(sub, dict) and set(sub) == {"required"}
+                        and isinstance(sub["required"], list)
+                        and all(isinstance(k, str) for k in sub["required"]) for sub in want):
+            # One of several keys (a test's subject): count the alternatives a mapping meets.
+            wanted = tuple(tuple(sub["required"]) for sub in want)
+            alone = len(wanted) == 1  # what any other value gets: 'required' passes it
+
+            def one_key(i: Any) -> bool:
+                if not isinstance(i, dict):
+                    return alone
+                passed = 0
+                for keys in wanted:
+                    for key in keys:
+                        if key not in i:
+                            break
+                    else:
+                        passed += 1
+                return passed == 1
+            return one_key
         checks = tuple(self.build(sub) for sub in want)
 
         def one_of(i: Any) -> bool:
