@@ -110,15 +110,17 @@ def coverage(a: Assessment) -> dict:
 def unanswered(a: Assessment) -> list[dict]:
     """The questions without an answer, in pack order, each saying whether some answer to it
     alone would change the stage or the next dot: worked out by resolving the statuses and the
-    stage with that answer, with only the rules that decide them (`deciding_model`), for each
-    answer that makes some of those rules come out differently (`outcomes`)."""
+    stage with that answer, for each answer that makes some of the rules deciding them (those
+    setting a status or the stage) come out differently (`outcomes`). Each what-if is resolved
+    with the whole model, by the process's engine: it differs from the assessment before it in
+    one answer, so the engine works out only what that answer touches (docs/engine.md, "What an
+    engine reuses"), where a pack of the deciding rules alone would be compiled and run anew."""
     model, org = a.model, a.organisation
     now = next_dot_id(a)
     statuses = {e.element.id: e.status for e in a.elements}
-    deciding = deciding_model(model)
     tests, _ = fact_tests(model)
     testing: dict[str, list[Rule]] = {}  # fact -> the deciding rules that test it
-    for rule in deciding.rules:
+    for rule in (r for r in model.rules if r.status or r.stage):
         for ref in dict.fromkeys(t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")):
             testing.setdefault(ref, []).append(rule)
     seen = rule_facts(model, org)
@@ -137,7 +139,7 @@ def unanswered(a: Assessment) -> list[dict]:
                 continue
             tried.add(kind)
             # Statuses and the stage only: no evidence, findings or advice is built.
-            other = resolve(deciding, dataclasses.replace(  # a copy: never touch org's answers
+            other = resolve(model, dataclasses.replace(  # a copy: never touch org's answers
                 org, facts={**org.facts, fact.id: value}, answers=dict(org.answers)))
             if other.stage.id != a.stage.id:
                 changes = True

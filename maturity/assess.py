@@ -135,7 +135,10 @@ class _Plan:
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
     levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
     stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
+    because: dict[str, str] = field(default_factory=dict)  # rule -> its reason as written
+    setter_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the ids of `setters`
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
+    evidence: dict[tuple, Evidence] = field(default_factory=dict)      # see _evidence
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -172,7 +175,9 @@ def _make_plan(model: Model) -> _Plan:
                key=lambda x: (_element_index(model, x[1].element), x[1].id)),
         evidence_facts,
         {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
-        {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage})
+        {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
+        {r.id: r.because for r in rules},
+        {e: tuple(r.id for r in found) for e, found in setters.items()})
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -278,21 +283,39 @@ def results(done: Resolved) -> Assessment:
     and advice (questions for advice waiting on unanswered facts)."""
     model, organisation, seen, asked = done.model, done.organisation, done.seen, done.asked
     plan = _plan_for(model)
-    rules = [model.rule_by_id[r] for r in done.fired]
     answer, tested = seen.get, plan.evidence_facts
-    # One Evidence per fired rule, shared by everything that cites the rule.
     words = model.words  # thresholds in texts, as they apply to this organisation
-    why = {r.id: Evidence(r.id, words(r.because, seen), tuple([(ref, answer(ref)) for ref in tested[r.id]]))
-           for r in rules}
+    # One Evidence per fired rule, shared by everything that cites the rule; the same for every
+    # organisation whose answers to the rule's facts are the same (`_evidence`).
+    why, known = _evidence(plan, done.fired, seen)
 
+    # Element results are the same whenever status, connection and evidence are: shared by the
+    # assessments of a model, a bounded number (as Resolved._results).
     elements = []
+    kept = plan.results
+    if len(kept) > KEPT_RESULTS:
+        kept.clear()
+    statuses, connection = done.statuses, done.connection
     for element in model.elements:
-        is_done, disconnected, missing = done.connection[element.id]
-        elements.append(ElementResult(element, done.statuses[element.id], is_done, disconnected, missing,
-                                      tuple([why[r.id] for r in plan.setters[element.id] if r.id in why])))
+        setting = [r for r in plan.setter_ids[element.id] if r in why]
+        status, connected = statuses[element.id], connection[element.id]
+        key = (element.id, status.rank, connected, *[known[r] for r in setting])
+        result = kept.get(key)
+        if result is None:
+            result = kept[key] = ElementResult(element, status, *connected, tuple([why[r] for r in setting]))
+        elements.append(result)
     stage = done.stage
-    findings = [FindingResult(_worded(f, "message", words, seen), why[r.id])
-                for r, f in plan.findings if r.id in why]
+    findings = []
+    for r, f in plan.findings:
+        if r.id in why:
+            if "{threshold:" in f.message:
+                findings.append(FindingResult(_worded(f, "message", words, seen), why[r.id]))
+                continue
+            key = (id(f), known[r.id])  # the same finding on the same evidence: made once
+            made = kept.get(key)
+            if made is None:
+                made = kept[key] = FindingResult(f, why[r.id])
+            findings.append(made)
     advice = []
     for r, a in plan.advice:
         if r.id in why:
@@ -308,6 +331,40 @@ def results(done: Resolved) -> Assessment:
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, list(done.fired))
+
+
+def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any]) -> tuple[dict[str, Evidence], dict[str, tuple]]:
+    """The Evidence of each fired rule, and the key it is kept under: the rule and the answers
+    to the facts it tests. Evidence depends on nothing else (its reason is worded by thresholds,
+    which depend on answers, only for rules whose reason has one: those are made anew), so it
+    is shared by the assessments of a model, a bounded number."""
+    kept = plan.evidence
+    if len(kept) > KEPT_RESULTS:
+        kept.clear()
+    get, tested, because, words = seen.get, plan.evidence_facts, plan.because, plan.model.words
+    why: dict[str, Evidence] = {}
+    known: dict[str, tuple] = {}
+    for rule_id in fired:
+        refs = tested[rule_id]
+        values = tuple(map(get, refs))
+        # typed: 1, 1.0 and True are equal keys, and would show one another's answer
+        key = (rule_id, values, tuple(map(type, values)))
+        text = because[rule_id]
+        if "{threshold:" in text:  # worded by answers it may not test: made each time
+            found = None
+            key = (rule_id, repr(values), words(text, seen))
+        else:
+            try:
+                found = kept.get(key)
+            except TypeError:  # a list answer: made each time
+                found, key = None, (rule_id, repr(values), text)
+        if found is None:
+            found = Evidence(rule_id, words(text, seen), tuple(zip(refs, values)))
+            if type(key[1]) is tuple:  # not made each time: kept
+                kept[key] = found
+        why[rule_id] = found
+        known[rule_id] = key
+    return why, known
 
 
 def _worded(item, key: str, words, facts: dict):

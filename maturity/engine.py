@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+from itertools import compress, count
+from operator import is_not
 import math
 import sys
 import threading
@@ -80,6 +82,9 @@ class Engine:
         self._matched: dict[str, list[dict[tuple, tuple[str, ...]]]] = {}
         self._matched_count = 0
         self._remembering = remember
+        # Per registered pack and round, what the last assessment met: the values of the
+        # properties the memo classes, their classes, and what fired on each bucket (_classes).
+        self._last: dict[str, dict[int, tuple[list, list, dict[int, list[str]]]]] = {}
 
     def _rulesets(self, compiled: CompiledPack) -> list[int]:
         """The engine's handles of the rulesets a compiled pack is split into, made once."""
@@ -127,7 +132,10 @@ class Engine:
         key = _pack_key(compiled)
         plans, matched = self._plans[key], self._matched[key]
         remembering = self._remembering
-        last = _last_rounds(compiled)
+        # per round, what this engine's last assessment of the pack met (see _classes)
+        last = self._last.setdefault(key, {})
+        met: dict[int, tuple | None] = {}
+        last_rounds = _last_rounds(compiled)
         sid = str(next(self._sids))
         names = compiled.rule_names
         fired_rounds: list[list[str]] = []
@@ -143,14 +151,27 @@ class Engine:
                 # ruleset -> bucket -> (message without the sid, its memo groups and their keys)
                 sent: dict[int, dict[int, tuple[str, list]]] = {}
                 round_plan = plans.get(stratum)
+                outcome: dict[int, list[str]] | None = None  # bucket -> what fired on it
                 if remembering and round_plan is not None:
                     # Every rule is one pattern on one bucket's message testing each property
                     # against constants: what fires for a memo group follows from the classes of
                     # its properties' values (maturity/memo.py). A bucket whose every group has
                     # met its classes before is not sent.
-                    get, absent = fact.get, memo.ABSENT
-                    classes = [classify(get(p, absent)) for p, classify in round_plan.classify]
+                    values = list(map(fact.get, round_plan.props))  # None: absent
+                    before = last.get(stratum)
+                    classes, unchanged = _classes(round_plan, values, before)
+                    slots, outcome = round_plan.slots, {}
                     for number, groups in round_plan.buckets:
+                        if unchanged is not None:
+                            # What the last assessment of this pack found on a bucket whose
+                            # values are the very same objects: nothing to look up.
+                            read = slots[number]
+                            if read is not None and read.isdisjoint(unchanged):
+                                same = before[2].get(number)
+                                if same is not None:
+                                    outcome[number] = same
+                                    fired += same
+                                    continue
                         here: list[str] = []
                         for group, key, parts in groups:
                             known = matched[group].get(key(classes)) if key is not None else None
@@ -166,6 +187,7 @@ class Engine:
                                 break
                             here += known
                         else:
+                            outcome[number] = here
                             fired += here
                 else:
                     for number in compiled.buckets.get(stratum, ()):
@@ -181,14 +203,20 @@ class Engine:
                     fired += got
                     if remembering and round_plan is not None:
                         self._remember(matched, round_plan.group_of, sent[part].values(), got)
-                    if last[part] <= stratum:  # its last round: done with, so deleted now
+                        if outcome is not None and not _attribute(compiled, stratum, sent[part], got, outcome):
+                            outcome = None
+                    if last_rounds[part] <= stratum:  # its last round: done with, so deleted now
                         live.remove(handle)
                         _dre.delete_state(handle, sid)
                 for part, handle in enumerate(handles):  # those sent nothing this round
-                    if handle in live and last[part] <= stratum:
+                    if handle in live and last_rounds[part] <= stratum:
                         live.remove(handle)
                         _dre.delete_state(handle, sid)
                 fired_rounds.append(sorted({names[f] for f in fired if f in names}))
+                met[stratum] = None if outcome is None else (values, classes, outcome)
+            # kept only when every round ran to its end: a round left half done is no base
+            last.clear()
+            last.update((n, m) for n, m in met.items() if m is not None)
             return fired_rounds
         except EngineError:
             raise
@@ -289,6 +317,43 @@ MATCHED_KEYS = 100000
 
 
 _ALWAYS = object()  # the key of a memo group that is always sent (memo.RoundPlan)
+
+
+def _classes(round_plan: memo.RoundPlan, values: list, before: tuple | None) -> tuple[list, set | None]:
+    """The classes of a round's `values` (None: absent), and the places whose value is not the
+    very object it was in the last assessment of the pack (`before`: its values, classes and
+    outcomes, or None). Consecutive assessments of a pack often share most values (what-ifs
+    differ in one answer; bools, small ints and the pack's own strings are shared objects): only
+    the others are classed again, and a bucket that reads none of them fired as before (the
+    classes of its values, hence what fires on it, are the same)."""
+    classify = round_plan.classify
+    absent = memo.ABSENT
+    if before is None or len(before[0]) != len(values):
+        return [c(absent if v is None else v) for v, (_, c) in zip(values, classify)], None
+    old_values, old_classes, _ = before
+    moved = list(compress(count(), map(is_not, values, old_values)))
+    classes = old_classes.copy()
+    for n in moved:
+        v = values[n]
+        classes[n] = classify[n][1](absent if v is None else v)
+    return classes, set(moved)
+
+
+def _attribute(compiled: CompiledPack, stratum: int, messages: dict[int, tuple], fired: list[str],
+               outcome: dict[int, list[str]]) -> bool:
+    """Add what fired on the buckets sent to one ruleset (`messages`: bucket -> message) to
+    `outcome`, bucket by bucket; False when a rule fired that is not of one of those buckets."""
+    for number in messages:
+        outcome[number] = []
+    where = compiled.rule_bucket
+    for name in fired:
+        if name == "__begin":
+            continue
+        bucket = where.get(name)
+        if bucket is None or bucket[0] != stratum or bucket[1] not in messages:
+            return False
+        outcome[bucket[1]].append(name)
+    return True
 
 
 def _part_keys(parts: tuple, classes: list) -> list[tuple]:

@@ -229,6 +229,10 @@ class RoundPlan:
     buckets: list[tuple[int, list[tuple[int, Callable | None, tuple | None]]]] = \
         field(default_factory=list)
     group_of: dict[str, int] = field(default_factory=dict)
+    # bucket -> the places in the list of classes its groups read; None for a bucket with a
+    # group that is always sent (an engine reuses a bucket's outcome while those are unchanged)
+    slots: dict[int, frozenset[int] | None] = field(default_factory=dict)
+    props: list[str] = field(default_factory=list)  # the property of each place in that list
 
 
 def plan(compiled) -> tuple[dict[int, RoundPlan], int]:
@@ -266,9 +270,11 @@ def plan(compiled) -> tuple[dict[int, RoundPlan], int]:
     for (stratum, number), here in sorted(by_bucket.items()):
         round_plan, taken = rounds[stratum], slots.setdefault(stratum, {})
         found_groups = []
+        read: set[int] | None = set()
         for group, tests in here.values():
             if tests is None:
                 found_groups.append((group, None, None))
+                read = None
                 continue
             place: dict[str, int] = {}
             for prop in sorted(tests):
@@ -276,7 +282,10 @@ def plan(compiled) -> tuple[dict[int, RoundPlan], int]:
                 if which not in taken:
                     taken[which] = len(round_plan.classify)
                     round_plan.classify.append((prop, classifier(list(tests[prop].values()))))
+                    round_plan.props.append(prop)
                 place[prop] = taken[which]
+            if read is not None:
+                read.update(place.values())
             parts = None
             if len(members[group]) == 1:
                 name = members[group][0]
@@ -285,6 +294,7 @@ def plan(compiled) -> tuple[dict[int, RoundPlan], int]:
                     parts = (name, tuple(_getter([place[p] for p in props]) for props in split))
             found_groups.append((group, _getter(list(place.values())), parts))
         round_plan.buckets.append((number, found_groups))
+        round_plan.slots[number] = None if read is None else frozenset(read)
     return rounds, groups
 
 

@@ -5,6 +5,8 @@ done well below its top level, has a next step until its top stage."""
 
 from __future__ import annotations
 
+from itertools import filterfalse
+
 from .assess import Assessment, Resolved
 from .model import All, Any_, Condition, Model, Rule, Status, Test
 
@@ -65,20 +67,32 @@ def _test_needs(t: Test, a: Assessment | Resolved) -> dict[str, Status]:
     model = a.model
     done_level = next(s for s in model.statuses if s.done)
     wants_true = (t.op == "equals") == (t.value is True) and t.op in ("equals", "not_equals")
+    done, rank = _standing(a)
     if t.subject == "done" and wants_true:
-        return {} if a.element(t.ref).done else {t.ref: done_level}
+        return {} if t.ref in done else {t.ref: done_level}
     if t.subject in ("status", "lowest_status") and t.op in ("equals", "gte", "gt"):
         want = model.status_by_id[t.value].rank + (1 if t.op == "gt" else 0)
         if want >= len(model.statuses):
             return {}
         members = [t.ref] if t.subject == "status" else model.members[t.ref]
-        return {e: model.statuses[want] for e in members if a.element(e).status.rank < want}
+        return {e: model.statuses[want] for e in members if rank[e] < want}
     if t.subject == "done_count" and t.op in ("gte", "gt", "equals"):
         members = model.members[t.ref]
-        if sum(a.element(e).done for e in members) >= t.value + (1 if t.op == "gt" else 0):
+        if sum(e in done for e in members) >= t.value + (1 if t.op == "gt" else 0):
             return {}
-        return {e: done_level for e in members if not a.element(e).done}
+        return dict.fromkeys(filterfalse(done.__contains__, members), done_level)
     if t.subject == "all_done" and wants_true:
-        return {e: done_level for e in model.members[t.ref] if not a.element(e).done}
+        return dict.fromkeys(filterfalse(done.__contains__, model.members[t.ref]), done_level)
     return {}
+
+
+def _standing(a: Assessment | Resolved) -> tuple[set[str], dict[str, int]]:
+    """The elements done, and each element's status rank: what the needs of a large model's
+    stages are read from thousands of times, made once per assessment (as `stage_needs`)."""
+    kept = a.__dict__.get("_standing")
+    if kept is None:
+        results = a.elements
+        kept = a.__dict__["_standing"] = ({r.element.id for r in results if r.done},
+                                          {r.element.id: r.status.rank for r in results})
+    return kept
 

@@ -249,3 +249,117 @@ def test_what_an_engine_keeps_stays_bounded(monkeypatch):
         assert same(maturity.assess(model, org, engine), maturity.assess(model, org, other))
         assert 0 < sum(len(known) for kept in engine._matched.values() for known in kept) <= 50
         assert engine._matched_count <= 50
+
+
+# What an engine reuses from the assessment before --------------------------------------------
+
+def one_answer_changed(model: maturity.Model, facts: dict, rng: random.Random) -> dict:
+    """`facts` with one answer changed (or removed, or added), as a what-if makes it."""
+    while True:
+        other = generated_facts(model, rng)
+        fact_id = rng.choice(sorted(other))
+        changed = dict(facts)
+        if rng.random() < 0.2:
+            changed.pop(fact_id, None)
+        else:
+            changed[fact_id] = other[fact_id]
+        if changed != facts:
+            return changed
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_assessments_one_answer_apart_give_what_sending_everything_gives(pack):
+    model = maturity.load_pack(pack)
+    rng = random.Random("what-ifs " + pack)
+    remembering, fresh = Engine(), Engine(remember=False)
+    for n in range(12):
+        base = generated_facts(model, rng)
+        orgs = [base] + [one_answer_changed(model, base, rng) for _ in range(15)]
+        for m, facts in enumerate(orgs + orgs[::-1]):
+            org = maturity.Organisation(f"o{n}.{m}", facts)
+            assert same(maturity.assess(model, org, remembering), maturity.assess(model, org, fresh)), (n, m)
+
+
+def test_a_what_if_looks_again_only_at_the_buckets_its_answer_reaches(tmp_path: Path, monkeypatch):
+    # With every memo table emptied after the first assessment, any bucket the engine decided
+    # again would have to be sent: only the buckets that read the changed answer are.
+    from maturity import engine as engine_module
+    path = tmp_path / "generated-200.yaml"
+    path.write_text(yaml.safe_dump(models.model(200), sort_keys=False), "utf-8")
+    model = maturity.load_pack(path)
+    compiled = compiled_for(model)
+    facts = models.organisation(200, 5)
+    engine = Engine()
+    maturity.assess(model, maturity.Organisation("base", facts), engine)
+    for tables in engine._matched.values():
+        for table in tables:
+            table.clear()
+    sent: list[tuple[int, int]] = []
+    real = engine_module.Engine._queue
+
+    def queue(compiled, stratum, number, fact, into, keys):
+        sent.append((stratum, number))
+        return real(compiled, stratum, number, fact, into, keys)
+    monkeypatch.setattr(engine_module.Engine, "_queue", staticmethod(queue))
+    what_if = dict(facts, **{"e150.how": "none" if facts.get("e150.how") != "none" else "all"})
+    org = maturity.Organisation("what if", what_if)
+    got = maturity.assess(model, org, engine)
+    prop = compiled.fact_props["e150.how"]
+    reading = {(s, b) for (s, b), props in compiled.bucket_props.items() if prop in props}
+    assert sent and set(sent) == reading
+    assert same(got, maturity.assess(model, org, Engine(remember=False)))
+
+
+def test_a_round_that_failed_is_not_built_on(monkeypatch):
+    model = maturity.load_pack("default")
+    rng = random.Random(11)
+    engine = Engine()
+    base = generated_facts(model, rng)
+    maturity.assess(model, maturity.Organisation("a", base), engine)
+    assess_module = sys.modules["maturity.assess"]
+    real = assess_module._connect
+
+    def failing(*args):  # interrupted half way (any other error leaves the engine unusable)
+        raise KeyboardInterrupt
+    monkeypatch.setattr(assess_module, "_connect", failing)
+    with pytest.raises(KeyboardInterrupt):
+        maturity.assess(model, maturity.Organisation("b", one_answer_changed(model, base, rng)), engine)
+    monkeypatch.setattr(assess_module, "_connect", real)
+    for n in range(10):
+        org = maturity.Organisation(f"c{n}", one_answer_changed(model, base, rng))
+        assert same(maturity.assess(model, org, engine), maturity.assess(model, org, Engine(remember=False)))
+
+
+def test_what_fired_is_told_apart_by_bucket_only_when_every_rule_is_of_one_sent():
+    from maturity.engine import _attribute
+    model = maturity.load_pack("default")
+    compiled = compiled_for(model)
+    (name, (stratum, number)), = [next(iter(compiled.rule_bucket.items()))]
+    outcome: dict[int, list[str]] = {}
+    assert _attribute(compiled, stratum, {number: ("m", [])}, ["__begin", name], outcome)
+    assert outcome == {number: [name]}
+    other = next(n for n in compiled.buckets[stratum] if n != number) if len(compiled.buckets[stratum]) > 1 else None
+    if other is not None:
+        assert not _attribute(compiled, stratum, {other: ("m", [])}, [name], {})
+    assert not _attribute(compiled, stratum, {number: ("m", [])}, ["no such rule"], {})
+
+
+def test_evidence_shared_between_assessments_shows_each_its_own_answer(tmp_path: Path):
+    # 1, 1.0 and True are equal as keys: evidence kept for one must never stand for another.
+    pack = tmp_path / "numbers.yaml"
+    pack.write_text(yaml.safe_dump({
+        "pack": {"id": "numbers", "label": "Numbers", "version": "1"},
+        "statuses": [{"id": "missing", "label": "Missing"}, {"id": "done", "label": "Done", "done": True}],
+        "stages": [{"id": "start", "label": "Start"}],
+        "elements": [{"id": "a", "label": "A"}],
+        "facts": [{"id": "a.size", "element": "a", "type": "number", "question": "How big?"}],
+        "rules": [{"id": "a.big", "when": {"fact": "a.size", "gte": 1},
+                   "then": {"status": {"a": "done"}}, "because": "It is big."}],
+    }, sort_keys=False), "utf-8")
+    model = maturity.load_pack(pack)
+    engine = Engine()
+    first = maturity.assess(model, maturity.Organisation("one", {"a.size": 1}), engine)
+    second = maturity.assess(model, maturity.Organisation("one point oh", {"a.size": 1.0}), engine)
+    assert first.elements[0].evidence[0].facts == (("a.size", 1),)
+    (_, shown), = second.elements[0].evidence[0].facts
+    assert shown == 1.0 and type(shown) is float
