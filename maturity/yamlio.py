@@ -162,7 +162,7 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
     problems: list[Problem] = []
     # The reader refuses raw control characters but tab and line breaks (which YAML turns into
     # \n): others come only from escapes in double quotes, so without a backslash none is looked for.
-    doc.data = _build(node, (), doc, problems, yaml.constructor.SafeConstructor(), 0, "\\" in text)
+    doc.data = _build(node, (), doc, problems, _Scalars(), 0, "\\" in text)
     if problems:
         raise DataError(problems)
     return doc
@@ -380,12 +380,26 @@ def _too_deep(shown: str, line: int, column: int) -> Problem:
 
 
 _STR = "tag:yaml.org,2002:str"
+# Scalars whose value depends on their tag and text alone, and is immutable: built once per file.
+_CONSTANTS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
+_NEW = object()  # a scalar not built before
+
+
+class _Scalars(yaml.constructor.SafeConstructor):
+    """PyYAML's safe constructor, and the values of the constant scalars it has built for one
+    file (`true`, `0`, `3`... repeat throughout a pack), by (tag, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: dict[tuple[str, str], Any] = {}
 
 
 def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
-           scalars: yaml.constructor.SafeConstructor, depth: int, escapes: bool) -> Any:
+           scalars: _Scalars, depth: int, escapes: bool) -> Any:
     values = doc.values
-    values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = node.start_mark
+    values[path] = (mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.CollectionNode):
         depth += 1
         if depth > MAX_DEPTH:  # only reached after libyaml, which allows 1000 levels
@@ -396,13 +410,18 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                                 f"YAML tag '{node.tag}' is not allowed",
                                 "only plain values, lists and mappings are read; remove the tag"))
         return None
-    # Most values are plain texts: taken here as they are, without a call each (a large pack
-    # has tens of thousands); anything else, or a text that is not allowed, goes through _build.
+    # Most values are plain texts or constants met before: taken here, without a call each (a
+    # large pack has tens of thousands); anything else, or a text that is not allowed, goes
+    # through _build. A text is allowed when text_problem finds nothing wrong with it (control
+    # characters come only from escapes: see load).
+    search = _NOT_TEXT.search
+    known = scalars.known
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         keys = doc.keys
         for key_node, value_node in node.value:
-            if type(key_node) is _Scalar and key_node.tag == _STR and _plain_text(key_node.value, escapes):
+            if type(key_node) is _Scalar and key_node.tag == _STR and len(key_node.value) <= MAX_TEXT \
+                    and not (escapes and search(key_node.value)):
                 key = key_node.value
             else:
                 if key_node.tag == "tag:yaml.org,2002:merge":
@@ -423,27 +442,38 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                     continue
                 key = str(key) if not isinstance(key, str) else key
             at = path + (key,)
-            keys[at] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            mark = key_node.start_mark
+            keys[at] = (mark.line + 1, mark.column + 1)
             if key in result:
-                problems.append(Problem(doc.file, key_node.start_mark.line + 1,
-                                        key_node.start_mark.column + 1,
+                problems.append(Problem(doc.file, mark.line + 1, mark.column + 1,
                                         f"duplicate key '{key}'",
                                         "a key may appear once in a mapping; remove one"))
                 continue
-            if type(value_node) is _Scalar and value_node.tag == _STR and _plain_text(value_node.value, escapes):
-                values[at] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-                result[key] = value_node.value
-            else:
-                result[key] = _build(value_node, at, doc, problems, scalars, depth, escapes)
+            if type(value_node) is _Scalar:
+                tag, text = value_node.tag, value_node.value
+                value = (text if len(text) <= MAX_TEXT and not (escapes and search(text)) else _NEW) \
+                    if tag == _STR else known.get((tag, text), _NEW)
+                if value is not _NEW:
+                    mark = value_node.start_mark
+                    values[at] = (mark.line + 1, mark.column + 1)
+                    result[key] = value
+                    continue
+            result[key] = _build(value_node, at, doc, problems, scalars, depth, escapes)
         return result
     if isinstance(node, yaml.SequenceNode):
         items = []
+        append = items.append
         for i, item in enumerate(node.value):
-            if type(item) is _Scalar and item.tag == _STR and _plain_text(item.value, escapes):
-                values[path + (i,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
-                items.append(item.value)
-            else:
-                items.append(_build(item, path + (i,), doc, problems, scalars, depth, escapes))
+            if type(item) is _Scalar:
+                tag, text = item.tag, item.value
+                value = (text if len(text) <= MAX_TEXT and not (escapes and search(text)) else _NEW) \
+                    if tag == _STR else known.get((tag, text), _NEW)
+                if value is not _NEW:
+                    mark = item.start_mark
+                    values[path + (i,)] = (mark.line + 1, mark.column + 1)
+                    append(value)
+                    continue
+            append(_build(item, path + (i,), doc, problems, scalars, depth, escapes))
         return items
     if node.tag == _STR:  # the constructor would give the text as is
         if not _plain_text(node.value, escapes):
@@ -458,6 +488,8 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
         return node.value
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
+    if node.tag in _CONSTANTS:
+        known[(node.tag, node.value)] = value
     return value
 
 

@@ -185,3 +185,17 @@ def test_the_fast_loader_is_freed_without_the_garbage_collector():
     finally:
         if was_on:
             gc.enable()
+
+
+def test_constants_met_again_are_read_and_placed_as_the_first_time():
+    # yamlio builds each constant (true, 3, null...) once per file and takes it again after.
+    text = ("a: [true, yes, on, 3, 0o12, 0x1f, 1_000, 2.5, .inf, null, ~, '', 3, true, ~]\n"
+            "b: {x: 3, y: true, z: ~, w: 2.5, v: 0o12, u: !!int '3', t: !!bool 'yes'}\n"
+            "c:\n  - {x: 3, y: true, z: ~, n: -.inf, m: NO, d: 2026-01-01}\n  - 3\n  - yes\n"
+            "  - 2026-01-01\n")
+    doc = yamlio.load("x.yaml", text=text)
+    values, keys = {}, {}
+    _positions(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
+    assert doc.data == _dates_as_text(yaml.safe_load(text))
+    assert [type(v) for v in doc.data["a"]] == [type(v) for v in yaml.safe_load(text)["a"]]
+    assert (doc.values, doc.keys) == (values, keys)
