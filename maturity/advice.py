@@ -113,7 +113,7 @@ def unanswered(a: Assessment) -> list[dict]:
     stage with that answer, for each answer that makes some of the rules deciding them (those
     setting a status or the stage) come out differently (`outcomes`). Each what-if is resolved
     with the whole model, by the process's engine: it differs from the assessment before it in
-    one answer, so the engine works out only what that answer touches (docs/engine.md, "What an
+    an answer or two, so the engine works out only what those reach (docs/engine.md, "What an
     engine reuses"), where a pack of the deciding rules alone would be compiled and run anew."""
     model, org = a.model, a.organisation
     now = next_dot_id(a)

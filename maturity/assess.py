@@ -139,6 +139,7 @@ class _Plan:
     setter_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the ids of `setters`
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
     evidence: dict[tuple, Evidence] = field(default_factory=dict)      # see _evidence
+    twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -164,8 +165,9 @@ def _make_plan(model: Model) -> _Plan:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
     compiled = kept_compiled(model)  # made by the pack cache from this very model
+    compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
-        model, compiled if compiled is not None else compile_pack(model),
+        model, compiled,
         [(e, tuple(model.prerequisites(e))) for e in order],
         setters,
         sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),
@@ -177,7 +179,8 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
         {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
         {r.id: r.because for r in rules},
-        {e: tuple(r.id for r in found) for e, found in setters.items()})
+        {e: tuple(r.id for r in found) for e, found in setters.items()},
+        twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)))
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -264,10 +267,11 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
         return {**fact, "st": stage.rank}
 
     rounds = engine.run(compiled, first, next_round)
-    every = {r for ids in rounds for r in ids}
-    fired = sorted(r for r in every if not r.endswith(SUFFIX))
+    every = set().union(*rounds)
+    twins = every & plan.twins
+    fired = sorted(every - twins) if twins else sorted(every)
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
-    asked = {r[:-1] for r in every if r.endswith(SUFFIX)} - set(fired)
+    asked = {r[:-1] for r in twins} - set(fired)
     stage = _resolve_stage(plan, every)
     return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen)
 

@@ -212,7 +212,9 @@ class Engine:
                     if handle in live and last_rounds[part] <= stratum:
                         live.remove(handle)
                         _dre.delete_state(handle, sid)
-                fired_rounds.append(sorted({names[f] for f in fired if f in names}))
+                ids = set(map(names.get, fired))  # the marker's and any unknown name give None
+                ids.discard(None)
+                fired_rounds.append(sorted(ids))
                 met[stratum] = None if outcome is None else (values, classes, outcome)
             # kept only when every round ran to its end: a round left half done is no base
             last.clear()

@@ -91,8 +91,12 @@ def _standing(a: Assessment | Resolved) -> tuple[set[str], dict[str, int]]:
     stages are read from thousands of times, made once per assessment (as `stage_needs`)."""
     kept = a.__dict__.get("_standing")
     if kept is None:
-        results = a.elements
-        kept = a.__dict__["_standing"] = ({r.element.id for r in results if r.done},
-                                          {r.element.id: r.status.rank for r in results})
+        if isinstance(a, Resolved):  # what a what-if resolved: no element result is made
+            kept = ({e for e, (done, _, _) in a.connection.items() if done},
+                    {e: s.rank for e, s in a.statuses.items()})
+        else:
+            kept = ({r.element.id for r in a.elements if r.done},
+                    {r.element.id: r.status.rank for r in a.elements})
+        a.__dict__["_standing"] = kept
     return kept
 
