@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from itertools import filterfalse
 from typing import Any
 
 import networkx as nx
@@ -323,7 +324,14 @@ def results(done: Resolved) -> Assessment:
     advice = []
     for r, a in plan.advice:
         if r.id in why:
-            advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
+            if "{threshold:" in a.action:
+                advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
+                continue
+            key = (id(a), known[r.id])  # the same advice on the same evidence: made once
+            made = kept.get(key)
+            if made is None:
+                made = kept[key] = AdviceResult(a, why[r.id], a.kind, a.action)
+            advice.append(made)
         elif r.id in asked:
             # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
@@ -384,14 +392,12 @@ def _not_applicable(organisation: Organisation, fact_id: str) -> bool:
 
 
 def _round0_fact(compiled: CompiledPack, facts: dict[str, Any]) -> dict:
-    fact: dict[str, Any] = {}
-    for fact_id, value in facts.items():
-        prop = compiled.fact_props.get(fact_id)
-        if prop is None or value is None:
-            continue
-        fact[prop] = value
-        if fact_id in compiled.count_props:
-            fact[compiled.count_props[fact_id]] = len(value)
+    props = compiled.fact_props
+    fact = {props[f]: v for f, v in facts.items() if v is not None and f in props}
+    for fact_id, prop in compiled.count_props.items():
+        value = facts.get(fact_id)
+        if value is not None and fact_id in props:
+            fact[prop] = len(value)
     return fact
 
 
@@ -404,10 +410,11 @@ def _resolve_statuses(plan: _Plan, fired: list[str]) -> dict[str, Status]:
     `fired`, only those setting statuses count), else the lowest."""
     ranks = dict.fromkeys(plan.model.element_by_id, 0)
     levels = plan.levels
-    for rule_id in fired:
-        for element_id, rank in levels.get(rule_id, ()):
-            if rank > ranks[element_id]:
-                ranks[element_id] = rank
+    for setting in map(levels.get, fired):
+        if setting is not None:
+            for element_id, rank in setting:
+                if rank > ranks[element_id]:
+                    ranks[element_id] = rank
     statuses = plan.model.statuses
     return {e: statuses[r] for e, r in ranks.items()}
 
@@ -420,12 +427,14 @@ def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
 def _connect(plan: _Plan, statuses: dict[str, Status]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
     """(done, disconnected, prerequisites not done) for each element, in dependency order."""
     result: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
+    finished: set[str] = set()  # the elements found done so far (prerequisites come first)
     for element_id, prerequisites in plan.order:
-        missing = tuple(p for p in prerequisites if not result[p][0])
+        missing = tuple(filterfalse(finished.__contains__, prerequisites)) if prerequisites else ()
         status = statuses[element_id]
         done = status.done and not missing
-        disconnected = status.rank > 0 and bool(missing)
-        result[element_id] = (done, disconnected, missing)
+        if done:
+            finished.add(element_id)
+        result[element_id] = (done, status.rank > 0 and bool(missing), missing)
     return result
 
 
