@@ -141,6 +141,7 @@ class _Plan:
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
     evidence: dict[tuple, Evidence] = field(default_factory=dict)      # see _evidence
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
+    worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -181,7 +182,8 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
         {r.id: r.because for r in rules},
         {e: tuple(r.id for r in found) for e, found in setters.items()},
-        twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)))
+        twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
+        worded=frozenset(r.id for r in rules if "{threshold:" in r.because))
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -354,26 +356,24 @@ def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any]) -> tuple[dict
     if len(kept) > KEPT_RESULTS:
         kept.clear()
     get, tested, because, words = seen.get, plan.evidence_facts, plan.because, plan.model.words
+    worded = plan.worded
     why: dict[str, Evidence] = {}
     known: dict[str, tuple] = {}
     for rule_id in fired:
         refs = tested[rule_id]
         values = tuple(map(get, refs))
-        # typed: 1, 1.0 and True are equal keys, and would show one another's answer
-        key = (rule_id, values, tuple(map(type, values)))
+        types = tuple(map(type, values))
         text = because[rule_id]
-        if "{threshold:" in text:  # worded by answers it may not test: made each time
-            found = None
-            key = (rule_id, repr(values), words(text, seen))
+        if list in types or rule_id in worded:
+            # unhashable, or worded by answers it may not test: made each time, known by text
+            text = words(text, seen)
+            found = Evidence(rule_id, text, tuple(zip(refs, values)))
+            key = (rule_id, repr(values), text)
         else:
-            try:
-                found = kept.get(key)
-            except TypeError:  # a list answer: made each time
-                found, key = None, (rule_id, repr(values), text)
-        if found is None:
-            found = Evidence(rule_id, words(text, seen), tuple(zip(refs, values)))
-            if type(key[1]) is tuple:  # not made each time: kept
-                kept[key] = found
+            key = (rule_id, values, types)  # typed: 1, 1.0 and True are equal keys
+            found = kept.get(key)
+            if found is None:
+                found = kept[key] = Evidence(rule_id, text, tuple(zip(refs, values)))
         why[rule_id] = found
         known[rule_id] = key
     return why, known

@@ -363,3 +363,28 @@ def test_evidence_shared_between_assessments_shows_each_its_own_answer(tmp_path:
     assert first.elements[0].evidence[0].facts == (("a.size", 1),)
     (_, shown), = second.elements[0].evidence[0].facts
     assert shown == 1.0 and type(shown) is float
+
+
+@pytest.mark.parametrize("pack", PACKS)
+def test_results_kept_between_assessments_are_those_made_afresh(pack, monkeypatch):
+    # Two loads of the pack, two plans: one keeps evidence, element results, findings and
+    # advice between assessments; the other starts each assessment with nothing kept. Answers
+    # in lists, thresholds worded by answers and 1 / 1.0 / True all go through.
+    keeping, afresh = maturity.load_pack(pack), maturity.load_pack(pack)
+    assess_module = sys.modules["maturity.assess"]
+    rng = random.Random("kept " + pack)
+    engine = Engine()
+    for n in range(300):
+        org = maturity.Organisation(f"o{n}", generated_facts(keeping, rng))
+        kept = maturity.assess(keeping, org, engine)
+        with monkeypatch.context() as m:
+            m.setattr(assess_module, "KEPT_RESULTS", 0)
+            made = maturity.assess(afresh, org, engine)
+        assert [(e.element.id, e.status.id, e.done, e.disconnected, e.missing_prerequisites, e.evidence)
+                for e in kept.elements] == \
+            [(e.element.id, e.status.id, e.done, e.disconnected, e.missing_prerequisites, e.evidence)
+             for e in made.elements], n
+        assert (kept.findings, kept.advice, kept.stage_evidence, kept.fired) == \
+            (made.findings, made.advice, made.stage_evidence, made.fired), n
+        assert repr(kept.findings) + repr(kept.advice) + repr(kept.elements) == \
+            repr(made.findings) + repr(made.advice) + repr(made.elements), n
