@@ -226,14 +226,19 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
     data_coverage = coverage(a)
     lines = _title(a) + [""] + _stage_lines(a, explain) + [""]
     lines += _wrap(f"Coverage: {data_coverage['answered']} of {data_coverage['total']} questions "
-                   "answered (" + ", ".join(f"{e['label']} {e['answered']}/{e['total']}"
-                                            for e in data_coverage["by_element"]) + ")", "  ", "")
+                   "answered (" + ", ".join(f"{label} {answered}/{total}"
+                                            for label, answered, total in _coverage_parts(a, data_coverage))
+                   + ")", "  ", "")
     lines += ["", "Elements"]
     nxt = next_dot(a)
     width = max(len(e.element.label) for e in a.elements)
     # At least 10 wide, so that packs with short labels keep their layout.
     status_width = max([10] + [len(s.label) for s in a.model.statuses])
+    headings = _group_headings(a)
+    indent = "    " if headings else "  "
     for e in a.elements:
+        if e.element.id in headings:
+            lines.append(headings[e.element.id])
         marks = []
         if e.done:
             marks.append("done")
@@ -241,7 +246,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
             marks.append("DISCONNECTED")
         if nxt and nxt.result.element.id == e.element.id:
             marks.append("NEXT")
-        lines.append(f"  {e.element.label:<{width}}  {e.status.label:<{status_width}}  {', '.join(marks)}".rstrip())
+        lines.append(f"{indent}{e.element.label:<{width}}  {e.status.label:<{status_width}}  {', '.join(marks)}".rstrip())
     found = strengths(a)
     if found:
         lines += ["", "Strengths"]
@@ -290,6 +295,58 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
 
 
 _TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year"}
+
+
+def _group_headings(a: Assessment) -> dict[str, str]:
+    """In a model with groups, the heading before the first element of each run of elements of
+    one top-level group (its label and how many of its elements are done), and "Other" before
+    a run of elements in none: element id -> heading. Empty without groups."""
+    model = a.model
+    tops = [g for g in model.groups if g.within is None]
+    if not tops:
+        return {}
+    top_of: dict[str, str] = {}
+    for group in tops:
+        for element_id in model.members[group.id]:
+            top_of.setdefault(element_id, group.id)
+    done = {e.element.id for e in a.elements if e.done}
+    headings: dict[str, str] = {}
+    previous: str | None = ""
+    for element in model.elements:
+        group_id = top_of.get(element.id)
+        if group_id != previous:
+            if group_id is None:
+                headings[element.id] = "  Other"
+            else:
+                members = model.members[group_id]
+                headings[element.id] = (f"  {model.group_by_id[group_id].label}: "
+                                        f"{sum(m in done for m in members)} of {len(members)} done")
+            previous = group_id
+    return headings
+
+
+def _coverage_parts(a: Assessment, data: dict) -> list[tuple[str, int, int]]:
+    """(label, answered, total) of each element; in a model with groups, of each top-level
+    group (its sub-groups' elements included) and each element in no group, in model order: a
+    model of hundreds of elements is read by its groups (the JSON keeps every element)."""
+    model = a.model
+    by_element = {e["id"]: e for e in data["by_element"]}
+    tops = [g for g in model.groups if g.within is None]
+    if not tops:
+        return [(e["label"], e["answered"], e["total"]) for e in data["by_element"]]
+    top_of: dict[str, str] = {}
+    for group in tops:
+        for element_id in model.members[group.id]:
+            top_of.setdefault(element_id, group.id)
+    parts: dict[str, list] = {}
+    for element in model.elements:  # a group takes the place of its first element
+        counts = by_element[element.id]
+        group = model.group_by_id.get(top_of.get(element.id, ""))
+        key, label = (group.id, group.label) if group else (element.id, element.label)
+        part = parts.setdefault(("g" if group else "e") + key, [label, 0, 0])
+        part[1] += counts["answered"]
+        part[2] += counts["total"]
+    return [tuple(p) for p in parts.values()]
 
 
 def _next_lines(a: Assessment, nxt: Step | None, explain: bool = False) -> list[str]:

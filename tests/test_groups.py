@@ -187,3 +187,28 @@ def test_the_next_stage_comes_first_among_dots_that_could_come_next(levels: matu
     assert next_id(assess(levels, {"b": 1})) == "a"
     assert next_id(assess(levels, {"a": 1, "b": 1})) == "c"
     assert next_id(assess(levels, {"a": 1, "b": 1, "c": 1})) == "d"
+
+
+# The text report of a model with groups ----------------------------------------------------
+
+def test_the_text_report_lists_elements_under_their_groups_and_coverage_by_group(tmp_path: Path):
+    data = dict(LEVELS, elements=LEVELS["elements"] + [{"id": "e"}])  # one element in no group
+    data["facts"] = LEVELS["facts"] + [{"id": "e.level", "element": "e", "type": "integer", "min": 0, "max": 3}]
+    model = load(tmp_path, data)
+    a = maturity.assess(model, maturity.Organisation("o", {"a.level": 1, "b.level": 0, "d.level": 2}))
+    text = maturity.report.assessment_text(a)
+    assert "Coverage: 3 of 5 questions answered (Level 1 2/2, Level 2 1/2, e 0/1)" in text
+    elements = text.split("\nElements\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert [line.split()[0] if line.startswith("    ") else line.strip() for line in elements] == [
+        "Level 1: 1 of 2 done", "a", "b", "Level 2: 1 of 2 done", "c", "d", "Other", "e"]
+
+
+def test_the_text_report_of_a_model_without_groups_lists_every_element(tmp_path: Path):
+    data = {k: v for k, v in LEVELS.items() if k != "groups"}
+    data["elements"] = [{"id": e["id"]} for e in LEVELS["elements"]]
+    data["rules"] = [r for r in LEVELS["rules"] if "status" in r["then"]]
+    model = load(tmp_path, data)
+    a = maturity.assess(model, maturity.Organisation("o", {"a.level": 1}))
+    text = maturity.report.assessment_text(a)
+    assert "(a 1/1, b 0/1, c 0/1, d 0/1)" in text
+    assert "\nElements\n  a  " in text
