@@ -213,8 +213,12 @@ def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
     """A problem for each rule whose 'when' nests all/any/not more than MAX_CONDITION_DEPTH
     levels deep, at the first condition too deep. Reads the raw data, before the schema."""
     rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
+    if not isinstance(rules, list) or not any(
+            isinstance(rule, dict) and "when" in rule and _nests_too_deep(rule["when"])
+            for rule in rules):
+        return []  # the usual case, found without noting where each condition is
     problems = []
-    for n, rule in enumerate(rules if isinstance(rules, list) else []):
+    for n, rule in enumerate(rules):
         if not isinstance(rule, dict) or "when" not in rule:
             continue
         stack = [(rule["when"], ("rules", n, "when"), 0)]
@@ -233,6 +237,26 @@ def condition_depth_problems(doc: yamlio.Document) -> list[Problem]:
                 break
             stack += [(c, p, depth + 1) for c, p in reversed(inner)]
     return problems
+
+
+def _nests_too_deep(when: Any) -> bool:
+    """Whether condition_depth_problems finds a problem in the condition `when`."""
+    stack = [(when, 0)]
+    while stack:
+        raw, depth = stack.pop()
+        if not isinstance(raw, dict):
+            continue
+        for key in ("all", "any"):
+            inner = raw.get(key)
+            if isinstance(inner, list) and inner:
+                if depth == MAX_CONDITION_DEPTH:
+                    return True
+                stack += [(c, depth + 1) for c in inner]
+        if "not" in raw:
+            if depth == MAX_CONDITION_DEPTH:
+                return True
+            stack.append((raw["not"], depth + 1))
+    return False
 
 
 def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None) -> Layer:

@@ -236,3 +236,31 @@ def test_a_device_that_never_ends_is_refused(workdir):
         yamlio.load("/dev/zero")
     assert info.value.format() == ("error: /dev/zero: larger than 64 MB\n"
                                    "  hint: a pack or facts file is far smaller; check the path")
+
+
+def test_the_quick_depth_check_agrees_with_the_located_one():
+    # condition_depth_problems first asks pack._nests_too_deep, which notes no places.
+    import random
+    from maturity.pack import _nests_too_deep, condition_depth_problems
+
+    rng = random.Random(5)
+
+    def condition(depth: int):
+        if depth <= 0 or rng.random() < 0.03:
+            return rng.choice([{"fact": "a.b", "equals": True}, "x", None, [], {}, {"all": []}])
+        kind = rng.choice(["all", "any", "not", "both", "list"])
+        if kind == "not":
+            return {"not": condition(depth - 1)}
+        if kind == "list":
+            return [condition(depth - 1)]
+        inner = [condition(depth - 1) for _ in range(rng.randint(1, 2))]
+        return {"all": inner, "any": inner[:1]} if kind == "both" else {kind: inner}
+
+    found = {True: 0, False: 0}
+    for _ in range(400):
+        when = condition(rng.randint(MAX_CONDITION_DEPTH - 2, MAX_CONDITION_DEPTH + 3))
+        doc = yamlio.Document("p.yaml", {"rules": [{"id": "r", "when": when}]})
+        deep = bool(condition_depth_problems(doc))
+        assert _nests_too_deep(when) == deep
+        found[deep] += 1
+    assert min(found.values()) > 20
