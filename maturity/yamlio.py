@@ -71,6 +71,71 @@ class Document:
         return Problem(self.file, line, column, message, hint, severity)
 
 
+class _ReadDocument(Document):
+    """A document read by `load`. Its mappings and lists are placed as they are built; the
+    keys, and the plain values in them (texts, numbers...), only when first asked for: a pack
+    read without a problem asks for none of them (its items are mappings), and a large pack has
+    tens of thousands. `values` and `keys` are complete whenever they are read."""
+
+    # The base's __init__ sets values and keys: through these properties, into _values and _keys.
+    @property
+    def values(self) -> dict[Path_, tuple[int, int]]:
+        self._place()
+        return self._values
+
+    @values.setter
+    def values(self, table: dict) -> None:
+        self._values = table
+
+    @property
+    def keys(self) -> dict[Path_, tuple[int, int]]:
+        self._place()
+        return self._keys
+
+    @keys.setter
+    def keys(self, table: dict) -> None:
+        self._keys = table
+
+    def where(self, path: Path_, key: bool = False) -> tuple[int, int]:
+        if not key and type(path) is tuple:  # a mapping or a list (an item): placed already
+            found = self._values.get(path)
+            if found is not None:
+                return found
+        return super().where(path, key)
+
+    def _place(self) -> None:
+        """Note the place of every key, and of every value in a list or mapping, not placed yet."""
+        waiting = self.__dict__.get("_waiting")
+        if not waiting:
+            return
+        values, keys = self._values, self._keys
+        for node, path in waiting:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if type(key_node) is not _Scalar or key_node.tag != _STR:
+                        continue  # a key of another type was placed when built (with its value)
+                    at = path + (key_node.value,)
+                    mark = key_node.start_mark
+                    keys[at] = (mark.line + 1, mark.column + 1)
+                    if type(value_node) is _Scalar:
+                        mark = value_node.start_mark
+                        values[at] = (mark.line + 1, mark.column + 1)
+            else:
+                for i, item in enumerate(node.value):
+                    if type(item) is _Scalar:
+                        mark = item.start_mark
+                        values[path + (i,)] = (mark.line + 1, mark.column + 1)
+        # Dropped once all is placed: a thread asking meanwhile places them again, the same.
+        self.__dict__.pop("_waiting", None)
+
+    def __getstate__(self) -> dict:
+        self._place()  # the nodes are not kept (the pack cache pickles test cases' documents)
+        return dict(self.__dict__)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
 def display_path(path: Path | str) -> str:
     """How a file is named in messages: relative to the working folder when inside it, as
     valid text (bytes of the name that are not UTF-8 become U+FFFD)."""
@@ -158,7 +223,8 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
         raise DataError([Problem(shown, 0, 0, f"YAML error: {exc}")]) from None
     if node is None:
         raise DataError([Problem(shown, 0, 0, "file is empty")])
-    doc = Document(shown, None)
+    doc = _ReadDocument(shown, None)
+    doc._waiting = []
     problems: list[Problem] = []
     # The reader refuses raw control characters but tab and line breaks (which YAML turns into
     # \n): others come only from escapes in double quotes, so without a backslash none is looked for.
@@ -395,9 +461,9 @@ class _Scalars(yaml.constructor.SafeConstructor):
         self.known: dict[tuple[str, str], Any] = {}
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
+def _build(node: yaml.Node, path: Path_, doc: _ReadDocument, problems: list[Problem],
            scalars: _Scalars, depth: int, escapes: bool) -> Any:
-    values = doc.values
+    values = doc._values
     mark = node.start_mark
     values[path] = (mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.CollectionNode):
@@ -413,17 +479,21 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
     # Most values are plain texts or constants met before: taken here, without a call each (a
     # large pack has tens of thousands); anything else, or a text that is not allowed, goes
     # through _build. A text is allowed when text_problem finds nothing wrong with it (control
-    # characters come only from escapes: see load).
+    # characters come only from escapes: see load). Such values, and keys that are texts, are
+    # placed when first asked for (doc._place, from the nodes of the mappings and lists noted in
+    # doc._waiting); the others are placed here.
     search = _NOT_TEXT.search
     known = scalars.known
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
-        keys = doc.keys
+        keys = doc._keys
+        doc._waiting.append((node, path))
         for key_node, value_node in node.value:
-            if type(key_node) is _Scalar and key_node.tag == _STR and len(key_node.value) <= MAX_TEXT \
-                    and not (escapes and search(key_node.value)):
+            later = type(key_node) is _Scalar and key_node.tag == _STR
+            if later and len(key_node.value) <= MAX_TEXT and not (escapes and search(key_node.value)):
                 key = key_node.value
             else:
+                later = False  # a problem, or a key of another type: placed here
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     problems.append(Problem(doc.file, key_node.start_mark.line + 1,
                                             key_node.start_mark.column + 1,
@@ -443,7 +513,8 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                 key = str(key) if not isinstance(key, str) else key
             at = path + (key,)
             mark = key_node.start_mark
-            keys[at] = (mark.line + 1, mark.column + 1)
+            if not later:
+                keys[at] = (mark.line + 1, mark.column + 1)
             if key in result:
                 problems.append(Problem(doc.file, mark.line + 1, mark.column + 1,
                                         f"duplicate key '{key}'",
@@ -454,8 +525,9 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
                 value = (text if len(text) <= MAX_TEXT and not (escapes and search(text)) else _NEW) \
                     if tag == _STR else known.get((tag, text), _NEW)
                 if value is not _NEW:
-                    mark = value_node.start_mark
-                    values[at] = (mark.line + 1, mark.column + 1)
+                    if not later:
+                        mark = value_node.start_mark
+                        values[at] = (mark.line + 1, mark.column + 1)
                     result[key] = value
                     continue
             result[key] = _build(value_node, at, doc, problems, scalars, depth, escapes)
@@ -463,14 +535,13 @@ def _build(node: yaml.Node, path: Path_, doc: Document, problems: list[Problem],
     if isinstance(node, yaml.SequenceNode):
         items = []
         append = items.append
+        doc._waiting.append((node, path))
         for i, item in enumerate(node.value):
             if type(item) is _Scalar:
                 tag, text = item.tag, item.value
                 value = (text if len(text) <= MAX_TEXT and not (escapes and search(text)) else _NEW) \
                     if tag == _STR else known.get((tag, text), _NEW)
                 if value is not _NEW:
-                    mark = item.start_mark
-                    values[path + (i,)] = (mark.line + 1, mark.column + 1)
                     append(value)
                     continue
             append(_build(item, path + (i,), doc, problems, scalars, depth, escapes))

@@ -199,3 +199,31 @@ def test_constants_met_again_are_read_and_placed_as_the_first_time():
     assert doc.data == _dates_as_text(yaml.safe_load(text))
     assert [type(v) for v in doc.data["a"]] == [type(v) for v in yaml.safe_load(text)["a"]]
     assert (doc.values, doc.keys) == (values, keys)
+
+
+def test_keys_and_plain_values_are_placed_when_first_asked_for():
+    # yamlio.load notes where its mappings and lists are as it builds them, and the keys and
+    # the plain values in them only when one is asked for: a pack read without a problem asks
+    # for none. Each place, asked for first or after the others, is PyYAML's.
+    import pickle
+
+    text = ("pack: {id: p, label: 'P'}\nrules:\n  - id: r1\n    when: {fact: a.b, equals: true}\n"
+            "    then: {status: {a: done}}\n  - id: r2\n    when: {all: [{fact: a.c, gte: 3}]}\n"
+            "1: [x, 2, {y: z}]\n")
+    values, keys = {}, {}
+    _positions(yaml.compose(text, Loader=yaml.SafeLoader), (), values, keys)
+    asked = [(("rules", 0), False), (("rules", 1, "when", "all", 0), False), (("pack", "label"), False),
+             (("pack", "label"), True), (("rules", 0, "when", "equals"), True), (("1", 1), False),
+             (("1", 2, "y"), False), (("1", 2, "y"), True), (("rules", 9, "id"), False)]
+    for path, key in asked:
+        doc = yamlio.load("x.yaml", text=text)
+        doc.where(("rules", 0))  # a mapping, placed as built: the others still wait
+        assert "_waiting" in vars(doc)
+        table = keys if key else values
+        want = next(table.get(path[:n]) or values.get(path[:n]) for n in range(len(path), -1, -1)
+                    if path[:n] in table or path[:n] in values)
+        assert doc.where(path, key) == want
+        assert (doc.values, doc.keys) == (values, keys)
+    again = pickle.loads(pickle.dumps(yamlio.load("x.yaml", text=text)))
+    assert "_waiting" not in vars(again) and (again.values, again.keys) == (values, keys)
+    assert again.where(("rules", 1, "id"), key=True) == keys[("rules", 1, "id")]
