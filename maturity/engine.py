@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from itertools import compress, count
+from itertools import chain, compress, count
 from operator import is_not
 import math
 import sys
@@ -80,6 +80,7 @@ class Engine:
         # fired for each key (the classes of the group's properties) met so far (see run).
         self._plans: dict[str, dict[int, memo.RoundPlan]] = {}
         self._matched: dict[str, list[dict[tuple, tuple[str, ...]]]] = {}
+        self._lookups: dict[str, dict[int, dict[int, list[tuple[dict, Callable]]]]] = {}
         self._matched_count = 0
         self._remembering = remember
         # Per registered pack and round, what the last assessment met: the values of the
@@ -110,7 +111,13 @@ class Engine:
                 handles.append(self._host.get_ruleset(name)._handle)
             self._handles[key] = handles
             self._plans[key], groups = memo.plan(compiled)
-            self._matched[key] = [{} for _ in range(groups)]
+            matched = self._matched[key] = [{} for _ in range(groups)]
+            # per round and bucket, each group's table and what takes its key (tables are
+            # emptied in place when full, never replaced)
+            self._lookups[key] = {
+                stratum: {number: [(matched[g], _NEVER if k is None else k) for g, k, _ in found]
+                          for number, found in round_plan.buckets}
+                for stratum, round_plan in self._plans[key].items()}
         return handles
 
     def run(self, compiled: CompiledPack, first: dict,
@@ -130,7 +137,7 @@ class Engine:
             raise EngineError("a second assessment was started inside the first")
         handles = self._rulesets(compiled)
         key = _pack_key(compiled)
-        plans, matched = self._plans[key], self._matched[key]
+        plans, matched, lookups = self._plans[key], self._matched[key], self._lookups[key]
         remembering = self._remembering
         # per round, what this engine's last assessment of the pack met (see _classes)
         last = self._last.setdefault(key, {})
@@ -160,7 +167,7 @@ class Engine:
                     values = list(map(fact.get, round_plan.props))  # None: absent
                     before = last.get(stratum)
                     classes, unchanged = _classes(round_plan, values, before)
-                    slots, outcome = round_plan.slots, {}
+                    slots, outcome, tables = round_plan.slots, {}, lookups[stratum]
                     for number, groups in round_plan.buckets:
                         if unchanged is not None:
                             # What the last assessment of this pack found on a bucket whose
@@ -172,7 +179,14 @@ class Engine:
                                     outcome[number] = same
                                     fired += same
                                     continue
-                        here: list[str] = []
+                        # every group's key known: its rules, in one pass (the common case)
+                        found = [table.get(take(classes)) for table, take in tables[number]]
+                        if None not in found:
+                            here = list(chain.from_iterable(found))
+                            outcome[number] = here
+                            fired += here
+                            continue
+                        here = []
                         for group, key, parts in groups:
                             known = matched[group].get(key(classes)) if key is not None else None
                             if known is None and parts is not None:
@@ -321,6 +335,11 @@ MATCHED_KEYS = 100000
 _ALWAYS = object()  # the key of a memo group that is always sent (memo.RoundPlan)
 
 
+def _NEVER(classes: list) -> object:
+    """The key of a memo group that is always sent: found in no table."""
+    return _ALWAYS
+
+
 def _classes(round_plan: memo.RoundPlan, values: list, before: tuple | None) -> tuple[list, set | None]:
     """The classes of a round's `values` (None: absent), and the places whose value is not the
     very object it was in the last assessment of the pack (`before`: its values, classes and
@@ -329,15 +348,18 @@ def _classes(round_plan: memo.RoundPlan, values: list, before: tuple | None) -> 
     the others are classed again, and a bucket that reads none of them fired as before (the
     classes of its values, hence what fires on it, are the same)."""
     classify = round_plan.classify
-    absent = memo.ABSENT
     if before is None or len(before[0]) != len(values):
-        return [c(absent if v is None else v) for v, (_, c) in zip(values, classify)], None
+        # absent and yes/no are their own classes: no call for them (a bool's class is itself
+        # for every classifier but the one of a property with an opaque test, where it is its
+        # text: either stands for that one value alone)
+        return [None if v is None else v if v is True or v is False else c(v)
+                for v, (_, c) in zip(values, classify)], None
     old_values, old_classes, _ = before
     moved = list(compress(count(), map(is_not, values, old_values)))
     classes = old_classes.copy()
     for n in moved:
         v = values[n]
-        classes[n] = classify[n][1](absent if v is None else v)
+        classes[n] = None if v is None else v if v is True or v is False else classify[n][1](v)
     return classes, set(moved)
 
 
