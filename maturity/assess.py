@@ -302,14 +302,15 @@ def results(done: Resolved) -> Assessment:
     kept = plan.results
     if len(kept) > KEPT_RESULTS:
         kept.clear()
-    statuses, connection = done.statuses, done.connection
+    statuses, connection, setter_ids = done.statuses, done.connection, plan.setter_ids
+    fired_here, known_of, why_of = why.__contains__, known.__getitem__, why.__getitem__
     for element in model.elements:
-        setting = [r for r in plan.setter_ids[element.id] if r in why]
+        setting = tuple(filter(fired_here, setter_ids[element.id]))
         status, connected = statuses[element.id], connection[element.id]
-        key = (element.id, status.rank, connected, *[known[r] for r in setting])
+        key = (element.id, status.rank, connected, *map(known_of, setting))
         result = kept.get(key)
         if result is None:
-            result = kept[key] = ElementResult(element, status, *connected, tuple([why[r] for r in setting]))
+            result = kept[key] = ElementResult(element, status, *connected, tuple(map(why_of, setting)))
         elements.append(result)
     stage = done.stage
     findings = []
