@@ -28,7 +28,11 @@ from .questions import SUFFIX
 
 
 GAP = "If the answer shows a gap: "
-KEPT_RESULTS = 100_000  # element results without evidence kept per model (Resolved._results)
+# Results kept per model and shared between its assessments (Resolved._results, results,
+# _evidence): element results, findings and advice items in one table, evidence in another, each
+# emptied when it holds more than this many. An entry with what it holds takes ~0.5-1 KB
+# (measured on the default pack): some 20 MB at most for a model.
+KEPT_RESULTS = 10_000
 
 
 def question_text(model: Model, advice: Advice, asks: tuple[str, ...], facts: dict | None = None) -> str:

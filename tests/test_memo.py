@@ -388,3 +388,22 @@ def test_results_kept_between_assessments_are_those_made_afresh(pack, monkeypatc
             (made.findings, made.advice, made.stage_evidence, made.fired), n
         assert repr(kept.findings) + repr(kept.advice) + repr(kept.elements) == \
             repr(made.findings) + repr(made.advice) + repr(made.elements), n
+
+
+def test_results_kept_per_model_stay_bounded(monkeypatch):
+    assess_module = sys.modules["maturity.assess"]
+    monkeypatch.setattr(assess_module, "KEPT_RESULTS", 100)
+    model = maturity.load_pack("default")
+    rng = random.Random(5)
+    engine = Engine()
+    plan = assess_module._plan_for(model)
+    cleared, before = 0, (0, 0)
+    for n in range(200):
+        a = maturity.assess(model, maturity.Organisation(f"o{n}", generated_facts(model, rng)), engine)
+        # emptied before an assessment when over the bound: at most one assessment's worth more
+        assert len(plan.evidence) <= 100 + len(a.fired) + 1
+        assert len(plan.results) <= 100 + len(a.elements) + len(a.findings) + len(a.advice) + 1
+        now = (len(plan.evidence), len(plan.results))
+        cleared += sum(n < b for n, b in zip(now, before))
+        before = now
+    assert cleared >= 2 and plan.evidence and plan.results
