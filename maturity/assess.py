@@ -33,6 +33,9 @@ GAP = "If the answer shows a gap: "
 # emptied when it holds more than this many. An entry with what it holds takes ~0.5-1 KB
 # (measured on the default pack): some 20 MB at most for a model.
 KEPT_RESULTS = 10_000
+KEEP_SHARE = 0.85      # kept results pay when at least this share of look-ups find theirs (_Kept)
+KEEP_CHECK = 50_000    # look-ups after which the share is checked, if no table filled before
+KEEP_PAUSE = 20_000    # assessments made without keeping results when they do not pay
 
 
 def question_text(model: Model, advice: Advice, asks: tuple[str, ...], facts: dict | None = None) -> str:
@@ -125,6 +128,41 @@ class Assessment:
 
 
 @dataclass
+class _Kept:
+    """Results shared by the assessments of a model (`results`): evidence by the answers it
+    rests on, and element results, findings and advice items by the evidence they are made
+    from; two tables, each emptied when it holds more than KEPT_RESULTS. Kept only while it
+    pays: each time a table fills, or after KEEP_CHECK look-ups, if fewer than KEEP_SHARE of the
+    look-ups since the last check found what they looked for (answers too varied to repeat, as
+    the default pack's: making a result costs little more than its key and look-up), the tables
+    are emptied and the next KEEP_PAUSE assessments make their results directly; then keeping
+    is tried again."""
+
+    evidence: dict[tuple, Evidence] = field(default_factory=dict)
+    made: dict[tuple, Any] = field(default_factory=dict)
+    looked: int = 0       # look-ups since the tables were last emptied
+    found: int = 0        # of which found
+    paused: int = 0       # assessments left that make their results directly
+
+    def use(self) -> bool:
+        """Whether the assessment about to be made keeps its results (emptying full tables)."""
+        if self.paused:
+            self.paused -= 1
+            return False
+        full = len(self.evidence) > KEPT_RESULTS or len(self.made) > KEPT_RESULTS
+        if full or self.looked >= KEEP_CHECK:
+            share = self.found / self.looked if self.looked else 1.0
+            self.looked = self.found = 0
+            if full or share < KEEP_SHARE:
+                self.evidence.clear()
+                self.made.clear()
+            if share < KEEP_SHARE:
+                self.paused = KEEP_PAUSE
+                return False
+        return True
+
+
+@dataclass
 class _Plan:
     """What assessing needs from a model that does not depend on the organisation, worked out
     once per model: the compiled pack, the dependency order, and the rules, findings and advice
@@ -143,7 +181,7 @@ class _Plan:
     because: dict[str, str] = field(default_factory=dict)  # rule -> its reason as written
     setter_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the ids of `setters`
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
-    evidence: dict[tuple, Evidence] = field(default_factory=dict)      # see _evidence
+    kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
 
@@ -296,21 +334,24 @@ def results(done: Resolved) -> Assessment:
     plan = _plan_for(model)
     answer, tested = seen.get, plan.evidence_facts
     words = model.words  # thresholds in texts, as they apply to this organisation
-    # One Evidence per fired rule, shared by everything that cites the rule; the same for every
-    # organisation whose answers to the rule's facts are the same (`_evidence`).
-    why, known = _evidence(plan, done.fired, seen)
+    # One Evidence per fired rule, shared by everything that cites the rule. While it pays
+    # (_Kept), evidence is the same object for every organisation whose answers to the rule's
+    # facts are the same, and element results, findings and advice items made from the same
+    # evidence are too; `known` holds the keys they are kept under.
+    keeping = plan.kept.use()
+    why, known = _evidence(plan, done.fired, seen, keeping)
+    kept = plan.kept.made
+    made_before, looked = len(kept), 0
 
-    # Element results are the same whenever status, connection and evidence are: shared by the
-    # assessments of a model, a bounded number (as Resolved._results).
     elements = []
-    kept = plan.results
-    if len(kept) > KEPT_RESULTS:
-        kept.clear()
     statuses, connection, setter_ids = done.statuses, done.connection, plan.setter_ids
     fired_here, known_of, why_of = why.__contains__, known.__getitem__, why.__getitem__
     for element in model.elements:
         setting = tuple(filter(fired_here, setter_ids[element.id]))
         status, connected = statuses[element.id], connection[element.id]
+        if not keeping:
+            elements.append(ElementResult(element, status, *connected, tuple(map(why_of, setting))))
+            continue
         key = (element.id, status.rank, connected, *map(known_of, setting))
         result = kept.get(key)
         if result is None:
@@ -320,10 +361,11 @@ def results(done: Resolved) -> Assessment:
     findings = []
     for r, f in plan.findings:
         if r.id in why:
-            if "{threshold:" in f.message:
+            if not keeping or "{threshold:" in f.message:
                 findings.append(FindingResult(_worded(f, "message", words, seen), why[r.id]))
                 continue
             key = (id(f), known[r.id])  # the same finding on the same evidence: made once
+            looked += 1
             made = kept.get(key)
             if made is None:
                 made = kept[key] = FindingResult(f, why[r.id])
@@ -331,10 +373,11 @@ def results(done: Resolved) -> Assessment:
     advice = []
     for r, a in plan.advice:
         if r.id in why:
-            if "{threshold:" in a.action:
+            if not keeping or "{threshold:" in a.action:
                 advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
                 continue
             key = (id(a), known[r.id])  # the same advice on the same evidence: made once
+            looked += 1
             made = kept.get(key)
             if made is None:
                 made = kept[key] = AdviceResult(a, why[r.id], a.kind, a.action)
@@ -347,23 +390,34 @@ def results(done: Resolved) -> Assessment:
                 evidence = Evidence(r.id, words(r.because, seen),
                                     tuple([(ref, answer(ref)) for ref in tested[r.id]]))
                 advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks, seen), asks))
+    if keeping:
+        looked += len(elements)
+        plan.kept.looked += looked
+        plan.kept.found += looked - (len(kept) - made_before)
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, list(done.fired))
 
 
-def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any]) -> tuple[dict[str, Evidence], dict[str, tuple]]:
-    """The Evidence of each fired rule, and the key it is kept under: the rule and the answers
-    to the facts it tests. Evidence depends on nothing else (its reason is worded by thresholds,
-    which depend on answers, only for rules whose reason has one: those are made anew), so it
-    is shared by the assessments of a model, a bounded number."""
-    kept = plan.evidence
-    if len(kept) > KEPT_RESULTS:
-        kept.clear()
+def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any],
+              keeping: bool) -> tuple[dict[str, Evidence], dict[str, tuple]]:
+    """The Evidence of each fired rule and, `keeping`, the key it is kept under: the rule and
+    the answers to the facts it tests. Evidence depends on nothing else (its reason is worded by
+    thresholds, which depend on answers, only for rules whose reason has one: those are made
+    anew), so it can be shared by the assessments of a model (_Kept)."""
     get, tested, because, words = seen.get, plan.evidence_facts, plan.because, plan.model.words
     worded = plan.worded
     why: dict[str, Evidence] = {}
     known: dict[str, tuple] = {}
+    if not keeping:
+        for rule_id in fired:
+            refs = tested[rule_id]
+            text = because[rule_id]
+            why[rule_id] = Evidence(rule_id, words(text, seen) if rule_id in worded else text,
+                                    tuple(zip(refs, map(get, refs))))
+        return why, known
+    kept = plan.kept.evidence
+    before = len(kept)
     for rule_id in fired:
         refs = tested[rule_id]
         values = tuple(map(get, refs))
@@ -381,6 +435,8 @@ def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any]) -> tuple[dict
                 found = kept[key] = Evidence(rule_id, text, tuple(zip(refs, values)))
         why[rule_id] = found
         known[rule_id] = key
+    plan.kept.looked += len(fired)
+    plan.kept.found += len(fired) - (len(kept) - before)
     return why, known
 
 

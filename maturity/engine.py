@@ -187,8 +187,7 @@ class Engine:
                             fired += here
                             continue
                         here = []
-                        for group, key, parts in groups:
-                            known = matched[group].get(key(classes)) if key is not None else None
+                        for (group, key, parts), known in zip(groups, found):
                             if known is None and parts is not None:
                                 known = _decide(matched[group], parts, classes)
                                 if known is not None:  # next time its whole key answers at once

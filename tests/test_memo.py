@@ -393,6 +393,7 @@ def test_results_kept_between_assessments_are_those_made_afresh(pack, monkeypatc
 def test_results_kept_per_model_stay_bounded(monkeypatch):
     assess_module = sys.modules["maturity.assess"]
     monkeypatch.setattr(assess_module, "KEPT_RESULTS", 100)
+    monkeypatch.setattr(assess_module, "KEEP_SHARE", 0)  # kept however rarely found
     model = maturity.load_pack("default")
     rng = random.Random(5)
     engine = Engine()
@@ -401,9 +402,39 @@ def test_results_kept_per_model_stay_bounded(monkeypatch):
     for n in range(200):
         a = maturity.assess(model, maturity.Organisation(f"o{n}", generated_facts(model, rng)), engine)
         # emptied before an assessment when over the bound: at most one assessment's worth more
-        assert len(plan.evidence) <= 100 + len(a.fired) + 1
-        assert len(plan.results) <= 100 + len(a.elements) + len(a.findings) + len(a.advice) + 1
-        now = (len(plan.evidence), len(plan.results))
+        assert len(plan.kept.evidence) <= 100 + len(a.fired) + 1
+        assert len(plan.kept.made) <= 100 + len(a.elements) + len(a.findings) + len(a.advice) + 1
+        now = (len(plan.kept.evidence), len(plan.kept.made))
         cleared += sum(n < b for n, b in zip(now, before))
         before = now
-    assert cleared >= 2 and plan.evidence and plan.results
+    assert cleared >= 2 and plan.kept.evidence and plan.kept.made
+
+
+@pytest.mark.parametrize("checked_when", ["a table fills", "after some look-ups"])
+def test_results_are_made_directly_while_keeping_them_does_not_pay(monkeypatch, checked_when):
+    assess_module = sys.modules["maturity.assess"]
+    if checked_when == "a table fills":
+        monkeypatch.setattr(assess_module, "KEPT_RESULTS", 100)
+    else:
+        monkeypatch.setattr(assess_module, "KEEP_CHECK", 300)
+    monkeypatch.setattr(assess_module, "KEEP_SHARE", 1.01)  # never pays
+    monkeypatch.setattr(assess_module, "KEEP_PAUSE", 30)
+    model, other = maturity.load_pack("default"), maturity.load_pack("default")
+    rng = random.Random(6)
+    engine = Engine()
+    kept = assess_module._plan_for(model).kept
+    sizes = []
+    for n in range(120):
+        org = maturity.Organisation(f"o{n}", generated_facts(model, rng))
+        a = maturity.assess(model, org, engine)
+        sizes.append((kept.paused, len(kept.evidence)))
+        with monkeypatch.context() as m:
+            m.setattr(assess_module, "KEPT_RESULTS", 0)
+            m.setattr(assess_module, "KEEP_SHARE", 0)
+            b = maturity.assess(other, org, engine)
+        assert repr((a.elements, a.findings, a.advice, a.stage_evidence)) == \
+            repr((b.elements, b.findings, b.advice, b.stage_evidence)), n
+    paused = [n for n, (left, size) in enumerate(sizes) if left]
+    # paused for 30 assessments with nothing kept, then kept again to look once more
+    assert paused and all(sizes[n][1] == 0 for n in paused)
+    assert any(size for left, size in sizes[paused[0] + 30:])
