@@ -454,7 +454,10 @@ def _not_applicable(organisation: Organisation, fact_id: str) -> bool:
 
 def _round0_fact(compiled: CompiledPack, facts: dict[str, Any]) -> dict:
     props = compiled.fact_props
-    fact = {props[f]: v for f, v in facts.items() if v is not None and f in props}
+    # Lists of our own: the engine tells values apart from the last assessment's by identity
+    # (docs/engine.md), and a caller may change a list in place between two assessments.
+    fact = {props[f]: list(v) if type(v) is list else v
+            for f, v in facts.items() if v is not None and f in props}
     for fact_id, prop in compiled.count_props.items():
         value = facts.get(fact_id)
         if value is not None and fact_id in props:

@@ -438,3 +438,27 @@ def test_results_are_made_directly_while_keeping_them_does_not_pay(monkeypatch, 
     # paused for 30 assessments with nothing kept, then kept again to look once more
     assert paused and all(sizes[n][1] == 0 for n in paused)
     assert any(size for left, size in sizes[paused[0] + 30:])
+
+
+def test_a_list_answer_changed_in_place_between_assessments_is_seen():
+    # The engine reuses what the last assessment found where a value is the very same object:
+    # a caller's list changed in place (same length, other items) must not look the same.
+    model = maturity.load_pack("default")
+    rng = random.Random(8)
+    fresh = Engine(remember=False)
+    for _ in range(200):  # an organisation for which the item of a one-item answer matters
+        facts = generated_facts(model, rng)
+        listed = rng.choice([f for f in model.facts if f.type == "choices"])
+        first, second = rng.sample(list(listed.values), 2)
+        one = dict(facts, **{listed.id: [first]})
+        other = dict(facts, **{listed.id: [second]})
+        if maturity.assess(model, maturity.Organisation("one", one), fresh).fired != \
+                maturity.assess(model, maturity.Organisation("other", other), fresh).fired:
+            break
+    else:
+        raise AssertionError("no list answer's item changes what fires")
+    engine = Engine()
+    maturity.assess(model, maturity.Organisation("before", one), engine)
+    one[listed.id][0] = second  # now equal to `other`, the same list object
+    org = maturity.Organisation("after", one)
+    assert same(maturity.assess(model, org, engine), maturity.assess(model, org, fresh))
