@@ -87,8 +87,15 @@ def strengths(a: Assessment) -> list[Strength]:
             continue
         top = e.evidence[0]
         ahead = "" if e.done else ", ahead of its foundations"
-        out.append(Strength(e.element.id, f"{e.element.label} is {e.status.label.lower()}{ahead}. "
-                                          f"{top.because}", top.rule))
+        said = f"{e.element.label} is {e.status.label.lower()}"
+        if top.because.lower().startswith(said.lower()):
+            # a reason that restates the status ("Careers site is in place."): said once, with
+            # whatever it adds ("... embedded in how the team works")
+            rest = top.because[len(said):].rstrip().rstrip(".")
+            text = f"{said}{rest}{ahead}."
+        else:
+            text = f"{said}{ahead}. {top.because}"
+        out.append(Strength(e.element.id, text, top.rule))
     return out
 
 

@@ -299,3 +299,28 @@ def test_the_stages_above_look_their_rules_up_not_through_every_rule():
         b = dataclasses.replace(a, model=model)
         assert (stage_needs(b), stage_needs(b, only_next=True)) == (stage_needs(a), stage_needs(a, only_next=True))
     assert model.rules.reads == 1  # once per model, for all stages and assessments
+
+
+def test_a_strength_whose_reason_restates_its_status_says_it_once():
+    # The levels pack's reasons restate the status ("Careers site is in place."): said once,
+    # with what the reason adds, and "ahead of its foundations" where the dot is disconnected.
+    levels = maturity.load_pack("levels")
+    a = assess({"careers_site.state": "in_place", "job_ads.state": "embedded",
+                "advocacy.state": "in_place"}, levels)
+    said = {s.element: s.text for s in strengths(a)}
+    assert said["careers_site"] == "Careers site is in place."
+    assert said["job_ads"] == "Job ads is embedded in how the team works."
+    assert said["advocacy"] == "Employee advocacy is in place, ahead of its foundations."
+
+
+def test_a_strength_whose_reason_says_more_keeps_both():
+    from maturity.examples import __file__ as examples
+    model, org = maturity.load_facts(Path(examples).parent / "connected.yaml")
+    a = maturity.assess(model, org)
+    found = strengths(a)
+    assert found
+    for s in found:
+        e = a.element(s.element)
+        lead = f"{e.element.label} is {e.status.label.lower()}"
+        assert not e.evidence[0].because.lower().startswith(lead.lower())
+        assert s.text == f"{lead}{'' if e.done else ', ahead of its foundations'}. {e.evidence[0].because}"
