@@ -299,7 +299,7 @@ _TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year
 
 def _group_headings(a: Assessment) -> dict[str, str]:
     """In a model with groups, the heading before the first element of each run of elements of
-    one top-level group (its label and how many of its elements are done), and "Other" before
+    one top-level group (its label, and how many of its elements are done), and "Other" before
     a run of elements in none: element id -> heading. Empty without groups."""
     model = a.model
     tops = [g for g in model.groups if g.within is None]
@@ -319,8 +319,8 @@ def _group_headings(a: Assessment) -> dict[str, str]:
                 headings[element.id] = "  Other"
             else:
                 members = model.members[group_id]
-                headings[element.id] = (f"  {model.group_by_id[group_id].label}: "
-                                        f"{sum(m in done for m in members)} of {len(members)} done")
+                headings[element.id] = (f"  {model.group_by_id[group_id].label} "
+                                        f"({sum(m in done for m in members)} of {len(members)} done)")
             previous = group_id
     return headings
 

@@ -200,7 +200,7 @@ def test_the_text_report_lists_elements_under_their_groups_and_coverage_by_group
     assert "Coverage: 3 of 5 questions answered (Level 1 2/2, Level 2 1/2, e 0/1)" in text
     elements = text.split("\nElements\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert [line.split()[0] if line.startswith("    ") else line.strip() for line in elements] == [
-        "Level 1: 1 of 2 done", "a", "b", "Level 2: 1 of 2 done", "c", "d", "Other", "e"]
+        "Level 1 (1 of 2 done)", "a", "b", "Level 2 (1 of 2 done)", "c", "d", "Other", "e"]
 
 
 def test_the_text_report_of_a_model_without_groups_lists_every_element(tmp_path: Path):
