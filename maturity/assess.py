@@ -171,7 +171,7 @@ class _Plan:
     model: Model
     compiled: CompiledPack
     order: list[tuple[str, tuple[str, ...]]]          # element and its prerequisites, dependency order
-    setters: dict[str, list[Rule]]                    # element -> rules setting its status, highest level first
+    setters: dict[str, tuple[str, ...]]               # element -> rules setting its status, highest level first
     stage_rules: list[Rule]                           # rules setting the stage, highest stage first
     findings: list[tuple[Rule, Finding]]              # in report order
     advice: list[tuple[Rule, Advice]]                 # in report order
@@ -179,7 +179,6 @@ class _Plan:
     levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
     stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
     because: dict[str, str] = field(default_factory=dict)  # rule -> its reason as written
-    setter_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the ids of `setters`
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
@@ -201,7 +200,7 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         for element_id in dict.fromkeys(x for x, _ in rule.status):
             setting[element_id].append(rule)
-    setters = {e: sorted(found, key=lambda r, e=e: (-_level(model, r, e), r.id))
+    setters = {e: tuple(r.id for r in sorted(found, key=lambda r, e=e: (-_level(model, r, e), r.id)))
                for e, found in setting.items()}
     severity = {s: n for n, s in enumerate(SEVERITIES)}
     evidence_facts = {}
@@ -223,7 +222,6 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
         {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
         {r.id: r.because for r in rules},
-        {e: tuple(r.id for r in found) for e, found in setters.items()},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because))
 
@@ -344,10 +342,10 @@ def results(done: Resolved) -> Assessment:
     made_before, looked = len(kept), 0
 
     elements = []
-    statuses, connection, setter_ids = done.statuses, done.connection, plan.setter_ids
+    statuses, connection, setters = done.statuses, done.connection, plan.setters
     fired_here, known_of, why_of = why.__contains__, known.__getitem__, why.__getitem__
     for element in model.elements:
-        setting = tuple(filter(fired_here, setter_ids[element.id]))
+        setting = tuple(filter(fired_here, setters[element.id]))
         status, connected = statuses[element.id], connection[element.id]
         if not keeping:
             elements.append(ElementResult(element, status, *connected, tuple(map(why_of, setting))))

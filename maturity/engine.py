@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from itertools import chain, compress, count
-from operator import is_not
 import math
 import sys
 import threading
+from itertools import chain, compress, count
+from operator import is_not
 from typing import Callable
 
 from . import memo
@@ -348,9 +348,9 @@ def _classes(round_plan: memo.RoundPlan, values: list, before: tuple | None) -> 
     classes of its values, hence what fires on it, are the same)."""
     classify = round_plan.classify
     if before is None or len(before[0]) != len(values):
-        # absent and yes/no are their own classes: no call for them (a bool's class is itself
-        # for every classifier but the one of a property with an opaque test, where it is its
-        # text: either stands for that one value alone)
+        # Absent and yes/no are their own classes, without a call: memo.classifier gives a bool
+        # itself, or its text where a test of the property is opaque; either way a class that
+        # holds that one value alone, as this one does.
         return [None if v is None else v if v is True or v is False else c(v)
                 for v, (_, c) in zip(values, classify)], None
     old_values, old_classes, _ = before
