@@ -127,7 +127,7 @@ def unanswered(a: Assessment) -> list[dict]:
     statuses = {e.element.id: e.status for e in a.elements}
     tests, _ = fact_tests(model)
     testing: dict[str, list[Rule]] = {}  # fact -> the deciding rules that test it
-    for rule in (r for r in model.rules if r.status or r.stage):
+    for rule in filter(deciding, model.rules):
         for ref in dict.fromkeys(t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")):
             testing.setdefault(ref, []).append(rule)
     seen = rule_facts(model, org)
@@ -199,9 +199,14 @@ def fact_tests(model: Model) -> tuple[dict[str, list], set[str]]:
         for t in tests_in(rule.when):
             if t.subject in ("fact", "count"):
                 tests.setdefault(t.ref, []).append(t)
-                if rule.status or rule.stage:
+                if deciding(rule):
                     decides.add(t.ref)
     return tests, decides
+
+
+def deciding(rule: Rule) -> bool:
+    """Whether a rule sets a status or the stage: the rules that decide the next dot."""
+    return bool(rule.status or rule.stage)
 
 
 def deciding_model(model: Model) -> Model:
@@ -210,7 +215,6 @@ def deciding_model(model: Model) -> Model:
     what-if needs no more; made once per model."""
     kept = model.__dict__.get("_deciding_model")
     if kept is None:
-        kept = dataclasses.replace(model, rules=[r for r in model.rules if r.status or r.stage],
-                                   tests=[])
+        kept = dataclasses.replace(model, rules=list(filter(deciding, model.rules)), tests=[])
         model.__dict__["_deciding_model"] = kept
     return kept

@@ -28,10 +28,11 @@ from .questions import SUFFIX
 
 
 GAP = "If the answer shows a gap: "
-# Results kept per model and shared between its assessments (Resolved._results, results,
-# _evidence): element results, findings and advice items in one table, evidence in another, each
-# emptied when it holds more than this many. An entry with what it holds takes ~0.5-1 KB
-# (measured on the default pack): some 20 MB at most for a model.
+# Results kept per model and shared between its assessments, each table emptied when it holds
+# more than this many: element results without evidence (Resolved._results, for what-ifs and
+# batches), and, while keeping pays (_Kept), evidence in one table and the element results,
+# findings and advice made from it in another. An entry with what it holds takes ~0.5-1 KB
+# (measured on the default pack): some 30 MB at most for a model.
 KEPT_RESULTS = 10_000
 KEEP_SHARE = 0.85      # kept results pay when at least this share of look-ups find theirs (_Kept)
 KEEP_CHECK = 50_000    # look-ups after which the share is checked, if no table filled before
@@ -351,7 +352,7 @@ def results(done: Resolved) -> Assessment:
             elements.append(ElementResult(element, status, *connected, tuple(map(why_of, setting))))
             continue
         key = (element.id, status.rank, connected, *map(known_of, setting))
-        result = kept.get(key)
+        result = kept.get(key)  # not _shared: its evidence is gathered only when it is made
         if result is None:
             result = kept[key] = ElementResult(element, status, *connected, tuple(map(why_of, setting)))
         elements.append(result)
@@ -362,24 +363,16 @@ def results(done: Resolved) -> Assessment:
             if not keeping or "{threshold:" in f.message:
                 findings.append(FindingResult(_worded(f, "message", words, seen), why[r.id]))
                 continue
-            key = (id(f), known[r.id])  # the same finding on the same evidence: made once
-            looked += 1
-            made = kept.get(key)
-            if made is None:
-                made = kept[key] = FindingResult(f, why[r.id])
-            findings.append(made)
+            looked += 1  # the same finding on the same evidence: made once
+            findings.append(_shared(kept, (id(f), known[r.id]), FindingResult, f, why[r.id]))
     advice = []
     for r, a in plan.advice:
         if r.id in why:
             if not keeping or "{threshold:" in a.action:
                 advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
                 continue
-            key = (id(a), known[r.id])  # the same advice on the same evidence: made once
-            looked += 1
-            made = kept.get(key)
-            if made is None:
-                made = kept[key] = AdviceResult(a, why[r.id], a.kind, a.action)
-            advice.append(made)
+            looked += 1  # the same advice on the same evidence: made once
+            advice.append(_shared(kept, (id(a), known[r.id]), AdviceResult, a, why[r.id], a.kind, a.action))
         elif r.id in asked:
             # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
@@ -395,6 +388,16 @@ def results(done: Resolved) -> Assessment:
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
                       findings, advice, list(done.fired))
+
+
+def _shared(kept: dict, key: tuple, make, *fields):
+    """The result kept under `key`, else `make(*fields)`, kept under it from now on (for
+    results whose fields are at hand; the hot loops of `results` and `_evidence` make theirs
+    only on a miss)."""
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = make(*fields)
+    return found
 
 
 def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any],
@@ -428,7 +431,7 @@ def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any],
             key = (rule_id, repr(values), text)
         else:
             key = (rule_id, values, types)  # typed: 1, 1.0 and True are equal keys
-            found = kept.get(key)
+            found = kept.get(key)  # not _shared: the pairs are made only when it is
             if found is None:
                 found = kept[key] = Evidence(rule_id, text, tuple(zip(refs, values)))
         why[rule_id] = found

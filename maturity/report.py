@@ -297,18 +297,25 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
 _TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year"}
 
 
+def _top_groups(model) -> dict[str, str]:
+    """Element -> the top-level group it is in (through its sub-groups), for the elements in a
+    group; empty for a model without groups."""
+    top_of: dict[str, str] = {}
+    for group in model.groups:
+        if group.within is None:
+            for element_id in model.members[group.id]:
+                top_of.setdefault(element_id, group.id)
+    return top_of
+
+
 def _group_headings(a: Assessment) -> dict[str, str]:
     """In a model with groups, the heading before the first element of each run of elements of
     one top-level group (its label, and how many of its elements are done), and "Other" before
     a run of elements in none: element id -> heading. Empty without groups."""
     model = a.model
-    tops = [g for g in model.groups if g.within is None]
-    if not tops:
+    top_of = _top_groups(model)
+    if not top_of:
         return {}
-    top_of: dict[str, str] = {}
-    for group in tops:
-        for element_id in model.members[group.id]:
-            top_of.setdefault(element_id, group.id)
     done = {e.element.id for e in a.elements if e.done}
     headings: dict[str, str] = {}
     previous: str | None = ""
@@ -330,22 +337,17 @@ def _coverage_parts(a: Assessment, data: dict) -> list[tuple[str, int, int]]:
     group (its sub-groups' elements included) and each element in no group, in model order: a
     model of hundreds of elements is read by its groups (the JSON keeps every element)."""
     model = a.model
-    by_element = {e["id"]: e for e in data["by_element"]}
-    tops = [g for g in model.groups if g.within is None]
-    if not tops:
+    top_of = _top_groups(model)
+    if not top_of:
         return [(e["label"], e["answered"], e["total"]) for e in data["by_element"]]
-    top_of: dict[str, str] = {}
-    for group in tops:
-        for element_id in model.members[group.id]:
-            top_of.setdefault(element_id, group.id)
-    parts: dict[str, list] = {}
+    by_element = {e["id"]: e for e in data["by_element"]}
+    parts: dict[tuple[str, str], list] = {}
     for element in model.elements:  # a group takes the place of its first element
-        counts = by_element[element.id]
         group = model.group_by_id.get(top_of.get(element.id, ""))
-        key, label = (group.id, group.label) if group else (element.id, element.label)
-        part = parts.setdefault(("g" if group else "e") + key, [label, 0, 0])
-        part[1] += counts["answered"]
-        part[2] += counts["total"]
+        key, label = (("group", group.id), group.label) if group else (("element", element.id), element.label)
+        part = parts.setdefault(key, [label, 0, 0])
+        part[1] += by_element[element.id]["answered"]
+        part[2] += by_element[element.id]["total"]
     return [tuple(p) for p in parts.values()]
 
 
