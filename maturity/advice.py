@@ -94,7 +94,7 @@ def strengths(a: Assessment) -> list[Strength]:
             rest = top.because[len(said):].rstrip().rstrip(".")
             text = f"{said}{rest}{ahead}."
         else:
-            text = f"{said}{ahead}. {top.because}"
+            text = f"{said}{ahead}." + (f" {top.because}" if top.because else "")
         out.append(Strength(e.element.id, text, top.rule))
     return out
 

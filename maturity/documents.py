@@ -215,22 +215,25 @@ def write_report(assessment, path: Path | str, *, template_dir: Path | str | Non
     from .files import check_output_path, write_atomic
     from .render import render_bytes
     from .reportdata import report_data
+    from .views import document_view
 
     path = Path(path)
     fmt = document_format(path)
     check_output_path(path)
     folder = check_template_dir(template_dir) or pack_template_dir(assessment.model)
     svg, png, missing = None, None, ""
+    view = document_view(assessment)
+    only, summary = ("frontier" if view == "frontier" else None), view == "summary"
     try:
-        svg = inline_svg(render_bytes(assessment, "svg", layout=layout))
+        svg = inline_svg(render_bytes(assessment, "svg", only, summary, layout=layout))
         if fmt == "docx":
-            png = render_bytes(assessment, "png", layout=layout, dpi=200)
+            png = render_bytes(assessment, "png", only, summary, layout=layout, dpi=200)
     except OutputError as exc:
         if "not installed" not in exc.message:
             raise
         missing = f"{exc.message} ({exc.hint})"
     data = report_data(assessment, appendix=appendix, picture_svg=svg, picture_missing=missing,
-                       progress=progress, benchmark=benchmark)
+                       picture_view=view, progress=progress, benchmark=benchmark)
     write_atomic(path, render_document(data, fmt, folder, png))
     return path
 

@@ -58,6 +58,10 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     if r["strengths"]:
         for x in r["strengths"]:
             d.add_paragraph(x["text"], style="List Bullet")
+        if r["strengths_more"]:
+            more = r["strengths_more"]
+            d.add_paragraph(f"And {more} more {'dot' if more == 1 else 'dots'} at a done level: the "
+                            "scorecard gives each one's reason.")
     else:
         d.add_paragraph("No dot is connected yet, so there is no strength to build on.")
 
@@ -79,10 +83,13 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         d.add_paragraph(f"The picture could not be drawn: {r['picture']['missing']}")
 
     d.add_heading("Scorecard", 1)
-    _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
-           [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
-             "yes" if e["done"] else "no", "yes" if e["disconnected"] else "no", e["reason"]]
-            for e in r["scorecard"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
+    for group in r["scorecard_groups"] or [{"heading": "", "rows": r["scorecard"]}]:
+        if group["heading"]:
+            d.add_heading(group["heading"], 2)
+        _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
+               [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
+                 "yes" if e["done"] else "no", "yes" if e["disconnected"] else "no", e["reason"]]
+                for e in group["rows"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
 
     d.add_heading("Findings", 1)
     for f in r["findings"]:

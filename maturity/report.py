@@ -297,7 +297,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
 _TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year"}
 
 
-def _top_groups(model) -> dict[str, str]:
+def top_groups(model) -> dict[str, str]:
     """Element -> the top-level group it is in (through its sub-groups), for the elements in a
     group; empty for a model without groups."""
     top_of: dict[str, str] = {}
@@ -313,7 +313,7 @@ def _group_headings(a: Assessment) -> dict[str, str]:
     one top-level group (its label, and how many of its elements are done), and "Other" before
     a run of elements in none: element id -> heading. Empty without groups."""
     model = a.model
-    top_of = _top_groups(model)
+    top_of = top_groups(model)
     if not top_of:
         return {}
     done = {e.element.id for e in a.elements if e.done}
@@ -337,7 +337,7 @@ def _coverage_parts(a: Assessment, data: dict) -> list[tuple[str, int, int]]:
     group (its sub-groups' elements included) and each element in no group, in model order: a
     model of hundreds of elements is read by its groups (the JSON keeps every element)."""
     model = a.model
-    top_of = _top_groups(model)
+    top_of = top_groups(model)
     if not top_of:
         return [(e["label"], e["answered"], e["total"]) for e in data["by_element"]]
     by_element = {e["id"]: e for e in data["by_element"]}

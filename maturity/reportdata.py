@@ -15,18 +15,24 @@ from typing import Any
 from .assess import Assessment
 from .explain import answer, need_text
 from .recommend import connection_order
-from .report import assessment_data, roadmap_data
+from .report import assessment_data, roadmap_data, top_groups
 
 REPORT_FORMAT = 1
+# A model of hundreds of elements is read by its groups: the summary names the dots done or
+# disconnected, and the report lists strengths one by one, up to these many; beyond, the
+# summary counts them per group and the scorecard (by group) holds every one.
+NAMED_IN_SUMMARY = 10
+STRENGTHS_LISTED = 12
 SECTIONS = ("cover", "summary", "progress", "strengths", "priorities", "picture", "scorecard",
             "findings", "next", "roadmap", "unanswered", "benchmark", "appendix")
 
 
 def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None = None,
-                picture_missing: str = "", progress: dict | None = None,
-                benchmark: dict | None = None) -> dict:
+                picture_missing: str = "", picture_view: str = "whole",
+                progress: dict | None = None, benchmark: dict | None = None) -> dict:
     """The report's content. `picture_svg` is the picture drawn for documents (None: the report
-    says the picture could not be drawn); `progress` is a comparison's data (maturity.compare)."""
+    says the picture could not be drawn), of the view `picture_view` (documents.picture_view);
+    `progress` is a comparison's data (maturity.compare)."""
     data = assessment_data(a)
     road = roadmap_data(a)
     labels = {e.id: e.label for e in a.model.elements}
@@ -48,18 +54,21 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
     done = [e for e in a.elements if e.done]
     elements = {e["id"]: e for e in data["elements"]}
     nxt = data["next"]
+    scorecard = [_score_row(elements[e], number[e], a, nxt) for e in order]
+    strengths = _strengths(data, labels)
     return {
         "format": REPORT_FORMAT,
         "title": f"{org.name}: {a.model.label}",
         "cover": cover,
         "summary": _summary(a, data, done, labels),
         "progress": progress,
-        "strengths": _strengths(data, labels),
+        "strengths": strengths[:STRENGTHS_LISTED],
+        "strengths_more": len(strengths[STRENGTHS_LISTED:]),
         "priorities": _priorities(data, labels),
-        "picture": {"svg": picture_svg, "missing": picture_missing,
-                    "alt": f"The {len(a.elements)} dots of {org.name} and how they build on each "
-                           f"other, numbered in the order to connect them"},
-        "scorecard": [_score_row(elements[e], number[e], a, nxt) for e in order],
+        "picture": {"svg": picture_svg, "missing": picture_missing, "view": picture_view,
+                    "alt": _picture_alt(a, picture_view)},
+        "scorecard": scorecard,
+        "scorecard_groups": _scorecard_groups(a, scorecard),
         "findings": [{**f, "element_label": labels.get(f["element"] or "", "General"),
                       "facts": facts(f["facts"])} for f in data["findings"]],
         "next": _step(nxt, labels, facts, number) if nxt else None,
@@ -80,18 +89,69 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
     nxt = data["next"]
     parts = [f"{a.organisation.name} is at stage {stage.rank + 1} of {len(a.model.stages)}, "
              f"{stage.label}" + (f": {stage.description}" if stage.description else ".")]
+    named = [e.element.label for e in done]
     parts.append(f"{len(done)} of {total} dots {'is' if len(done) == 1 else 'are'} connected so far"
-                 + (f" ({', '.join(e.element.label for e in done)})." if done else "."))
+                 + (f" ({', '.join(named)})." if 0 < len(named) <= NAMED_IN_SUMMARY
+                    else f" ({_per_group(a, {e.element.id for e in done}, True)})."
+                    if named and top_groups(a.model) else "."))
     if dis:
+        what = (f": {', '.join(dis)}" if len(dis) <= NAMED_IN_SUMMARY
+                else f" ({_per_group(a, set(data['disconnected']), False)})"
+                if top_groups(a.model) else "; the scorecard marks them")
         parts.append(f"{len(dis)} {'dot is' if len(dis) == 1 else 'dots are'} disconnected, "
-                     f"started before {'its' if len(dis) == 1 else 'their'} foundations: "
-                     f"{', '.join(dis)}.")
+                     f"started before {'its' if len(dis) == 1 else 'their'} foundations{what}.")
     parts.append(f"The next dot to connect is {nxt['label']}." if nxt
                  else "Every dot is connected already")
     return {"stage": {"id": stage.id, "label": stage.label, "rank": stage.rank + 1,
                       "of": len(a.model.stages), "description": stage.description},
             "ladder": ladder, "dots_done": len(done), "total": total, "disconnected": dis,
             "text": " ".join(p if p.endswith(".") else p + "." for p in parts)}
+
+
+def _per_group(a: Assessment, ids: set[str], of_total: bool) -> str:
+    """How many of `ids` each top-level group holds, in pack order, groups holding none left
+    out: "Level 1: 3 of 40, Level 2: 4 of 40" (`of_total`) or "Level 1: 3, Level 2: 4"; the
+    elements in no group as "other"."""
+    top_of = top_groups(a.model)
+    counts: dict[str | None, list[int]] = {}
+    for e in a.model.elements:
+        count = counts.setdefault(top_of.get(e.id), [0, 0])
+        count[0] += e.id in ids
+        count[1] += 1
+    label = {g.id: g.label for g in a.model.groups}
+    order = [g.id for g in a.model.groups if g.id in counts] + ([None] if None in counts else [])
+    return ", ".join(f"{label.get(g, 'other')}: {counts[g][0]}"
+                     + (f" of {counts[g][1]}" if of_total else "") for g in order if counts[g][0])
+
+
+def _picture_alt(a: Assessment, view: str) -> str:
+    org = a.organisation.name
+    if view == "summary":
+        return (f"The {len(a.model.groups)} groups of {org}'s {len(a.elements)} dots and how they "
+                f"build on each other, each coloured by how much of it is done")
+    if view == "frontier":
+        return (f"The dots {org} could connect next, with the done dots they build on and the "
+                f"dots they unlock, of {len(a.elements)} in all")
+    return (f"The {len(a.elements)} dots of {org} and how they build on each other, numbered in "
+            f"the order to connect them")
+
+
+def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict] | None:
+    """In a model with groups, the scorecard's rows by top-level group (pack order; the
+    elements in no group last, as "Other"), each group headed by how many of its dots are done;
+    None without groups."""
+    top_of = top_groups(a.model)
+    if not top_of:
+        return None
+    rows: dict[str | None, list[dict]] = {g.id: [] for g in a.model.groups if g.within is None}
+    for row in scorecard:
+        rows.setdefault(top_of.get(row["id"]), []).append(row)
+    label = {g.id: g.label for g in a.model.groups}
+    return [{"id": g, "label": label.get(g, "Other"), "done": sum(r["done"] for r in members),
+             "total": len(members),
+             "heading": f"{label.get(g, 'Other')} ({sum(r['done'] for r in members)} of "
+                        f"{len(members)} done)", "rows": members}
+            for g, members in rows.items() if members]
 
 
 def _strengths(data: dict, labels: dict) -> list[dict]:
@@ -198,4 +258,5 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
 
 
 def _ev(e: dict, facts) -> dict:
-    return {"rule": e["rule"], "because": e["because"], "facts": facts(e["facts"])}
+    # a stage no rule set (the first, when no rule sets it) has no rule: "" rather than None
+    return {"rule": e["rule"] or "", "because": e["because"], "facts": facts(e["facts"])}

@@ -12,6 +12,21 @@ from .recommend import next_dot, remaining
 from .targets import stage_needs
 
 VIEWS = ("frontier", "next")
+# Up to this many elements a document shows the whole model; beyond, a page cannot show every
+# dot legibly (document_view).
+WHOLE_IN_DOCUMENTS = 40
+
+
+def document_view(assessment: Assessment) -> str:
+    """The picture a document (the client report) shows: the whole model ("whole") up to
+    WHOLE_IN_DOCUMENTS elements; beyond, one box per group ("summary") when the pack has groups,
+    else the dots that could come next ("frontier"), or the whole when none is left."""
+    model = assessment.model
+    if len(model.elements) <= WHOLE_IN_DOCUMENTS:
+        return "whole"
+    if model.groups:
+        return "summary"
+    return "frontier" if remaining(assessment) else "whole"
 
 
 def select(assessment: Assessment, only: str | None) -> set[str] | None:

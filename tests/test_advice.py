@@ -324,3 +324,18 @@ def test_a_strength_whose_reason_says_more_keeps_both():
         lead = f"{e.element.label} is {e.status.label.lower()}"
         assert not e.evidence[0].because.lower().startswith(lead.lower())
         assert s.text == f"{lead}{'' if e.done else ', ahead of its foundations'}. {e.evidence[0].because}"
+
+
+def test_a_strength_whose_rule_gives_no_reason_ends_with_its_status(tmp_path):
+    # A rule without `because:` (the generated models' rules): the strength is the status alone,
+    # with no stray space after it.
+    import sys
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    import models
+    path = tmp_path / "pack.yaml"
+    path.write_text(models.dump(models.model(10, groups=False)), "utf-8")
+    model = maturity.load_pack(path)
+    a = maturity.assess(model, maturity.Organisation("X", {"e0.yes": True, "e0.n": 6, "e1.yes": True, "e1.n": 9, "e1.how": "all"}))
+    said = {s.element: s.text for s in strengths(a)}
+    assert said["e0"] == "Activity 1 is done."
+    assert said["e1"] == "Activity 2 is optimised."

@@ -394,3 +394,147 @@ def test_needs_are_worded_as_questions_with_the_answer_given(broadcasting):
     assert nxt["needs"] and nxt["needs"] == [need_text(n) for n in
                                              maturity.assessment_data(broadcasting)["next"]["needs"]]
     assert all(" Needs " in n and "equals" not in n for n in nxt["needs"])
+
+
+# Reports of large models -------------------------------------------------------------------
+
+def generated(tmp_path_factory, n: int, groups: bool, seed: int = 1) -> maturity.Assessment:
+    """An assessment with the generated model of `n` elements (bench/models.py)."""
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    import models
+    folder = tmp_path_factory.mktemp(f"generated{n}")
+    path = folder / "pack.yaml"
+    path.write_text(models.dump(models.model(n, groups=groups)), "utf-8")
+    model = maturity.load_pack(path)
+    return maturity.assess(model, maturity.Organisation("Generated Ltd", models.organisation(n, seed)))
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> maturity.Assessment:
+    return generated(tmp_path_factory, 200, groups=True)
+
+
+@pytest.fixture(scope="module")
+def large_flat(tmp_path_factory) -> maturity.Assessment:
+    return generated(tmp_path_factory, 200, groups=False)
+
+
+def test_scorecard_of_a_model_with_groups_is_by_group(large, broadcasting):
+    r = report_data(large)
+    groups = r["scorecard_groups"]
+    model = large.model
+    assert [g["id"] for g in groups] == [g.id for g in model.groups]
+    for g in groups:
+        members = set(model.members[g["id"]])
+        assert {row["id"] for row in g["rows"]} == members
+        # in the order to connect the dots, as the whole scorecard
+        assert [row["n"] for row in g["rows"]] == sorted(row["n"] for row in g["rows"])
+        done = sum(large.element(e).done for e in members)
+        assert (g["done"], g["total"]) == (done, len(members))
+        assert g["heading"] == f"{model.group_by_id[g['id']].label} ({done} of {len(members)} done)"
+    assert sum(len(g["rows"]) for g in groups) == len(r["scorecard"]) == 200
+    assert report_data(broadcasting)["scorecard_groups"] is None
+
+
+def test_summary_of_a_large_model_counts_per_group(large, large_flat):
+    r = report_data(large)
+    text = r["summary"]["text"]
+    done = [e for e in large.elements if e.done]
+    assert len(done) > 10 and len(large.disconnected) > 10  # more than the summary names
+    assert not any(f"{e.element.label}," in text for e in done)
+    for g in large.model.groups:
+        members = large.model.members[g.id]
+        n = sum(large.element(e).done for e in members)
+        assert (f"{g.label}: {n} of {len(members)}" in text) == (n > 0)
+        d = sum(large.element(e).disconnected for e in members)
+        assert (f"{g.label}: {d}," in text or f"{g.label}: {d})" in text) == (d > 0)
+    assert f"{len(done)} of 200 dots are connected so far (" in text
+    flat = report_data(large_flat)["summary"]["text"]
+    assert sum(e.done for e in large_flat.elements) > 10
+    assert f"{sum(e.done for e in large_flat.elements)} of 200 dots are connected so far." in flat
+    assert "disconnected, started before their foundations; the scorecard marks them." in flat
+
+
+def test_a_long_list_of_strengths_is_cut_with_a_count(large, tmp_path):
+    from maturity.advice import strengths
+    every = strengths(large)
+    assert len(every) > 12
+    r = report_data(large)
+    assert [s["text"] for s in r["strengths"]] == [s.text for s in every[:12]]
+    assert r["strengths_more"] == len(every) - 12
+    line = f"And {len(every) - 12} more dots at a done level: the scorecard gives each one's reason."
+    for suffix in ("html", "md"):
+        text = documents.render_document(r, suffix).decode("utf-8")
+        assert line in text
+    assert line in documents.render_document(r, "docx").decode("latin-1") or \
+        line in _docx_text(documents.render_document(r, "docx"))
+
+
+def _docx_text(raw: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        return re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
+
+
+def test_documents_show_group_headings_over_the_scorecard(large):
+    r = report_data(large)
+    headings = [g["heading"] for g in r["scorecard_groups"]]
+    html = documents.render_document(r, "html").decode("utf-8")
+    md = documents.render_document(r, "md").decode("utf-8")
+    docx = _docx_text(documents.render_document(r, "docx"))
+    for heading in headings:
+        assert f"<h3>{heading}</h3>" in html
+        assert f"### {heading}\n" in md
+        assert heading in docx
+    assert html.count('<table class="scorecard">') == len(headings)
+
+
+def test_which_picture_a_document_shows(large, large_flat, broadcasting, tmp_path_factory):
+    from maturity.views import WHOLE_IN_DOCUMENTS, document_view
+    assert document_view(broadcasting) == "whole"
+    assert document_view(large) == "summary"
+    assert document_view(large_flat) == "frontier"
+    small = generated(tmp_path_factory, WHOLE_IN_DOCUMENTS, groups=True)
+    assert document_view(small) == "whole"
+
+
+def test_a_large_flat_model_with_nothing_left_shows_the_whole(tmp_path_factory):
+    from maturity.views import document_view
+    import sys
+    sys.path.insert(0, str(ROOT / "bench"))
+    import models
+    every = {}
+    for i in range(60):
+        every.update({f"e{i:02d}.yes": True, f"e{i:02d}.n": 10, f"e{i:02d}.how": "all"})
+    folder = tmp_path_factory.mktemp("done60")
+    (folder / "pack.yaml").write_text(models.dump(models.model(60, groups=False)), "utf-8")
+    model = maturity.load_pack(folder / "pack.yaml")
+    a = maturity.assess(model, maturity.Organisation("Done Ltd", every))
+    assert all(e.done for e in a.elements)
+    assert document_view(a) == "whole"
+
+
+def test_the_report_of_a_large_model_draws_the_view_it_names(large, large_flat, tmp_path):
+    from maturity.render import render_bytes
+    out = documents.write_report(large, tmp_path / "large.html")
+    html = out.read_text("utf-8")
+    summary = documents.inline_svg(render_bytes(large, "svg", summary=True))
+    assert summary in html
+    assert "The 5 groups of Generated Ltd&#39;s 200 dots" in html
+    out = documents.write_report(large_flat, tmp_path / "flat.html")
+    frontier = documents.inline_svg(render_bytes(large_flat, "svg", "frontier", layout="page"))
+    assert frontier in out.read_text("utf-8")
+    assert "The dots Generated Ltd could connect next" in out.read_text("utf-8")
+
+
+def test_a_stage_no_rule_set_is_in_the_appendix_of_every_format(large):
+    """The generated model sets no rule for its first stage: its conclusion has no rule id,
+    which every format shows as an empty cell (the Word writer crashed on it)."""
+    r = report_data(large)
+    first = r["appendix"]["conclusions"][0]
+    assert first["conclusion"] == "Stage: Level 0" and first["rule"] == ""
+    assert "Stage: Level 0" in _docx_text(documents.render_document(r, "docx"))
+    for fmt in ("html", "md"):
+        text = documents.render_document(r, fmt).decode("utf-8")
+        row = next(line for line in text.splitlines() if "Stage: Level 0" in line)
+        assert "None" not in row
