@@ -95,7 +95,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     for f in r["findings"]:
         d.add_heading(f"[{f['severity']}] {f['message']}", 2)
         answers = "; ".join(f"{x['question'] or x['fact']} {x['answer']}" for x in f["facts"])
-        d.add_paragraph(f"{f['element_label']}. Why: {f['because']}"
+        d.add_paragraph(f"{f['element_label']}." + (f" Why: {f['because']}" if f["because"] else "")
                         + (f" Answers: {answers}." if answers else ""))
     if not r["findings"]:
         d.add_paragraph("No findings.")

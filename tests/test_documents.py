@@ -538,3 +538,20 @@ def test_a_stage_no_rule_set_is_in_the_appendix_of_every_format(large):
         text = documents.render_document(r, fmt).decode("utf-8")
         row = next(line for line in text.splitlines() if "Stage: Level 0" in line)
         assert "None" not in row
+
+
+def test_a_finding_whose_rule_gives_no_reason_has_no_empty_why(large):
+    # The generated model's rules have no `because:`: "Activity 2." and the answers, never
+    # "Activity 2. Why: ." (a reason is still given where a rule has one: the goldens).
+    r = report_data(large)
+    bare = [f for f in r["findings"] if not f["because"]]
+    assert bare
+    html = documents.render_document(r, "html").decode("utf-8")
+    md = documents.render_document(r, "md").decode("utf-8")
+    docx = _docx_text(documents.render_document(r, "docx"))
+    for text in (html, md, docx):
+        assert "Why: ." not in text and "Why: <" not in text and "Why: \n" not in text
+        assert "Why:" not in text.split("Findings", 1)[1].split("The next dot", 1)[0]
+    f = bare[0]
+    assert f"<p class=\"evidence\">{f['element_label']}.</p>" in html or \
+        f"<p class=\"evidence\">{f['element_label']}. Answers:" in html
