@@ -73,7 +73,9 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
             extra = ", ".join(v for v in (x.get("effort"), x.get("timeframe")) if v)
             p.add_run(x["action"] + (f" ({extra})" if extra else ""))
     else:
-        d.add_paragraph("Nothing left to do: every dot is connected already.")
+        d.add_paragraph("No advice of the model applies to these answers yet: the next dot, below, "
+                        "says where to go on." if r["next"] else
+                        "Nothing left to do: every dot is connected already.")
 
     d.add_heading("The picture", 1)
     if picture_png:

@@ -59,12 +59,15 @@ def roadmap(assessment: Assessment) -> list[list[Step]]:
 
 
 def connection_order(assessment: Assessment) -> list[str]:
-    """The order in which the dots are connected: the done ones (in dependency order), then the
-    roadmap's phases. The picture numbers its dots so, and the report's scorecard lists them so."""
+    """The order in which the dots are connected, each dot once: the done ones (in dependency
+    order), then the roadmap's phases (which also revisit a done dot a higher stage needs at a
+    higher level: it keeps its place among the done). The picture numbers its dots so, and the
+    report's scorecard lists them so."""
     model = assessment.model
     done = model.graph.subgraph([e.element.id for e in assessment.elements if e.done])
     first = list(nx.lexicographical_topological_sort(done, key=lambda n: model.element_by_id[n].index))
-    return first + [s.result.element.id for phase in roadmap(assessment) for s in phase]
+    later = [s.result.element.id for phase in roadmap(assessment) for s in phase]
+    return list(dict.fromkeys(first + later))
 
 
 def _step(assessment: Assessment, result: ElementResult) -> Step:

@@ -555,3 +555,18 @@ def test_a_finding_whose_rule_gives_no_reason_has_no_empty_why(large):
     f = bare[0]
     assert f"<p class=\"evidence\">{f['element_label']}.</p>" in html or \
         f"<p class=\"evidence\">{f['element_label']}. Answers:" in html
+
+
+def test_no_priorities_while_dots_remain_says_so_truly():
+    # The levels pack gives no advice: with dots left, the priorities must not say every dot is
+    # connected (they did).
+    model = maturity.load_pack("levels")
+    a = maturity.assess(model, maturity.Organisation("Fenwick Foods", {"careers_site.state": "in_place"}))
+    r = report_data(a)
+    assert r["priorities"] == [] and r["next"] is not None
+    said = "No advice of the model applies to these answers yet: the next dot, below, says where to go on."
+    for text in (documents.render_document(r, "html").decode("utf-8"),
+                 documents.render_document(r, "md").decode("utf-8"),
+                 _docx_text(documents.render_document(r, "docx"))):
+        assert said in text
+        assert "every dot is connected already" not in text

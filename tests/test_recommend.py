@@ -188,3 +188,23 @@ def test_next_dot_and_roadmap_respect_every_edge(graph):
         assert phase == [e for e in in_order if e in phase]  # side by side, in model order
     if plan:
         assert plan[0] == ready
+
+
+def test_a_done_dot_the_roadmap_revisits_is_numbered_once():
+    # The levels pack's top stage needs careers site embedded: the roadmap revisits it though it
+    # is done (in place). It keeps its place among the done dots, in the picture and the
+    # scorecard, and every dot has one number.
+    from maturity.recommend import connection_order
+    from maturity.render import to_dot
+    from maturity.reportdata import report_data
+    model = maturity.load_pack("levels")
+    a = assess(model, {"careers_site.state": "in_place", "job_ads.state": "embedded",
+                       "advocacy.state": "in_place"})
+    assert "careers_site" in [s.result.element.id for phase in maturity.roadmap(a) for s in phase]
+    order = connection_order(a)
+    assert sorted(order) == sorted(e.id for e in model.elements)
+    assert order[:2] == ["careers_site", "job_ads"]
+    assert sorted(row["n"] for row in report_data(a)["scorecard"]) == list(range(1, 7))
+    import re
+    numbers = dict(re.findall(r'^\t(\w+) \[label="(\d+)\. ', to_dot(a), re.M))
+    assert numbers == {e: str(n) for n, e in enumerate(order, 1)}
