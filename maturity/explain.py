@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test
+from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test, tests_in
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
@@ -124,6 +124,13 @@ def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
             return sorted(min(options, key=len),
                           key=lambda x: (order.get(x["fact"], -1), x["test"], repr(x["expected"])))
     return []
+
+
+def deciding_facts(model: Model, element_id: str) -> set[str]:
+    """The facts the rules setting an element's status test: what its status rests on."""
+    setters, _ = _index(model)
+    return {t.ref for (e, _), rules in setters.items() if e == element_id
+            for rule in rules for t in tests_in(rule.when) if t.subject in ("fact", "count")}
 
 
 def _index(model: Model) -> tuple[dict[tuple[str, str], list[Rule]], dict[str, int]]:

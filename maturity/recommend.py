@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult, Resolved
-from .explain import unmet_needs
+from .explain import deciding_facts, unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
 
@@ -80,15 +80,21 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
     # done, yet needed higher: by the next stage if it needs it, else by a later one
     target = (stage_needs(assessment, only_next=True).get(element.id)
               or stage_needs(assessment).get(element.id)) if result.done else None
-    reasons = [f"{element.label} is {result.status.label.lower()}"
-               + (", below the level at which it counts as done" if not result.status.done else
-                  f"; a stage above needs it {target.label.lower()}" if target else
-                  " but its foundations are not connected")]
-    if result.evidence:
-        top = result.evidence[0]
-        reasons.append(top.because or f"rule {top.rule}")  # the rule's id is in the evidence
+    asked = deciding_facts(model, element.id)
+    if not result.evidence and asked and asked.isdisjoint(assessment.organisation.answers):
+        # nothing to go on: its status is the lowest only for want of answers
+        reasons = [f"none of the questions about {element.label} is answered yet, so no answer "
+                   "shows work on it"]
     else:
-        reasons.append(f"no rule found evidence of work on {element.label}")
+        reasons = [f"{element.label} is {result.status.label.lower()}"
+                   + (", below the level at which it counts as done" if not result.status.done else
+                      f"; a stage above needs it {target.label.lower()}" if target else
+                      " but its foundations are not connected")]
+        if result.evidence:
+            top = result.evidence[0]
+            reasons.append(top.because or f"rule {top.rule}")  # the rule's id is in the evidence
+        else:
+            reasons.append(f"no rule found evidence of work on {element.label}")
     if done:
         reasons.append("builds on " + ", ".join(label[p].label for p in done) + " (done)")
     elif not prereqs:

@@ -208,3 +208,20 @@ def test_a_done_dot_the_roadmap_revisits_is_numbered_once():
     import re
     numbers = dict(re.findall(r'^\t(\w+) \[label="(\d+)\. ', to_dot(a), re.M))
     assert numbers == {e: str(n) for n, e in enumerate(order, 1)}
+
+
+def test_a_dot_with_no_answer_is_not_said_to_be_missing():
+    # Its status is the lowest only for want of answers: the reason says so. Once one of the
+    # questions its status rests on has an answer (even "don't know"), the status is stated.
+    model = maturity.load_pack(None)
+    step = maturity.next_dot(assess(model, {}))
+    assert step.result.element.id == "purpose"
+    assert step.reasons == ("none of the questions about Purpose is answered yet, so no answer "
+                            "shows work on it", "has no prerequisites")
+    answered = maturity.next_dot(assess(model, {"purpose.goals_written": False}))
+    assert answered.reasons[:2] == ("Purpose is missing, below the level at which it counts as done",
+                                    "no rule found evidence of work on Purpose")
+    from maturity.organisation import Answer, DONT_KNOW
+    org = maturity.Organisation("Acme", {}, answers={"purpose.goals_written": Answer(None, DONT_KNOW)})
+    unsure = maturity.next_dot(maturity.assess(model, org))
+    assert unsure.reasons[0] == "Purpose is missing, below the level at which it counts as done"
