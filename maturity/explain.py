@@ -126,11 +126,18 @@ def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
     return []
 
 
-def deciding_facts(model: Model, element_id: str) -> set[str]:
-    """The facts the rules setting an element's status test: what its status rests on."""
+def deciding_facts(model: Model, element_id: str) -> frozenset[str]:
+    """The facts the rules setting an element's status test: what its status rests on (worked
+    out for every element at once, with _index, and kept as long as it is)."""
     setters, _ = _index(model)
-    return {t.ref for (e, _), rules in setters.items() if e == element_id
-            for rule in rules for t in tests_in(rule.when) if t.subject in ("fact", "count")}
+    kept = model.__dict__.get("_deciding_facts")
+    if kept is None or kept[0] is not setters:
+        found: dict[str, set[str]] = {}
+        for (e, _), rules in setters.items():
+            found.setdefault(e, set()).update(t.ref for rule in rules for t in tests_in(rule.when)
+                                              if t.subject in ("fact", "count"))
+        kept = model.__dict__["_deciding_facts"] = (setters, {e: frozenset(f) for e, f in found.items()})
+    return kept[1].get(element_id, frozenset())
 
 
 def _index(model: Model) -> tuple[dict[tuple[str, str], list[Rule]], dict[str, int]]:
