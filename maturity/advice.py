@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from .assess import GAP, AdviceResult, Assessment, resolve
+from .explain import status_said
 from .model import PRIORITIES, EFFORTS, Model, Rule, Test, candidates, tests_in
 from .organisation import rule_facts
 from .recommend import next_dot, next_dot_id
@@ -87,14 +88,8 @@ def strengths(a: Assessment) -> list[Strength]:
             continue
         top = e.evidence[0]
         ahead = "" if e.done else ", ahead of its foundations"
-        said = f"{e.element.label} is {e.status.label.lower()}"
-        if top.because.lower().startswith(said.lower()):
-            # a reason that restates the status ("Careers site is in place."): said once, with
-            # whatever it adds ("... embedded in how the team works")
-            rest = top.because[len(said):].rstrip().rstrip(".")
-            text = f"{said}{rest}{ahead}."
-        else:
-            text = f"{said}{ahead}." + (f" {top.because}" if top.because else "")
+        said, restated = status_said(e)  # a reason restating the status is said once
+        text = f"{said}{ahead}." + (f" {top.because}" if top.because and not restated else "")
         out.append(Strength(e.element.id, text, top.rule))
     return out
 

@@ -126,6 +126,18 @@ def unmet_needs(model: Model, element_id: str, facts: dict[str, Any],
     return []
 
 
+def status_said(result) -> tuple[str, bool]:
+    """An element result's status as a clause, "Careers site is in place", and whether its top
+    reason restates that clause ("Careers site is in place." or "Job ads is embedded in how the
+    team works."): then the clause takes what the reason adds ("Job ads is embedded in how the
+    team works") and the reason is not said again."""
+    said = f"{result.element.label} is {result.status.label.lower()}"
+    because = result.evidence[0].because if result.evidence else ""
+    if because.lower().startswith(said.lower()):
+        return said + because[len(said):].rstrip().rstrip("."), True
+    return said, False
+
+
 def deciding_facts(model: Model, element_id: str) -> frozenset[str]:
     """The facts the rules setting an element's status test: what its status rests on (worked
     out for every element at once, with _index, and kept as long as it is)."""

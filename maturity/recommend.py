@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult, Resolved
-from .explain import deciding_facts, unmet_needs
+from .explain import deciding_facts, status_said, unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
 
@@ -86,15 +86,15 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons = [f"none of the questions about {element.label} is answered yet, so no answer "
                    "shows work on it"]
     else:
-        reasons = [f"{element.label} is {result.status.label.lower()}"
-                   + (", below the level at which it counts as done" if not result.status.done else
-                      f"; a stage above needs it {target.label.lower()}" if target else
-                      " but its foundations are not connected")]
-        if result.evidence:
+        said, restated = status_said(result)  # a reason restating the status is said once
+        reasons = [said + (", below the level at which it counts as done" if not result.status.done else
+                           f"; a stage above needs it {target.label.lower()}" if target else
+                           " but its foundations are not connected")]
+        if not result.evidence:
+            reasons.append(f"no rule found evidence of work on {element.label}")
+        elif not restated:
             top = result.evidence[0]
             reasons.append(top.because or f"rule {top.rule}")  # the rule's id is in the evidence
-        else:
-            reasons.append(f"no rule found evidence of work on {element.label}")
     if done:
         reasons.append("builds on " + ", ".join(label[p].label for p in done) + " (done)")
     elif not prereqs:

@@ -225,3 +225,17 @@ def test_a_dot_with_no_answer_is_not_said_to_be_missing():
     org = maturity.Organisation("Acme", {}, answers={"purpose.goals_written": Answer(None, DONT_KNOW)})
     unsure = maturity.next_dot(maturity.assess(model, org))
     assert unsure.reasons[0] == "Purpose is missing, below the level at which it counts as done"
+
+
+def test_a_step_whose_reason_restates_its_status_says_it_once():
+    # The levels pack's reasons restate the status ("Careers site is in place."): the step
+    # says "Careers site is in place; a stage above needs it embedded", not that and the reason.
+    model = maturity.load_pack("levels")
+    a = assess(model, {"careers_site.state": "in_place", "job_ads.state": "embedded",
+                       "advocacy.state": "in_place"})
+    steps = {s.result.element.id: s for phase in maturity.roadmap(a) for s in phase}
+    assert steps["careers_site"].reasons == ("Careers site is in place; a stage above needs it embedded",
+                                             "has no prerequisites")
+    assert steps["advocacy"].reasons == (
+        "Employee advocacy is in place but its foundations are not connected",
+        "waits for Employer brand", "work on it has started before its foundations: a disconnected dot")
