@@ -94,11 +94,17 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                 for e in group["rows"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
 
     d.add_heading("Findings", 1)
-    for f in r["findings"]:
-        d.add_heading(f"[{f['severity']}] {f['message']}", 2)
-        answers = "; ".join(f"{x['question'] or x['fact']} {x['answer']}" for x in f["facts"])
-        d.add_paragraph(f"{f['element_label']}." + (f" Why: {f['because']}" if f["because"] else "")
-                        + (f" Answers: {answers}." if answers else ""))
+    # under a group's heading, a finding's is one level down: Heading 3, if the reference
+    # document has it (one made in Word holds only the heading styles used in it)
+    below = 3 if any(style.name == "Heading 3" for style in d.styles) else 2
+    for group in r["findings_groups"] or [{"heading": "", "findings": r["findings"]}]:
+        if group["heading"]:
+            d.add_heading(group["heading"], 2)
+        for f in group["findings"]:
+            d.add_heading(f"[{f['severity']}] {f['message']}", below if group["heading"] else 2)
+            answers = "; ".join(f"{x['question'] or x['fact']} {x['answer']}" for x in f["facts"])
+            d.add_paragraph(f"{f['element_label']}." + (f" Why: {f['because']}" if f["because"] else "")
+                            + (f" Answers: {answers}." if answers else ""))
     if not r["findings"]:
         d.add_paragraph("No findings.")
 

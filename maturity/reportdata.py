@@ -14,6 +14,7 @@ from typing import Any
 
 from .assess import Assessment
 from .explain import answer, need_text
+from .model import SEVERITIES
 from .recommend import connection_order
 from .report import assessment_data, roadmap_data, top_groups
 
@@ -55,6 +56,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
     elements = {e["id"]: e for e in data["elements"]}
     nxt = data["next"]
     scorecard = [_score_row(elements[e], number[e], a, nxt) for e in order]
+    findings = [{**f, "element_label": labels.get(f["element"] or "", "General"),
+                 "facts": facts(f["facts"])} for f in data["findings"]]
     strengths = _strengths(data, labels)
     return {
         "format": REPORT_FORMAT,
@@ -69,8 +72,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
                     "alt": _picture_alt(a, picture_view)},
         "scorecard": scorecard,
         "scorecard_groups": _scorecard_groups(a, scorecard),
-        "findings": [{**f, "element_label": labels.get(f["element"] or "", "General"),
-                      "facts": facts(f["facts"])} for f in data["findings"]],
+        "findings": findings,
+        "findings_groups": _findings_groups(a, findings),
         "next": _step(nxt, labels, facts, number) if nxt else None,
         "roadmap": _roadmap(road["phases"], labels, facts, number),
         "unanswered": _unanswered(data, labels),
@@ -152,6 +155,28 @@ def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict] | None
              "heading": f"{label.get(g, 'Other')} ({sum(r['done'] for r in members)} of "
                         f"{len(members)} done)", "rows": members}
             for g, members in rows.items() if members]
+
+
+def _findings_groups(a: Assessment, findings: list[dict]) -> list[dict] | None:
+    """In a model with groups, the findings by top-level group of their element (general
+    findings as "General", those of elements in no group as "Other"), each group's in report
+    order (most severe first) and headed by how many there are; the groups by their most severe
+    finding, then General, the pack's order and Other. None without groups."""
+    top_of = top_groups(a.model)
+    if not top_of:
+        return None
+    label = {g.id: g.label for g in a.model.groups}
+    by: dict[str | None, list[dict]] = {"": []}
+    by.update((g.id, []) for g in a.model.groups if g.within is None)
+    for f in findings:
+        by.setdefault(top_of.get(f["element"]) if f["element"] else "", []).append(f)
+    severity = {s: n for n, s in enumerate(SEVERITIES)}
+    found = sorted(((severity[items[0]["severity"]], n, g, items)
+                    for n, (g, items) in enumerate(by.items()) if items), key=lambda x: x[:2])
+    return [{"id": g or None, "label": "General" if g == "" else label.get(g, "Other"),
+             "heading": f"{'General' if g == '' else label.get(g, 'Other')} ({len(items)} "
+                        f"finding{'s' if len(items) != 1 else ''})", "findings": items}
+            for _, _, g, items in found]
 
 
 def _strengths(data: dict, labels: dict) -> list[dict]:

@@ -570,3 +570,64 @@ def test_no_priorities_while_dots_remain_says_so_truly():
                  _docx_text(documents.render_document(r, "docx"))):
         assert said in text
         assert "every dot is connected already" not in text
+
+
+def test_findings_of_a_model_with_groups_are_by_group(large, broadcasting, tmp_path):
+    r = report_data(large)
+    groups = r["findings_groups"]
+    model = large.model
+    # the generated model's "is missing" findings name no element: general, and only "info",
+    # so after the groups whose findings are "medium" (most severe first)
+    assert [g["id"] for g in groups] == [g.id for g in model.groups if any(
+        f["element"] in model.members[g.id] for f in r["findings"])] + [None]
+    assert {f["severity"] for g in groups[:-1] for f in g["findings"]} == {"medium"}
+    assert groups[-1]["findings"] == [f for f in r["findings"] if f["element"] is None]
+    for g in groups[:-1]:
+        assert all(f["element"] in model.members[g["id"]] for f in g["findings"])
+        assert g["heading"] == f"{g['label']} ({len(g['findings'])} findings)"
+        # most severe first, as the whole list
+        assert g["findings"] == [f for f in r["findings"] if f in g["findings"]]
+    assert sum(len(g["findings"]) for g in groups) == len(r["findings"])
+    assert report_data(broadcasting)["findings_groups"] is None
+    html = documents.render_document(r, "html").decode("utf-8")
+    md = documents.render_document(r, "md").decode("utf-8")
+    docx = _docx_text(documents.render_document(r, "docx"))
+    for g in groups:
+        assert f"<h3>{g['heading']}</h3>" in html and f"### {g['heading']}\n" in md and g["heading"] in docx
+    assert html.count("<h4><span class=\"sev-") == len(r["findings"])
+
+
+def test_groups_of_findings_come_most_severe_first():
+    model = maturity.load_pack("levels")
+    a = maturity.assess(model, maturity.Organisation("Fenwick Foods", {"careers_site.state": "in_place"}))
+    r = report_data(a)
+    from maturity.reportdata import _findings_groups
+
+    def finding(severity: str, element: str | None) -> dict:
+        return {"id": f"{severity}-{element}", "severity": severity, "element": element,
+                "element_label": "", "message": "", "rule": "r", "because": "", "facts": []}
+    # groups by their most severe finding; on a tie, General, then the pack's order
+    groups = _findings_groups(a, [finding("high", "analytics"), finding("medium", None),
+                                  finding("medium", "careers_site"), finding("low", "job_ads")])
+    assert [g["id"] for g in groups] == ["level3", None, "level1"]
+    assert groups[1]["heading"] == "General (1 finding)"
+    assert groups[2]["heading"] == "Level 1: Foundations (2 findings)"
+
+
+def test_findings_under_groups_fall_back_to_heading_2_without_heading_3(large, tmp_path):
+    # A reference document made in Word holds only the heading styles used in it.
+    import docx
+    reference = docx.Document()
+    style = reference.styles["Heading 3"]._element
+    style.getparent().remove(style)
+    folder = tmp_path / "brand"
+    folder.mkdir()
+    reference.save(folder / "reference.docx")
+    raw = documents.render_document(report_data(large), "docx", folder)
+    made = docx.Document(io.BytesIO(raw))
+    first = report_data(large)["findings"][0]
+    said = [p for p in made.paragraphs if p.text == f"[{first['severity']}] {first['message']}"]
+    assert [p.style.name for p in said] == ["Heading 2"]
+    default = docx.Document(io.BytesIO(documents.render_document(report_data(large), "docx")))
+    said = [p for p in default.paragraphs if p.text == f"[{first['severity']}] {first['message']}"]
+    assert [p.style.name for p in said] == ["Heading 3"]
