@@ -308,6 +308,11 @@ def top_groups(model) -> dict[str, str]:
     return top_of
 
 
+def done_heading(label: str, done: int, total: int) -> str:
+    """A group's heading over its elements: "Level 1 (3 of 40 done)"."""
+    return f"{label} ({done} of {total} done)"
+
+
 def _group_headings(a: Assessment) -> dict[str, str]:
     """In a model with groups, the heading before the first element of each run of elements of
     one top-level group (its label, and how many of its elements are done), and "Other" before
@@ -326,8 +331,8 @@ def _group_headings(a: Assessment) -> dict[str, str]:
                 headings[element.id] = "  Other"
             else:
                 members = model.members[group_id]
-                headings[element.id] = (f"  {model.group_by_id[group_id].label} "
-                                        f"({sum(m in done for m in members)} of {len(members)} done)")
+                headings[element.id] = "  " + done_heading(model.group_by_id[group_id].label,
+                                                           sum(m in done for m in members), len(members))
             previous = group_id
     return headings
 

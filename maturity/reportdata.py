@@ -16,7 +16,7 @@ from .assess import Assessment
 from .explain import answer, need_text
 from .model import SEVERITIES
 from .recommend import connection_order
-from .report import assessment_data, roadmap_data, top_groups
+from .report import assessment_data, done_heading, roadmap_data, top_groups
 
 REPORT_FORMAT = 1
 # A model of hundreds of elements is read by its groups: the summary names the dots done or
@@ -32,7 +32,7 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
                 picture_missing: str = "", picture_view: str = "whole",
                 progress: dict | None = None, benchmark: dict | None = None) -> dict:
     """The report's content. `picture_svg` is the picture drawn for documents (None: the report
-    says the picture could not be drawn), of the view `picture_view` (documents.picture_view);
+    says the picture could not be drawn), of the view `picture_view` (views.document_view);
     `progress` is a comparison's data (maturity.compare)."""
     data = assessment_data(a)
     road = roadmap_data(a)
@@ -114,7 +114,7 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
 def _per_group(a: Assessment, ids: set[str], of_total: bool) -> str:
     """How many of `ids` each top-level group holds, in pack order, groups holding none left
     out: "Level 1: 3 of 40, Level 2: 4 of 40" (`of_total`) or "Level 1: 3, Level 2: 4"; the
-    elements in no group as "other"."""
+    elements in no group as "Other"."""
     top_of = top_groups(a.model)
     counts: dict[str | None, list[int]] = {}
     for e in a.model.elements:
@@ -123,7 +123,7 @@ def _per_group(a: Assessment, ids: set[str], of_total: bool) -> str:
         count[1] += 1
     label = {g.id: g.label for g in a.model.groups}
     order = [g.id for g in a.model.groups if g.id in counts] + ([None] if None in counts else [])
-    return ", ".join(f"{label.get(g, 'other')}: {counts[g][0]}"
+    return ", ".join(f"{label.get(g, 'Other')}: {counts[g][0]}"
                      + (f" of {counts[g][1]}" if of_total else "") for g in order if counts[g][0])
 
 
@@ -150,11 +150,14 @@ def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict] | None
     for row in scorecard:
         rows.setdefault(top_of.get(row["id"]), []).append(row)
     label = {g.id: g.label for g in a.model.groups}
-    return [{"id": g, "label": label.get(g, "Other"), "done": sum(r["done"] for r in members),
-             "total": len(members),
-             "heading": f"{label.get(g, 'Other')} ({sum(r['done'] for r in members)} of "
-                        f"{len(members)} done)", "rows": members}
-            for g, members in rows.items() if members]
+    out = []
+    for g, members in rows.items():
+        if members:
+            done = sum(r["done"] for r in members)
+            out.append({"id": g, "label": label.get(g, "Other"), "done": done, "total": len(members),
+                        "heading": done_heading(label.get(g, "Other"), done, len(members)),
+                        "rows": members})
+    return out
 
 
 def _findings_groups(a: Assessment, findings: list[dict]) -> list[dict] | None:
