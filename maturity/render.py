@@ -172,9 +172,10 @@ _CLUSTER = {"style": "rounded,dashed", "color": "#999999", "fontname": "Helvetic
             "fontsize": "14", "labeljust": "l"}
 
 
-def summary_to_dot(assessment: Assessment) -> str:
+def summary_to_dot(assessment: Assessment, layout: str = "slide") -> str:
     """One node per group, coloured by the share of its elements done, with the dependencies
-    between groups: the picture of a large model that fits a slide."""
+    between groups: the picture of a large model that fits a slide (left to right; `layout`
+    "page": top to bottom, to fit an A4 page, as the report draws it)."""
     a, model = assessment, assessment.model
     if not model.groups:
         raise OutputError("the summary view needs groups, and this pack has none",
@@ -182,9 +183,11 @@ def summary_to_dot(assessment: Assessment) -> str:
     import graphviz
     text = graphviz.escape
     title = text(f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})")
+    page = layout == "page"
     g = graphviz.Digraph("summary", graph_attr={
-        "rankdir": "LR", "label": title, "labelloc": "t", "fontname": "Helvetica", "fontsize": "18",
-        "nodesep": "0.3", "ranksep": "0.6", "size": "13.3,7.5", "ratio": "compress"},
+        "rankdir": "TB" if page else "LR", "label": title, "labelloc": "t", "fontname": "Helvetica",
+        "fontsize": "18", "nodesep": "0.3", "ranksep": "0.6", "size": "7,10" if page else "13.3,7.5",
+        "ratio": "compress"},
         node_attr={"shape": "box", "style": "rounded,filled", "fontname": "Helvetica", "fontsize": "12",
                    "color": "#555555"},
         edge_attr={"color": "#777777", "arrowsize": "0.8"})
@@ -305,7 +308,7 @@ def render_bytes(assessment: Assessment, fmt: str, only: str | None = None,
                  since: str = "") -> bytes:
     """The picture in `fmt` (svg, png, pdf or dot): the model, the part `only` selects, or
     (`summary`) one node per group; `dpi` applies to PNG only."""
-    source = summary_to_dot(assessment) if summary else to_dot(
+    source = summary_to_dot(assessment, layout) if summary else to_dot(
         assessment, only, layout=layout, ladder=ladder, dpi=dpi if fmt == "png" else None,
         changed=changed, since=since)
     if fmt == "dot":

@@ -69,6 +69,17 @@ def test_the_summary_has_a_node_per_group_coloured_by_progress(levels: maturity.
     assert 'level1 -> level2 [penwidth=1.25 tooltip="1 dependency"]' in dot  # c builds on a
 
 
+def test_the_summary_on_a_page_runs_top_to_bottom(levels: maturity.Model):
+    # `--layout page` (and the report, which draws the page layout): top to bottom, within
+    # the A4 text area; otherwise left to right, within a slide
+    a = assess(levels, {"a": 1})
+    assert "rankdir=TB" in summary_to_dot(a, "page") and 'size="7,10"' in summary_to_dot(a, "page")
+    for layout in ("slide", "wide"):
+        assert "rankdir=LR" in summary_to_dot(a, layout) and 'size="13.3,7.5"' in summary_to_dot(a, layout)
+    from maturity.render import render_bytes
+    assert render_bytes(a, "dot", summary=True, layout="page").decode("utf-8") == summary_to_dot(a, "page")
+
+
 def test_the_summary_needs_groups(tiny_model: maturity.Model):
     with pytest.raises(maturity.OutputError, match="the summary view needs groups"):
         summary_to_dot(maturity.assess(tiny_model, maturity.Organisation("o", {})))
