@@ -518,7 +518,7 @@ def test_the_report_of_a_large_model_draws_the_view_it_names(large, large_flat, 
     from maturity.render import render_bytes
     out = documents.write_report(large, tmp_path / "large.html")
     html = out.read_text("utf-8")
-    summary = documents.inline_svg(render_bytes(large, "svg", summary=True))
+    summary = documents.inline_svg(render_bytes(large, "svg", summary=True, layout="page"))
     assert summary in html
     assert "The 5 groups of Generated Ltd&#39;s 200 dots" in html
     out = documents.write_report(large_flat, tmp_path / "flat.html")
