@@ -85,7 +85,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         d.add_paragraph(f"The picture could not be drawn: {r['picture']['missing']}")
 
     d.add_heading("Scorecard", 1)
-    for group in r["scorecard_groups"] or [{"heading": "", "rows": r["scorecard"]}]:
+    for group in r["scorecard_groups"]:
         if group["heading"]:
             d.add_heading(group["heading"], 2)
         _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
@@ -97,7 +97,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     # under a group's heading, a finding's is one level down: Heading 3, if the reference
     # document has it (one made in Word holds only the heading styles used in it)
     below = 3 if any(style.name == "Heading 3" for style in d.styles) else 2
-    for group in r["findings_groups"] or [{"heading": "", "findings": r["findings"]}]:
+    for group in r["findings_groups"]:
         if group["heading"]:
             d.add_heading(group["heading"], 2)
         for f in group["findings"]:

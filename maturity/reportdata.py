@@ -93,14 +93,15 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
     parts = [f"{a.organisation.name} is at stage {stage.rank + 1} of {len(a.model.stages)}, "
              f"{stage.label}" + (f": {stage.description}" if stage.description else ".")]
     named = [e.element.label for e in done]
+    grouped = bool(top_groups(a.model))
     parts.append(f"{len(done)} of {total} dots {'is' if len(done) == 1 else 'are'} connected so far"
                  + (f" ({', '.join(named)})." if 0 < len(named) <= NAMED_IN_SUMMARY
                     else f" ({_per_group(a, {e.element.id for e in done}, True)})."
-                    if named and top_groups(a.model) else "."))
+                    if named and grouped else "."))
     if dis:
         what = (f": {', '.join(dis)}" if len(dis) <= NAMED_IN_SUMMARY
                 else f" ({_per_group(a, set(data['disconnected']), False)})"
-                if top_groups(a.model) else "; the scorecard marks them")
+                if grouped else "; the scorecard marks them")
         parts.append(f"{len(dis)} {'dot is' if len(dis) == 1 else 'dots are'} disconnected, "
                      f"started before {'its' if len(dis) == 1 else 'their'} foundations{what}.")
     parts.append(f"The next dot to connect is {nxt['label']}." if nxt
@@ -139,13 +140,14 @@ def _picture_alt(a: Assessment, view: str) -> str:
             f"the order to connect them")
 
 
-def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict] | None:
+def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict]:
     """In a model with groups, the scorecard's rows by top-level group (pack order; the
     elements in no group last, as "Other"), each group headed by how many of its dots are done;
-    None without groups."""
+    without groups, one group of every row with no heading."""
     top_of = top_groups(a.model)
     if not top_of:
-        return None
+        return [{"id": None, "label": "", "done": sum(r["done"] for r in scorecard),
+                 "total": len(scorecard), "heading": "", "rows": scorecard}]
     rows: dict[str | None, list[dict]] = {g.id: [] for g in a.model.groups if g.within is None}
     for row in scorecard:
         rows.setdefault(top_of.get(row["id"]), []).append(row)
@@ -160,14 +162,15 @@ def _scorecard_groups(a: Assessment, scorecard: list[dict]) -> list[dict] | None
     return out
 
 
-def _findings_groups(a: Assessment, findings: list[dict]) -> list[dict] | None:
+def _findings_groups(a: Assessment, findings: list[dict]) -> list[dict]:
     """In a model with groups, the findings by top-level group of their element (general
     findings as "General", those of elements in no group as "Other"), each group's in report
     order (most severe first) and headed by how many there are; the groups by their most severe
-    finding, then General, the pack's order and Other. None without groups."""
+    finding, then General, the pack's order and Other. Without groups, one group of every finding
+    with no heading."""
     top_of = top_groups(a.model)
     if not top_of:
-        return None
+        return [{"id": None, "label": "", "heading": "", "findings": findings}]
     label = {g.id: g.label for g in a.model.groups}
     by: dict[str | None, list[dict]] = {"": []}
     by.update((g.id, []) for g in a.model.groups if g.within is None)
