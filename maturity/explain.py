@@ -138,6 +138,31 @@ def status_said(result) -> tuple[str, bool]:
     return said, False
 
 
+NOT_ANSWERED = "Not answered"  # shown for a dot whose status rests on no answer (unassessed)
+
+
+def unassessed(assessment, result) -> bool:
+    """Whether an element's status rests on no answer at all: no rule set it, and none of the
+    questions its status rules test is answered (not even "don't know"). Its status is then the
+    lowest only for want of answers, and is shown as NOT_ANSWERED (shown_status), not as that
+    level: the answers do not show the dot missing. `result` is one of `assessment`'s elements
+    (an Assessment's, with its evidence)."""
+    if result.evidence:
+        return False
+    asked = deciding_facts(assessment.model, result.element.id)
+    return bool(asked) and asked.isdisjoint(assessment.organisation.answers)
+
+
+def shown_status(assessment, result) -> str:
+    """An element's status as the client reads it: its level's label, or NOT_ANSWERED."""
+    return NOT_ANSWERED if unassessed(assessment, result) else result.status.label
+
+
+def status_now(assessment, result) -> str:
+    """Where a dot stands, after its name: "now started", or "not answered yet"."""
+    return "not answered yet" if unassessed(assessment, result) else f"now {result.status.label.lower()}"
+
+
 def deciding_facts(model: Model, element_id: str) -> frozenset[str]:
     """The facts the rules setting an element's status test: what its status rests on (worked
     out for every element at once, with _index, and kept as long as it is)."""

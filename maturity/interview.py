@@ -17,6 +17,7 @@ from typing import Any, Callable
 import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
+from .explain import status_now
 from .model import GENERAL, Element, Fact, Model
 from .placeholders import PLACEHOLDERS
 from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, UNSURE_WORDS, Answer,
@@ -341,7 +342,7 @@ def summary_lines(model: Model, organisation: Organisation, assessment: Any, nex
         lines.append("Next dot: none, every dot is connected")
     else:
         element = next_step.result.element
-        lines.append(f"Next dot: {element.label} ({element.id}), now {next_step.result.status.label.lower()}")
+        lines.append(f"Next dot: {element.label} ({element.id}), {status_now(assessment, next_step.result)}")
     lines.append(f"Write the report: {report_command}")
     return lines
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult, Resolved
-from .explain import deciding_facts, status_said, unmet_needs
+from .explain import status_said, unassessed, unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
 
@@ -80,8 +80,7 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
     # done, yet needed higher: by the next stage if it needs it, else by a later one
     target = (stage_needs(assessment, only_next=True).get(element.id)
               or stage_needs(assessment).get(element.id)) if result.done else None
-    asked = deciding_facts(model, element.id)
-    if not result.evidence and asked and asked.isdisjoint(assessment.organisation.answers):
+    if unassessed(assessment, result):
         # nothing to go on: its status is the lowest only for want of answers
         reasons = [f"none of the questions about {element.label} is answered yet, so no answer "
                    "shows work on it"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .assess import Assessment
 from .errors import OutputError
+from .explain import NOT_ANSWERED, unassessed
 from .files import check_output_path, write_atomic  # noqa: F401  (also for render's callers)
 from .recommend import connection_order, next_dot
 from .views import GroupProgress, group_progress, select
@@ -42,6 +43,7 @@ _LAYOUT = {
 _DONE_EDGE = "#38761d"
 _EDGE = "#777777"
 _CHANGED = "#b45f06"
+_NOT_ANSWERED = "#ffffff"  # a dot whose status rests on no answer: white, dotted
 
 
 def check_layout(layout: str) -> str:
@@ -82,9 +84,14 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
     for e in a.elements:
         if shown is not None and e.element.id not in shown:
             continue
-        notes = [e.status.label]
-        attrs = {"fillcolor": status_color(a, e.status.rank)}
-        used.statuses.add(e.status.rank)
+        if unassessed(a, e):  # the answers do not show it missing: they say nothing of it
+            notes = [NOT_ANSWERED.lower()]
+            attrs = {"fillcolor": _NOT_ANSWERED, "style": "rounded,filled,dotted"}
+            used.not_answered = True
+        else:
+            notes = [e.status.label]
+            attrs = {"fillcolor": status_color(a, e.status.rank)}
+            used.statuses.add(e.status.rank)
         if e.disconnected:
             notes.append("disconnected")
             attrs.update(color=_DISCONNECTED, penwidth="2.5", style="rounded,filled,dashed")
@@ -244,7 +251,7 @@ class _Used:
 
     def __init__(self) -> None:
         self.statuses: set[int] = set()
-        self.next = self.disconnected = self.changed = False
+        self.next = self.disconnected = self.changed = self.not_answered = False
         self.edges: set[str] = set()
 
 
@@ -262,6 +269,9 @@ def _legend(a: Assessment, used: _Used, since: str = "") -> str:
             text = html.escape(s.label + (" (a done level)" if s.done else ""))
             rows.append(f'<TR><TD BGCOLOR="{status_color(a, s.rank)}" STYLE="rounded" WIDTH="24"></TD>'
                         f'<TD BORDER="0" ALIGN="LEFT">{text}</TD></TR>')
+    if used.not_answered:
+        rows.append(f'<TR><TD BGCOLOR="{_NOT_ANSWERED}" STYLE="rounded,dotted" WIDTH="24"></TD>'
+                    '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>')
     if used.next:
         rows.append(f'<TR><TD BORDER="3" COLOR="{_NEXT}" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>')
     if used.disconnected:

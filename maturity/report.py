@@ -9,7 +9,7 @@ from typing import Any
 
 from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
-from .explain import answer, need_text
+from .explain import answer, need_text, shown_status, status_now
 from .organisation import STATE_WORDS
 from .recommend import Step, next_dot
 from .schedule import plan
@@ -157,7 +157,7 @@ def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False,
     """A dot's lines; `now` holds the elements whose advice the roadmap moved to "Now"."""
     r = step.result
     lines = [f"{heading}{r.element.label}" + (f" ({r.element.id})" if explain else "")
-             + f", now {r.status.label.lower()}"]
+             + f", {status_now(a, r)}"]
     for reason in step.reasons:
         lines += _wrap(reason, "       ", "  why: " if reason == step.reasons[0] else "       ")
     if step.needs:
@@ -233,7 +233,8 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
     nxt = next_dot(a)
     width = max(len(e.element.label) for e in a.elements)
     # At least 10 wide, so that packs with short labels keep their layout.
-    status_width = max([10] + [len(s.label) for s in a.model.statuses])
+    shown = {e.element.id: shown_status(a, e) for e in a.elements}
+    status_width = max([10, *map(len, shown.values())] + [len(s.label) for s in a.model.statuses])
     headings = _group_headings(a)
     indent = "    " if headings else "  "
     for e in a.elements:
@@ -246,7 +247,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
             marks.append("DISCONNECTED")
         if nxt and nxt.result.element.id == e.element.id:
             marks.append("NEXT")
-        lines.append(f"{indent}{e.element.label:<{width}}  {e.status.label:<{status_width}}  {', '.join(marks)}".rstrip())
+        lines.append(f"{indent}{e.element.label:<{width}}  {shown[e.element.id]:<{status_width}}  {', '.join(marks)}".rstrip())
     found = strengths(a)
     if found:
         lines += ["", "Strengths"]

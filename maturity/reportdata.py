@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assess import Assessment
-from .explain import answer, need_text
+from .explain import answer, need_text, shown_status, unassessed
 from .model import SEVERITIES
 from .recommend import connection_order
 from .report import assessment_data, done_heading, roadmap_data, top_groups
@@ -200,12 +200,14 @@ def _reason(e: dict, a: Assessment) -> str:
         return f"started before its foundations ({waits} not done)"
     if e["because"]:
         return e["because"][0]["because"] or f"rule {e['because'][0]['rule']}"
+    if unassessed(a, a.element(e["id"])):
+        return "none of its questions is answered yet"
     return "no rule found evidence of work on it"
 
 
 def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
     return {"n": n, "id": e["id"], "label": e["label"], "status": e["status"],
-            "status_label": e["status_label"], "done": e["done"], "disconnected": e["disconnected"],
+            "status_label": shown_status(a, a.element(e["id"])), "done": e["done"], "disconnected": e["disconnected"],
             "next": bool(nxt and nxt["id"] == e["id"]), "reason": _reason(e, a),
             "rule": e["because"][0]["rule"] if e["because"] else ""}
 
@@ -275,8 +277,7 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
     rows = [{"conclusion": f"Stage: {data['stage']['label']}", **_ev(e, facts)}
             for e in data["stage"]["because"]]
     for e in data["elements"]:
-        rows += [{"conclusion": f"{e['label']}: {e['status_label']}", **_ev(x, facts)}
-                 for x in e["because"]]
+        rows += [{"conclusion": _level_set(a, e, x["rule"]), **_ev(x, facts)} for x in e["because"]]
     rows += [{"conclusion": f"Finding: {f['message']}", **_ev(f, facts)} for f in data["findings"]]
     rows += [{"conclusion": f"Advice ({labels.get(x['element'] or '', 'General')}): {x['action']}",
               **_ev(x, facts)} for x in data["advice"]]
@@ -286,6 +287,17 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
                 "evidence": list(notes.get(f.id, {}).get("evidence") or [])}
                for f in a.model.facts if f.id in a.organisation.facts]
     return {"conclusions": rows, "answers": answers, "rules_fired": len(a.fired)}
+
+
+def _level_set(a: Assessment, e: dict, rule_id: str) -> str:
+    """What a rule that fired concluded about an element: the level it sets, and when that is
+    below the element's status (which the highest level set gives), the status."""
+    ranks = [a.model.status_by_id[level] for element_id, level in a.model.rule_by_id[rule_id].status
+             if element_id == e["id"]]
+    level = max(ranks, key=lambda s: s.rank)
+    if level.id == e["status"]:
+        return f"{e['label']}: {level.label}"
+    return f"{e['label']}: {level.label} (below {e['status_label']}, which another rule sets)"
 
 
 def _ev(e: dict, facts) -> dict:

@@ -133,6 +133,15 @@ def test_appendix_names_rules_and_facts(broadcasting):
     assert len(ap["answers"]) == len(broadcasting.organisation.facts)
 
 
+def test_appendix_says_what_each_rule_concluded(mid_size):
+    # Two rules set Purpose's status: the appendix gives each the level it sets, not Purpose's
+    # status twice (purpose.started sets Started, below the Defined that purpose.defined sets).
+    rows = {r["rule"]: r["conclusion"] for r in report_data(mid_size)["appendix"]["conclusions"]}
+    assert rows["purpose.defined"] == "Purpose: Defined"
+    assert rows["purpose.started"] == "Purpose: Started (below Defined, which another rule sets)"
+    assert rows["content.started"] == "Content / Messaging: Started"
+
+
 # HTML and Markdown -------------------------------------------------------------------------
 
 def test_html_is_self_contained_with_every_section(broadcasting):

@@ -227,6 +227,41 @@ def test_a_dot_with_no_answer_is_not_said_to_be_missing():
     assert unsure.reasons[0] == "Purpose is missing, below the level at which it counts as done"
 
 
+def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown():
+    # Not "Missing": the text's elements and next dot, the report's scorecard and the end of an
+    # interview say it is not answered; a dot with an answer (even "don't know") shows its status.
+    from maturity.explain import shown_status, unassessed
+    from maturity.interview import summary_lines
+    from maturity.organisation import Answer, DONT_KNOW
+    from maturity.report import assessment_text
+    from maturity.reportdata import report_data
+    model = maturity.load_pack(None)
+    org = maturity.Organisation("Acme", {"audience.personas": 0},
+                                answers={"brand.evp_documented": Answer(None, DONT_KNOW)})
+    a = maturity.assess(model, org)
+    assert [unassessed(a, e) for e in a.elements] == [True, False, False, True, True, True]
+    assert [shown_status(a, e) for e in a.elements] == ["Not answered", "Missing", "Missing",
+                                                         "Not answered", "Not answered", "Not answered"]
+    text = assessment_text(a)
+    assert "  Purpose                                 Not answered  NEXT\n" in text
+    assert "  Defined Target Audience                 Missing\n" in text
+    assert "Next dot: Purpose, not answered yet\n" in text
+    rows = {r["id"]: r for r in report_data(a)["scorecard"]}
+    assert (rows["purpose"]["status_label"], rows["purpose"]["reason"]) == \
+        ("Not answered", "none of its questions is answered yet")
+    assert (rows["brand"]["status_label"], rows["brand"]["reason"]) == \
+        ("Missing", "no rule found evidence of work on it")
+    assert summary_lines(model, org, a, maturity.next_dot(a), "dots report")[2] == \
+        "Next dot: Purpose (purpose), not answered yet"
+    # With an answer about every dot (here "don't know"), the column is as wide as before: the
+    # statuses' labels decide it.
+    from maturity.explain import deciding_facts
+    unsure = {min(deciding_facts(model, e.id)): Answer(None, DONT_KNOW) for e in model.elements}
+    answered = assessment_text(maturity.assess(model, maturity.Organisation("Acme", {}, answers=unsure)))
+    assert "  Purpose                                 Missing     NEXT\n" in answered
+    assert "Not answered" not in answered and "Next dot: Purpose, now missing\n" in answered
+
+
 def test_a_step_whose_reason_restates_its_status_says_it_once():
     # The levels pack's reasons restate the status ("Careers site is in place."): the step
     # says "Careers site is in place; a stage above needs it embedded", not that and the reason.
