@@ -16,7 +16,7 @@ from typing import Any
 
 from .assess import Assessment, assess
 from .errors import DataError, Problem
-from .explain import answer
+from .explain import NOT_ANSWERED, answer
 from .model import Model
 from .organisation import load_facts
 from .report import assessment_data
@@ -190,6 +190,9 @@ def _movement_text(row: dict) -> str:
                      f"level{'s' if abs(row['change']) != 1 else ''}")
     elif row["from"] != row["to"]:
         parts.append("status changed")
+    elif row["from_label"] != row["to_label"] and NOT_ANSWERED in (row["from_label"], row["to_label"]):
+        # the same lowest level, first for want of answers and then as answered (or back)
+        parts.append("now answered" if row["from_label"] == NOT_ANSWERED else "no longer answered")
     if row["done"] and not row["was_done"]:
         parts.append("now connected")
     elif row["was_done"] and not row["done"]:

@@ -86,7 +86,7 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
             continue
         if unassessed(a, e):  # the answers do not show it missing: they say nothing of it
             notes = [NOT_ANSWERED.lower()]
-            attrs = {"fillcolor": _NOT_ANSWERED, "style": "rounded,filled,dotted"}
+            attrs = {"fillcolor": _NOT_ANSWERED, "style": "rounded,filled,dotted", "penwidth": "2"}
             used.not_answered = True
         else:
             notes = [e.status.label]
@@ -270,7 +270,7 @@ def _legend(a: Assessment, used: _Used, since: str = "") -> str:
             rows.append(f'<TR><TD BGCOLOR="{status_color(a, s.rank)}" STYLE="rounded" WIDTH="24"></TD>'
                         f'<TD BORDER="0" ALIGN="LEFT">{text}</TD></TR>')
     if used.not_answered:
-        rows.append(f'<TR><TD BGCOLOR="{_NOT_ANSWERED}" STYLE="rounded,dotted" WIDTH="24"></TD>'
+        rows.append(f'<TR><TD BGCOLOR="{_NOT_ANSWERED}" BORDER="2" STYLE="rounded,dotted" WIDTH="24"></TD>'
                     '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>')
     if used.next:
         rows.append(f'<TR><TD BORDER="3" COLOR="{_NEXT}" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>')

@@ -71,7 +71,7 @@ def assessment_data(a: Assessment) -> dict:
         **_head(a),
         "answers": answers_data(a),
         "elements": [{"id": e.element.id, "label": e.element.label, "status": e.status.id,
-                      "status_label": e.status.label, "done": e.done, "disconnected": e.disconnected,
+                      "status_label": shown_status(a, e), "done": e.done, "disconnected": e.disconnected,
                       "missing_prerequisites": list(e.missing_prerequisites),
                       "because": [_evidence(x) for x in e.evidence]} for e in a.elements],
         "disconnected": [e.element.id for e in a.disconnected],

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assess import Assessment
-from .explain import answer, need_text, shown_status, unassessed
+from .explain import answer, need_text, unassessed
 from .model import SEVERITIES
 from .recommend import connection_order
 from .report import assessment_data, done_heading, roadmap_data, top_groups
@@ -207,7 +207,7 @@ def _reason(e: dict, a: Assessment) -> str:
 
 def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
     return {"n": n, "id": e["id"], "label": e["label"], "status": e["status"],
-            "status_label": shown_status(a, a.element(e["id"])), "done": e["done"], "disconnected": e["disconnected"],
+            "status_label": e["status_label"], "done": e["done"], "disconnected": e["disconnected"],
             "next": bool(nxt and nxt["id"] == e["id"]), "reason": _reason(e, a),
             "rule": e["because"][0]["rule"] if e["because"] else ""}
 

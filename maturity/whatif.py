@@ -11,7 +11,7 @@ import yaml
 from .assess import Assessment, assess
 from .errors import DataError, Problem, did_you_mean
 from .model import Model
-from .organisation import Organisation, value_problem
+from .organisation import Answer, Organisation, value_problem
 from .recommend import next_dot
 
 
@@ -55,19 +55,24 @@ def whatif(model: Model, organisation: Organisation, changes: dict[str, Any]) ->
     if problems:
         raise DataError(problems)
     before = assess(model, organisation)
-    facts = dict(organisation.facts)
+    # The changed organisation's own facts and answers: a changed answer replaces the one
+    # recorded (its note and state no longer apply), an unanswered one is gone from both, and
+    # the organisation assessed before keeps its answers as they were.
+    facts, answers = dict(organisation.facts), dict(organisation.answers)
     for fact_id, value in changes.items():
         if value is None:
             facts.pop(fact_id, None)
+            answers.pop(fact_id, None)
         else:
             facts[fact_id] = value
-    after = assess(model, replace(organisation, facts=facts))
+            answers[fact_id] = Answer(value)
+    after = assess(model, replace(organisation, facts=facts, answers=answers))
     return before, after
 
 
 def whatif_data(before: Assessment, after: Assessment, changes: dict[str, Any]) -> dict:
     """Both assessments side by side, as plain data."""
-    from .explain import answer
+    from .explain import answer, shown_status
 
     def side(a: Assessment) -> dict:
         nxt = next_dot(a)
@@ -85,7 +90,7 @@ def whatif_data(before: Assessment, after: Assessment, changes: dict[str, Any]) 
         "before": side(before), "after": side(after),
         "elements": [{"id": e.element.id, "label": e.element.label,
                       "before": old[e.element.id].status.id, "after": e.status.id,
-                      "before_label": old[e.element.id].status.label, "after_label": e.status.label,
+                      "before_label": shown_status(before, old[e.element.id]), "after_label": shown_status(after, e),
                       "done_before": old[e.element.id].done, "done_after": e.done,
                       "disconnected_before": old[e.element.id].disconnected,
                       "disconnected_after": e.disconnected} for e in after.elements],

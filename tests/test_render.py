@@ -44,8 +44,8 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     assert lines[4:10] == [
         '\tpurpose [label="1. Purpose', '(Missing, NEXT)" color="#1155cc" fillcolor="#f4cccc" penwidth=4 tooltip=Purpose]',
         # No answer about Audience: white and dotted, "not answered" rather than Missing.
-        '\taudience [label="2. Audience', '(not answered)" fillcolor="#ffffff" style="rounded,filled,dotted" '
-        'tooltip=Audience]',
+        '\taudience [label="2. Audience', '(not answered)" fillcolor="#ffffff" penwidth=2 '
+        'style="rounded,filled,dotted" tooltip=Audience]',
         '\tplatforms [label="3. Platforms', '(Started, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
         'penwidth=2.5 style="rounded,filled,dashed" tooltip=Platforms]',
     ]
@@ -58,7 +58,7 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     assert rows == [
         '<TD BGCOLOR="#f4cccc" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Missing</TD></TR>',
         '<TD BGCOLOR="#fce5cd" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Started</TD></TR>',
-        '<TD BGCOLOR="#ffffff" STYLE="rounded,dotted" WIDTH="24"></TD>'
+        '<TD BGCOLOR="#ffffff" BORDER="2" STYLE="rounded,dotted" WIDTH="24"></TD>'
         '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>',
         '<TD BORDER="3" COLOR="#1155cc" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>',
         '<TD BORDER="2" COLOR="#cc0000" STYLE="rounded,dashed"></TD>'
