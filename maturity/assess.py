@@ -99,6 +99,7 @@ class Assessment:
     findings: list[FindingResult]
     advice: list[AdviceResult]
     fired: list[str] = field(default_factory=list)
+    unassessed: frozenset[str] = frozenset()  # elements whose status rests on no answer (Resolved)
 
     def element(self, element_id: str) -> ElementResult:
         # Positions found on first use (what comes next asks for elements thousands of times in
@@ -184,6 +185,7 @@ class _Plan:
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
+    deciding: dict[str, frozenset[str]] = field(default_factory=dict)  # element -> facts its status rules test
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -208,6 +210,7 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
+    deciding = {e: frozenset(f for r in found for f in evidence_facts[r.id]) for e, found in setting.items()}
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
@@ -224,7 +227,8 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
-        worded=frozenset(r.id for r in rules if "{threshold:" in r.because))
+        worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
+        deciding=deciding)
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -247,6 +251,7 @@ class Resolved:
     fired: list[str]                  # rules that fired (question twins left out), sorted
     asked: set[str]                   # rules whose question twin fired while they did not
     seen: dict[str, Any]              # the answers the rules saw (organisation.rule_facts)
+    unassessed: frozenset[str] = frozenset()  # elements whose status rests on no answer (_unassessed)
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -289,22 +294,38 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     statuses: dict[str, Status] = {}
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     fired_before: set[str] = set()  # every round's fired rules so far
+    unknown: frozenset[str] = frozenset()
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
+        nonlocal unknown
         fired_before.update(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(plan, fired))  # question twins conclude only advice
-            connection.update(_connect(plan, statuses))
+            unknown = _unassessed(plan, fired, organisation)
+            connected, done_of, disconnected_of = _connect(plan, statuses, unknown)
+            connection.update(connected)
+            # What the rules cannot know is absent from the message: every test of it fails,
+            # negated or not, as a test of an unanswered fact does (docs/engine.md).
             fact = dict(fact)
             for element_id, (rank, done, disconnected) in compiled.element_props.items():
-                fact[rank] = statuses[element_id].rank
-                fact[done] = connection[element_id][0]
-                fact[disconnected] = connection[element_id][1]
+                if element_id not in unknown:
+                    fact[rank] = statuses[element_id].rank
+                if done_of[element_id] is not None:
+                    fact[done] = done_of[element_id]
+                if disconnected_of[element_id] is not None:
+                    fact[disconnected] = disconnected_of[element_id]
             for group_id, (all_done, count, lowest) in compiled.group_props.items():
                 members = model.members[group_id]
-                fact[count] = sum(connection[e][0] for e in members)
-                fact[all_done] = fact[count] == len(members)
-                fact[lowest] = min(statuses[e].rank for e in members)
+                done = [done_of[e] for e in members]
+                if False in done:
+                    fact[all_done] = False
+                elif None not in done:
+                    fact[all_done] = True
+                if None not in done:
+                    fact[count] = done.count(True)
+                ranks = [statuses[e].rank for e in members if e not in unknown]
+                if ranks and (min(ranks) == 0 or len(ranks) == len(members)):
+                    fact[lowest] = min(ranks)  # the lowest there is, or every member's known
             return fact
         # A stage rule that tests only facts fired in round 0: it counts as much as round 1's.
         stage = _resolve_stage(plan, fired_before)
@@ -317,7 +338,7 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
     asked = {r[:-1] for r in twins} - set(fired)
     stage = _resolve_stage(plan, every)
-    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen)
+    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen, unknown)
 
 
 def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
@@ -387,7 +408,7 @@ def results(done: Resolved) -> Assessment:
         plan.kept.found += looked - (len(kept) - made_before)
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
-                      findings, advice, list(done.fired))
+                      findings, advice, list(done.fired), done.unassessed)
 
 
 def _shared(kept: dict, key: tuple, make, *fields):
@@ -489,18 +510,45 @@ def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
     return plan.model.stages[max((rank for r, rank in plan.stage_ranks.items() if r in fired), default=0)]
 
 
-def _connect(plan: _Plan, statuses: dict[str, Status]) -> dict[str, tuple[bool, bool, tuple[str, ...]]]:
-    """(done, disconnected, prerequisites not done) for each element, in dependency order."""
+def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> frozenset[str]:
+    """The elements whose status rests on no answer: no rule that fired in round 0 set it, and
+    none of the questions its status rules test has an answer (not even "don't know"). The
+    rules cannot know their status, done or disconnected (they are absent from later rounds),
+    and what a client reads says "Not answered" (explain.shown_status)."""
+    levels, answers = plan.levels, organisation.answers
+    set_by_rules = {e for setting in map(levels.get, fired) if setting is not None for e, _ in setting}
+    return frozenset(e for e, asked in plan.deciding.items()
+                     if asked and e not in set_by_rules and asked.isdisjoint(answers))
+
+
+def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str] = frozenset()) \
+        -> tuple[dict[str, tuple[bool, bool, tuple[str, ...]]], dict[str, bool | None], dict[str, bool | None]]:
+    """(done, disconnected, prerequisites not done) for each element, in dependency order; and
+    done and disconnected in three values, for the rules: None where the answers cannot tell
+    (`unknown` elements are, and so is a dot at a done level on one, or one started on one and
+    on none known not done). The first says what is known: done and disconnected only when the
+    answers show it."""
     result: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
+    done_of: dict[str, bool | None] = {}
+    disconnected_of: dict[str, bool | None] = {}
     finished: set[str] = set()  # the elements found done so far (prerequisites come first)
     for element_id, prerequisites in plan.order:
         missing = tuple(filterfalse(finished.__contains__, prerequisites)) if prerequisites else ()
         status = statuses[element_id]
-        done = status.done and not missing
+        if element_id in unknown:
+            done = disconnected = None
+        elif not missing or not unknown:  # every prerequisite known (the common case)
+            done = status.done and not missing
+            disconnected = status.rank > 0 and bool(missing)
+        else:
+            below = [done_of[p] for p in missing]  # each False or None
+            done = False if not status.done or False in below else None
+            disconnected = False if status.rank == 0 else True if False in below else None
         if done:
             finished.add(element_id)
-        result[element_id] = (done, status.rank > 0 and bool(missing), missing)
-    return result
+        done_of[element_id], disconnected_of[element_id] = done, disconnected
+        result[element_id] = (bool(done), bool(disconnected), missing)
+    return result, done_of, disconnected_of
 
 
 def _element_index(model: Model, element_id: str | None) -> int:

@@ -145,12 +145,29 @@ def unassessed(assessment, result) -> bool:
     """Whether an element's status rests on no answer at all: no rule set it, and none of the
     questions its status rules test is answered (not even "don't know"). Its status is then the
     lowest only for want of answers, and is shown as NOT_ANSWERED (shown_status), not as that
-    level: the answers do not show the dot missing. `result` is one of `assessment`'s elements
-    (an Assessment's, with its evidence)."""
-    if result.evidence:
-        return False
-    asked = deciding_facts(assessment.model, result.element.id)
-    return bool(asked) and asked.isdisjoint(assessment.organisation.answers)
+    level: the answers do not show the dot missing. The rules see it as unknown
+    (assess._unassessed, docs/engine.md)."""
+    return result.element.id in assessment.unassessed
+
+
+def missing_foundations(assessment, result) -> tuple[list[str], list[str]]:
+    """The labels of a dot's prerequisites that are not done: those the answers show not done,
+    and those not answered (whose status rests on no answer)."""
+    labels, unknown = assessment.model.element_by_id, assessment.unassessed
+    missing = result.missing_prerequisites
+    return ([labels[p].label for p in missing if p not in unknown],
+            [labels[p].label for p in missing if p in unknown])
+
+
+def foundations_text(assessment, result, verb: bool = True) -> str:
+    """The foundations a dot is missing, in words: "Audience, Brand are not done; Purpose is
+    not answered", or without the verbs, "Audience, Brand not done; Purpose not answered"."""
+    parts = []
+    for labels, state in zip(missing_foundations(assessment, result), ("not done", "not answered")):
+        if labels:
+            be = ("is " if len(labels) == 1 else "are ") if verb else ""
+            parts.append(f"{', '.join(labels)} {be}{state}")
+    return "; ".join(parts)
 
 
 def shown_status(assessment, result) -> str:
@@ -161,20 +178,6 @@ def shown_status(assessment, result) -> str:
 def status_now(assessment, result) -> str:
     """Where a dot stands, after its name: "now started", or "not answered yet"."""
     return "not answered yet" if unassessed(assessment, result) else f"now {result.status.label.lower()}"
-
-
-def deciding_facts(model: Model, element_id: str) -> frozenset[str]:
-    """The facts the rules setting an element's status test: what its status rests on (worked
-    out for every element at once, with _index, and kept as long as it is)."""
-    setters, _ = _index(model)
-    kept = model.__dict__.get("_deciding_facts")
-    if kept is None or kept[0] is not setters:
-        found: dict[str, set[str]] = {}
-        for (e, _), rules in setters.items():
-            found.setdefault(e, set()).update(t.ref for rule in rules for t in tests_in(rule.when)
-                                              if t.subject in ("fact", "count"))
-        kept = model.__dict__["_deciding_facts"] = (setters, {e: frozenset(f) for e, f in found.items()})
-    return kept[1].get(element_id, frozenset())
 
 
 def _index(model: Model) -> tuple[dict[tuple[str, str], list[Rule]], dict[str, int]]:

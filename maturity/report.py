@@ -9,7 +9,7 @@ from typing import Any
 
 from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
-from .explain import answer, need_text, shown_status, status_now
+from .explain import answer, foundations_text, need_text, shown_status, status_now
 from .organisation import STATE_WORDS
 from .recommend import Step, next_dot
 from .schedule import plan
@@ -262,11 +262,9 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
                            + (f" (rule {x.evidence.rule})" if explain else ""), "     ", f"  {n}. ")
     if a.disconnected:
         lines += ["", "Disconnected dots"]
-        labels = a.model.element_by_id
         for e in a.disconnected:
-            waits = ", ".join(labels[p].label for p in e.missing_prerequisites)
-            lines += _wrap(f"{e.element.label} is {e.status.label.lower()} while {waits} "
-                           f"{'is' if len(e.missing_prerequisites) == 1 else 'are'} not done", "    ", "  - ")
+            lines += _wrap(f"{e.element.label} is {e.status.label.lower()} while "
+                           f"{foundations_text(a, e)}", "    ", "  - ")
     if a.findings:
         lines += ["", "Findings"]
         for f in a.findings:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from .assess import Assessment
-from .explain import answer, need_text, unassessed
+from .explain import answer, foundations_text, need_text, unassessed
 from .model import SEVERITIES
 from .recommend import connection_order
 from .report import assessment_data, done_heading, roadmap_data, top_groups
@@ -196,8 +196,7 @@ def _priorities(data: dict, labels: dict) -> list[dict]:
 def _reason(e: dict, a: Assessment) -> str:
     """The one-line reason for an element's status on the scorecard."""
     if e["disconnected"]:
-        waits = ", ".join(a.model.element_by_id[p].label for p in e["missing_prerequisites"])
-        return f"started before its foundations ({waits} not done)"
+        return f"started before its foundations ({foundations_text(a, a.element(e['id']), verb=False)})"
     if e["because"]:
         return e["because"][0]["because"] or f"rule {e['because'][0]['rule']}"
     if unassessed(a, a.element(e["id"])):

@@ -144,7 +144,7 @@ os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, True)
 
 # Facts of two organisations: one just doing it (platforms disconnected), one fully connected.
-ORG_ACME = {"purpose.goals_written": False, "platforms.channels": ["linkedin", "facebook"]}
+ORG_ACME = {"purpose.goals_written": False, "audience.personas": 0, "platforms.channels": ["linkedin", "facebook"]}
 ORG_BETA = {"purpose.goals_written": True, "audience.personas": 4,
             "platforms.channels": ["tiktok"], "platforms.measure": "hires"}
 

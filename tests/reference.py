@@ -51,20 +51,24 @@ def evaluate_answers(model: Model, answers: dict[str, Any]) -> Outcome:
     `not_applicable` answer when it has one, else absent as an unanswered fact is; a fact
     recorded as not applicable is settled."""
     states = {"dont-know": "dont_know", "not-applicable": "not_applicable"}
-    facts, settled = {}, set()
+    facts, settled, answered = {}, set(), set()
     for fact_id, value in answers.items():
         value = value.get("answer") if isinstance(value, dict) else value
+        answered |= {fact_id} if value is not None else set()
         if isinstance(value, str) and value in states:
             settled |= {fact_id} if value == "not-applicable" else set()
             value = getattr(model.fact_by_id[fact_id], states[value])
         if value is not None:
             facts[fact_id] = value
-    return evaluate(model, facts, frozenset(settled))
+    return evaluate(model, facts, frozenset(settled), frozenset(answered))
 
 
-def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = frozenset()) -> Outcome:
+def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = frozenset(),
+             answered: frozenset[str] | None = None) -> Outcome:
     """Run `model`'s rules on `facts` (what the rules see of the answers) by the documented
-    semantics; `settled`: facts recorded as not applicable, which are never asked about."""
+    semantics; `settled`: facts recorded as not applicable, which are never asked about;
+    `answered`: the facts with an answer, "don't know" included (default: those in `facts`)."""
+    answered = frozenset(facts) if answered is None else answered
     status_rank = {s.id: n for n, s in enumerate(model.statuses)}
     stage_rank = {s.id: n for n, s in enumerate(model.stages)}
     env = _Env(facts, status_rank, stage_rank)
@@ -82,18 +86,30 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
             rank[element] = max(rank[element], status_rank[level])
     prerequisites = {e.id: [d.source for d in model.edges if d.target == e.id]
                      for e in model.elements}
-    done: dict[str, bool] = {}
+    # A dot with no answer (no status rule fired, none of the facts they test answered) is
+    # unknown: its status, done and disconnected, and what rests on them (docs/engine.md).
+    set_by = {element for rule in fired for element, _ in rule.status}
+    deciding = {e.id: {t.ref for r in model.rules if e.id in dict(r.status)
+                       for t in _tests(r.when) if t.subject in ("fact", "count")} for e in model.elements}
+    env.unknown = {e for e, asked in deciding.items() if asked and e not in set_by and not asked & answered}
+    done: dict[str, bool | None] = {}
 
-    def is_done(element: str) -> bool:
+    def is_done(element: str) -> bool | None:
         if element not in done:
-            done[element] = (model.statuses[rank[element]].done
-                             and all(is_done(p) for p in prerequisites[element]))
+            below = [is_done(p) for p in prerequisites[element]]
+            done[element] = (None if element in env.unknown else
+                             False if not model.statuses[rank[element]].done or False in below else
+                             None if None in below else True)
         return done[element]
+
+    def is_disconnected(element: str) -> bool | None:
+        below = [env.done[p] for p in prerequisites[element]]
+        return (None if element in env.unknown else False if rank[element] == 0 else
+                True if False in below else None if None in below else False)
 
     env.rank = rank
     env.done = {e.id: is_done(e.id) for e in model.elements}
-    env.disconnected = {e.id: rank[e.id] > 0 and not all(env.done[p] for p in prerequisites[e.id])
-                        for e in model.elements}
+    env.disconnected = {e.id: is_disconnected(e.id) for e in model.elements}
 
     members: dict[str, list[str]] = {g.id: [] for g in model.groups}
     group_of = {g.id: g.within for g in model.groups}
@@ -102,7 +118,8 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
         while group is not None:
             members[group].append(element.id)
             group = group_of[group]
-    env.groups = {g: ([env.done[e] for e in m], [rank[e] for e in m]) for g, m in members.items()}
+    env.groups = {g: ([env.done[e] for e in m], [None if e in env.unknown else rank[e] for e in m])
+                  for g, m in members.items()}
 
     fired += [r for r in rounds[1] if _holds(r.when, env) is True]
     # Stage: the highest set by a rule that fired in rounds 0 and 1; the first when none did.
@@ -115,8 +132,8 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
     return Outcome(
         stage=model.stages[env.stage].id,
         statuses=tuple((e, model.statuses[rank[e]].id) for e in order),
-        done=tuple(e for e in order if env.done[e]),
-        disconnected=tuple(e for e in order if env.disconnected[e]),
+        done=tuple(e for e in order if env.done[e] is True),
+        disconnected=tuple(e for e in order if env.disconnected[e] is True),
         findings=tuple(sorted({f.id for r in fired for f in r.findings})),
         advice=tuple(sorted({a.id for r in fired for a in r.advice})),
         questions=tuple(sorted({a.id for _, a in asked})))
@@ -145,8 +162,9 @@ class _Env:
                  stage_rank: dict[str, int]):
         self.facts, self.status_rank, self.stage_rank = facts, status_rank, stage_rank
         self.rank: dict[str, int] = {}
-        self.done: dict[str, bool] = {}
-        self.disconnected: dict[str, bool] = {}
+        self.done: dict[str, bool | None] = {}          # None: unknown
+        self.disconnected: dict[str, bool | None] = {}
+        self.unknown: set[str] = set()                   # elements whose status rests on no answer
         self.groups: dict[str, tuple[list[bool], list[int]]] = {}  # done flags, status ranks
         self.stage = 0
         self.through: set[str] = set()  # facts whose tests are let through (question twins)
@@ -229,18 +247,23 @@ def _test(t: Test, env: _Env) -> bool | str | None:
         value = env.facts[t.ref]
         return _compare(t.op, len(value) if t.subject == "count" else value, t.value)
     if t.subject == "status":
+        if t.ref in env.unknown:
+            return None
         return _compare(t.op, env.rank[t.ref], _ranks(t.value, env.status_rank))
     if t.subject == "stage":
         return _compare(t.op, env.stage, _ranks(t.value, env.stage_rank))
     if t.subject in ("all_done", "done_count", "lowest_status"):
         done, ranks = env.groups[t.ref]
         if t.subject == "all_done":
-            return _compare(t.op, all(done), t.value)
+            value = False if False in done else None if None in done else True
+            return None if value is None else _compare(t.op, value, t.value)
         if t.subject == "done_count":
-            return _compare(t.op, sum(done), t.value)
-        return _compare(t.op, min(ranks), _ranks(t.value, env.status_rank))
+            return None if None in done else _compare(t.op, done.count(True), t.value)
+        known = [r for r in ranks if r is not None]
+        lowest = 0 if 0 in known else min(known) if len(known) == len(ranks) else None
+        return None if lowest is None else _compare(t.op, lowest, _ranks(t.value, env.status_rank))
     flags = env.done if t.subject == "done" else env.disconnected
-    return _compare(t.op, flags[t.ref], t.value)
+    return None if flags[t.ref] is None else _compare(t.op, flags[t.ref], t.value)
 
 
 def _ranks(value: Any, ranks: dict[str, int]) -> Any:

@@ -262,7 +262,7 @@ def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradi
                      "audience.research_sources": ["employee_interviews"]}
     a = assess({**done_audience, "platforms.active": ["facebook", "instagram"],
                 "platforms.chosen_by_audience": True, "content.posts_per_week": 2,
-                "engagement.two_way": True})
+                "engagement.two_way": True, "brand.evp_documented": False})
     assert a.element("audience").done and not a.element("brand").done
     found = {f.finding.element: f.finding.message for f in a.findings if f.finding.id.endswith("-disconnected")}
     assert {"content", "platforms"} <= set(found)

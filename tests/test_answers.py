@@ -65,10 +65,12 @@ def test_plain_answers_read_as_before(model):
 
 def test_dont_know_and_not_applicable_are_unanswered_for_the_rules(model):
     # audience.defined needs `not (platforms.measure equals none)`: with the measure not
-    # applicable, the rules see what they see for an unanswered fact, never the marker.
+    # applicable, the rules see what they see for an unanswered fact, never the marker. (The
+    # personas are "don't know" on both sides: the audience was asked about, so that dot is not
+    # unknown, as it would be with no answer about it at all.)
     write_text(Path("a.yaml"), FULL)
-    write_text(Path("b.yaml"), "organisation: {name: Acme}\nfacts:\n"
-                               "  purpose.goals_written: true\n  platforms.channels: [linkedin]\n")
+    write_text(Path("b.yaml"), "organisation: {name: Acme}\nfacts:\n  purpose.goals_written: true\n"
+                               "  audience.personas: dont-know\n  platforms.channels: [linkedin]\n")
     a = maturity.assess(model, maturity.load_organisation("a.yaml", model))
     b = maturity.assess(model, maturity.load_organisation("b.yaml", model))
     assert a.fired == b.fired

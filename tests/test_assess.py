@@ -56,7 +56,7 @@ def test_status_is_the_highest_level_set_and_evidence_lists_highest_first(tiny_m
 
 
 def test_done_needs_a_done_status_and_every_prerequisite_done(tiny_model):
-    a = assess(tiny_model, {"audience.personas": 4, "platforms.measure": "reach"})
+    a = assess(tiny_model, {"purpose.goals_written": False, "audience.personas": 4, "platforms.measure": "reach"})
     assert statuses(a) == {"purpose": ("missing", False, False), "audience": ("defined", False, True),
                            "platforms": ("defined", False, True)}
     assert a.element("audience").missing_prerequisites == ("purpose",)

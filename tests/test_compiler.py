@@ -34,6 +34,7 @@ from conftest import TINY_PACK, write_pack
 from maturity import compiler
 from maturity.compiler import BUCKET_BRANCHES, check_limits, compile_pack
 from maturity.model import All, Any_, Model, Not
+from maturity.model import tests_in as conditions_tests  # not "test*": pytest would collect it
 from maturity.model import Test as Check  # not 'Test*': pytest would try to collect it
 
 # The fixed model ------------------------------------------------------------------------
@@ -118,6 +119,10 @@ def truth(c, facts: dict, state: dict) -> bool | None:
         if c.op == "contains":
             return c.value in value
         return _compare(c.op, value, c.value)
+    if c.subject in ("status", "done", "disconnected") and c.ref in state["unknown"]:
+        return UNKNOWN  # a dot with no answer (docs/engine.md)
+    if c.subject in ("done", "disconnected") and state[c.subject][c.ref] is None:
+        return UNKNOWN
     if c.subject == "status":
         rank = STATUSES.index(state["status"][c.ref])
         want = [STATUSES.index(v) for v in c.value] if c.op == "one_of" else STATUSES.index(c.value)
@@ -140,17 +145,33 @@ def reference(model: Model, facts: dict) -> dict:
         for element, level in rule.status:
             rank[element] = max(rank[element], STATUSES.index(level))
     status = {e: STATUSES[rank[e]] for e in ELEMENTS}
+    # A dot none of whose status rules' facts is answered, and whose status no rule set, is
+    # unknown; so is what rests on it (None below).
+    asked = {e: {t.ref for r in model.rules if e in dict(r.status) for t in conditions_tests(r.when)
+                 if t.subject in ("fact", "count")} for e in ELEMENTS}
+    set_by = {e for r in fired for e, _ in r.status}
+    unknown = {e for e in ELEMENTS if asked[e] and e not in set_by and not asked[e] & set(facts)}
 
-    def done(e: str) -> bool:
-        return STATUSES.index(status[e]) >= 2 and all(done(p) for p in prerequisites[e])
+    def done(e: str) -> bool | None:
+        below = [done(p) for p in prerequisites[e]]
+        return (None if e in unknown else False if STATUSES.index(status[e]) < 2 or False in below
+                else None if None in below else True)
 
-    state = {"status": status, "done": {e: done(e) for e in ELEMENTS}}
-    state["disconnected"] = {e: rank[e] > 0 and not all(state["done"][p] for p in prerequisites[e])
-                             for e in ELEMENTS}
+    def disconnected(e: str) -> bool | None:
+        below = [done(p) for p in prerequisites[e]]
+        return (None if e in unknown else False if rank[e] == 0 else True if False in below
+                else None if None in below else False)
+
+    state = {"status": status, "unknown": unknown, "done": {e: done(e) for e in ELEMENTS},
+             "disconnected": {e: disconnected(e) for e in ELEMENTS}}
     fired += [r for r in rounds[1] if holds(r.when, facts, state)]
     state["stage"] = STAGES[max((STAGES.index(r.stage) for r in fired if r.stage), default=0)]
     fired += [r for r in rounds[2] if holds(r.when, facts, state)]
-    return {"fired": sorted(r.id for r in fired), **state}
+    # An assessment says done and disconnected where the answers show them
+    return {"fired": sorted(r.id for r in fired), "status": status,
+            "done": {e: v is True for e, v in state["done"].items()},
+            "disconnected": {e: v is True for e, v in state["disconnected"].items()},
+            "stage": state["stage"]}
 
 
 def observed(assessment: maturity.Assessment) -> dict:

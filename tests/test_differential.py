@@ -518,8 +518,9 @@ def test_a_difference_from_the_reference_is_reported(tmp_path: Path, worker, mon
     [engine] = worker.run(pack, [ORG_ACME])
     assert differences(engine, evaluate(model, ORG_ACME)) == []
     monkeypatch.setattr(reference, "on_unanswered", lambda t: True)  # a wrong semantics
-    # audience.personas is unanswered: `gte: 1` now holds, so audience is started, disconnected.
-    assert "disconnected: engine ['platforms'], reference ['audience', 'platforms']" in \
+    # platforms.measure is unanswered: `gte` holds for it now, so platforms is defined.
+    assert "statuses: engine [['purpose', 'missing'], ['audience', 'missing'], ['platforms', 'started']], " \
+        "reference [['purpose', 'missing'], ['audience', 'missing'], ['platforms', 'defined']]" in \
         differences(engine, evaluate(model, ORG_ACME))
 
 

@@ -255,8 +255,8 @@ def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown
         "Next dot: Purpose (purpose), not answered yet"
     # With an answer about every dot (here "don't know"), the column is as wide as before: the
     # statuses' labels decide it.
-    from maturity.explain import deciding_facts
-    unsure = {min(deciding_facts(model, e.id)): Answer(None, DONT_KNOW) for e in model.elements}
+    from maturity.assess import _plan_for
+    unsure = {min(_plan_for(model).deciding[e.id]): Answer(None, DONT_KNOW) for e in model.elements}
     answered = assessment_text(maturity.assess(model, maturity.Organisation("Acme", {}, answers=unsure)))
     assert "  Purpose                                 Missing     NEXT\n" in answered
     assert "Not answered" not in answered and "Next dot: Purpose, now missing\n" in answered
@@ -271,6 +271,8 @@ def test_a_step_whose_reason_restates_its_status_says_it_once():
     steps = {s.result.element.id: s for phase in maturity.roadmap(a) for s in phase}
     assert steps["careers_site"].reasons == ("Careers site is in place; a stage above needs it embedded",
                                              "has no prerequisites")
+    # Nothing was asked about Employer brand: advocacy's foundations are not answered, and it
+    # is not called disconnected on them.
     assert steps["advocacy"].reasons == (
-        "Employee advocacy is in place but its foundations are not connected",
-        "waits for Employer brand", "work on it has started before its foundations: a disconnected dot")
+        "Employee advocacy is in place but its foundations are not answered yet",
+        "waits for Employer brand")

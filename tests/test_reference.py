@@ -122,12 +122,19 @@ def test_group_tests_read_every_element_of_the_group_and_its_sub_groups(tmp_path
 
 def test_done_needs_every_prerequisite_done_and_work_before_them_is_disconnected(tmp_path: Path):
     model = maturity.load_pack(write_pack(tmp_path))
-    # Platforms defined, purpose and audience not: platforms is disconnected and not done.
-    outcome = evaluate(model, {"platforms.channels": ["tiktok"]})
+    # Platforms defined, purpose and audience answered and not: platforms is disconnected
+    # and not done.
+    outcome = evaluate(model, {"platforms.channels": ["tiktok"], "purpose.goals_written": False,
+                               "audience.personas": 0})
     assert dict(outcome.statuses) == {"purpose": "missing", "audience": "missing",
                                       "platforms": "defined"}
     assert outcome.done == () and outcome.disconnected == ("platforms",)
     assert "platforms-disc" in outcome.findings
+    # Purpose and audience not asked about: unknown, so platforms is neither done nor known
+    # to be disconnected, and no finding says it is.
+    outcome = evaluate(model, {"platforms.channels": ["tiktok"]})
+    assert outcome.done == () and outcome.disconnected == ()
+    assert "platforms-disc" not in outcome.findings
     # Everything defined in order: all done, the last stage, nothing disconnected.
     outcome = evaluate(model, {"purpose.goals_written": True, "audience.personas": 4,
                                "platforms.channels": ["tiktok"], "platforms.measure": "hires"})

@@ -43,9 +43,7 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     # Numbered in the order to connect them: nothing is done, so the roadmap's order.
     assert lines[4:10] == [
         '\tpurpose [label="1. Purpose', '(Missing, NEXT)" color="#1155cc" fillcolor="#f4cccc" penwidth=4 tooltip=Purpose]',
-        # No answer about Audience: white and dotted, "not answered" rather than Missing.
-        '\taudience [label="2. Audience', '(not answered)" fillcolor="#ffffff" penwidth=2 '
-        'style="rounded,filled,dotted" tooltip=Audience]',
+        '\taudience [label="2. Audience', '(Missing)" fillcolor="#f4cccc" tooltip=Audience]',
         '\tplatforms [label="3. Platforms', '(Started, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
         'penwidth=2.5 style="rounded,filled,dashed" tooltip=Platforms]',
     ]
@@ -53,13 +51,11 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     legend = lines[12]
     assert legend.startswith("\tlegend [label=<<TABLE")
     rows = legend.split("<TR>")[2:]
-    # Exactly the styles used: the two statuses drawn (not Defined), not answered, next dot, a dashed
+    # Exactly the styles used: the two statuses drawn (not Defined), next dot, a dashed
     # swatch for disconnected, the two edge styles drawn, and what the numbers mean.
     assert rows == [
         '<TD BGCOLOR="#f4cccc" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Missing</TD></TR>',
         '<TD BGCOLOR="#fce5cd" STYLE="rounded" WIDTH="24"></TD><TD BORDER="0" ALIGN="LEFT">Started</TD></TR>',
-        '<TD BGCOLOR="#ffffff" BORDER="2" STYLE="rounded,dotted" WIDTH="24"></TD>'
-        '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>',
         '<TD BORDER="3" COLOR="#1155cc" STYLE="rounded"></TD><TD BORDER="0" ALIGN="LEFT">next dot</TD></TR>',
         '<TD BORDER="2" COLOR="#cc0000" STYLE="rounded,dashed"></TD>'
         '<TD BORDER="0" ALIGN="LEFT">disconnected: started before its foundations</TD></TR>',
@@ -106,7 +102,7 @@ def test_text_from_files_is_literal_in_dot(tmp_path: Path):
     assert 'label="Acme \\"AC\\" \\\\: Just do it (stage 1 of 3)"' in dot
     assert '\tpurpose [label="1. Sales\\\\North\n(Missing, NEXT)"' in dot
     assert 'tooltip="<why>"' in dot
-    assert '\taudience [label="2. Audience \\\\\n(not answered)"' in dot
+    assert '\taudience [label="2. Audience \\\\\n(Missing)"' in dot
 
 
 def test_same_assessment_same_dot(tiny_model):
@@ -223,8 +219,13 @@ def test_done_dots_are_numbered_first(tiny_model):
     facts = {"purpose.goals_written": True, "platforms.channels": ["linkedin"]}
     dot = maturity.to_dot(maturity.assess(tiny_model, maturity.Organisation("Acme", facts)))
     assert '\tpurpose [label="1. Purpose\n(Defined)"' in dot
-    assert '\taudience [label="2. Audience\n(not answered, NEXT)"' in dot
-    assert '\tplatforms [label="3. Platforms\n(Started, disconnected)"' in dot
+    # No answer about Audience: white and dotted, "not answered" rather than Missing; so
+    # Platforms, started on it, is not called disconnected (nobody said Audience is not done).
+    assert '\taudience [label="2. Audience\n(not answered, NEXT)" color="#1155cc" fillcolor="#ffffff" ' \
+        'penwidth=4 style="rounded,filled,dotted"' in dot
+    assert '\tplatforms [label="3. Platforms\n(Started)"' in dot
+    assert ('<TD BGCOLOR="#ffffff" BORDER="2" STYLE="rounded,dotted" WIDTH="24"></TD>'
+            '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>') in dot
 
 
 @pytest.mark.parametrize("layout, attrs", [

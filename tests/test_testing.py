@@ -29,8 +29,8 @@ tests:
       questions: [write-purpose]
       no_advice: [write-purpose]
   - id: just-platforms
-    description: On LinkedIn, goals not written.
-    facts: {platforms.channels: [linkedin], purpose.goals_written: false}
+    description: On LinkedIn, goals not written, no personas.
+    facts: {platforms.channels: [linkedin], purpose.goals_written: false, audience.personas: 0}
     expect:
       stage: just_do_it
       statuses: {platforms: started}
@@ -83,7 +83,7 @@ def test_each_expected_field_reports_expected_and_got(tmp_path):
     cases = """\
     tests:
       - id: wrong
-        facts: {purpose.goals_written: true, platforms.channels: [tiktok]}
+        facts: {purpose.goals_written: true, audience.personas: 0, platforms.channels: [tiktok]}
         expect:
           stage: engaging
           statuses: {platforms: started, purpose: defined}
@@ -109,7 +109,7 @@ def test_no_findings_no_advice_and_questions_are_checked(tmp_path):
     cases = """\
     tests:
       - id: unwanted
-        facts: {platforms.channels: [linkedin]}
+        facts: {platforms.channels: [linkedin], audience.personas: 0}
         expect:
           no_findings: [platforms-disc]
           no_advice: [keep-going, write-purpose]
@@ -142,10 +142,10 @@ def test_disconnected_is_an_exact_set(tmp_path):
     cases = """\
     tests:
       - id: none-expected
-        facts: {platforms.channels: [linkedin]}
+        facts: {platforms.channels: [linkedin], audience.personas: 0}
         expect: {disconnected: []}
       - id: order-does-not-matter
-        facts: {platforms.channels: [linkedin], audience.personas: 1}
+        facts: {platforms.channels: [linkedin], audience.personas: 1, purpose.goals_written: false}
         expect: {disconnected: [platforms, audience]}
     """
     assert differences(run(tmp_path, cases)) == {
