@@ -118,7 +118,8 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
         if edge.source in done:
             attrs["color"] = _DONE_EDGE
             used.edges.add("done")
-        elif a.element(edge.target).disconnected:
+        elif a.element(edge.target).disconnected and edge.source not in a.unassessed:
+            # from a foundation known not done (one not answered is not why it is disconnected)
             attrs.update(color=_DISCONNECTED, style="dashed")
             used.edges.add("disconnected")
         else:
