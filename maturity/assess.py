@@ -521,7 +521,7 @@ def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> fr
                      if asked and e not in set_by_rules and asked.isdisjoint(answers))
 
 
-def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str] = frozenset()) \
+def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str]) \
         -> tuple[dict[str, tuple[bool, bool, tuple[str, ...]]], dict[str, bool | None], dict[str, bool | None]]:
     """(done, disconnected, prerequisites not done) for each element, in dependency order; and
     done and disconnected in three values, for the rules: None where the answers cannot tell

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test, tests_in
+from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}

@@ -10,7 +10,6 @@ the same as `dots assess --format json` and `dots roadmap --format json` give.
 
 from __future__ import annotations
 
-from typing import Any
 
 from .assess import Assessment
 from .explain import answer, foundations_text, need_text, unassessed
@@ -195,11 +194,12 @@ def _priorities(data: dict, labels: dict) -> list[dict]:
 
 def _reason(e: dict, a: Assessment) -> str:
     """The one-line reason for an element's status on the scorecard."""
+    result = a.element(e["id"])
     if e["disconnected"]:
-        return f"started before its foundations ({foundations_text(a, a.element(e['id']), verb=False)})"
+        return f"started before its foundations ({foundations_text(a, result, verb=False)})"
     if e["because"]:
         return e["because"][0]["because"] or f"rule {e['because'][0]['rule']}"
-    if unassessed(a, a.element(e["id"])):
+    if unassessed(a, result):
         return "none of its questions is answered yet"
     return "no rule found evidence of work on it"
 
@@ -291,9 +291,9 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
 def _level_set(a: Assessment, e: dict, rule_id: str) -> str:
     """What a rule that fired concluded about an element: the level it sets, and when that is
     below the element's status (which the highest level set gives), the status."""
-    ranks = [a.model.status_by_id[level] for element_id, level in a.model.rule_by_id[rule_id].status
-             if element_id == e["id"]]
-    level = max(ranks, key=lambda s: s.rank)
+    levels = [a.model.status_by_id[level] for element_id, level in a.model.rule_by_id[rule_id].status
+              if element_id == e["id"]]
+    level = max(levels, key=lambda s: s.rank)
     if level.id == e["status"]:
         return f"{e['label']}: {level.label}"
     return f"{e['label']}: {level.label} (below {e['status_label']}, which another rule sets)"
