@@ -31,7 +31,6 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from . import numbers
 from .compiler import check_limits
 from .errors import DataError, Problem, did_you_mean, sorted_problems
 from .model import (GROUP_SUBJECTS, All, Any_, Condition, Fact, Loc, Model, Not, Rule, Scaled, Test, TestCase, FACTS, STATUSES,

@@ -25,7 +25,7 @@ from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Edge, Element, Fact, Finding, Group,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, Threshold, FACTS,
-                    STAGE, scaled, tests_in)
+                    STAGE, scaled)
 
 SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups", "thresholds")
 BUILT = tuple(s for s in SECTIONS if s != "tests")  # test cases are read when asked for (TestCases)

@@ -15,7 +15,7 @@ from typing import Any
 from .advice import deciding_model
 from .assess import Resolved, compiled_for, resolve
 from .engine import Engine
-from .errors import DataError, MaturityError, Problem
+from .errors import DataError, MaturityError
 from .model import Model
 from .organisation import Organisation
 from .recommend import next_dot_id

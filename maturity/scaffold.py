@@ -13,14 +13,11 @@ they are written directly, and removed again if anything fails).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
 import shutil
 from pathlib import Path
-
-import yaml
 
 from . import pack, yamlio
 from .errors import OutputError

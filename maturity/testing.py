@@ -20,7 +20,6 @@ on nothing; it is there for packs that add an edge) are listed apart, with the r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from .assess import Assessment, assess, compiled_for
 from .checks import check_tests, reachable
