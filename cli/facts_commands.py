@@ -129,6 +129,7 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
                                        "give a .yaml file (it is started from the template "
                                        "when it does not exist)", facts)
         from maturity.interview import Interview, ordered_facts, summary_lines  # owns terminal input
+        from .tty import asker
         if not path.exists():
             model = maturity.load_pack(rules)
             ordered_facts(model, element)  # an unknown --element is said before anything is written
@@ -142,7 +143,7 @@ def interview_command(facts: str, rules: str | None, element: str | None, review
         model, organisation = maturity.load_facts(facts, rules, template_ok=True)
         ordered_facts(model, element)  # an unknown --element is said before anything is asked
         editor = FactsEditor(path)
-        outcome = Interview(model, organisation, editor, input, click.echo,  # checks --element
+        outcome = Interview(model, organisation, editor, asker(), click.echo,  # checks --element
                             element=element, review=review, skip_settled=skip_settled
                             ).run(today=date.today().isoformat())
         model, organisation = maturity.load_facts(facts, rules, template_ok=True)  # as saved
