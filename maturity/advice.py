@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 
 from .assess import GAP, AdviceResult, Assessment, resolve
-from .explain import status_said
+from .explain import foundations_text, status_said
 from .model import PRIORITIES, EFFORTS, Model, Rule, Test, candidates, tests_in
 from .organisation import rule_facts
 from .recommend import next_dot, next_dot_id
@@ -81,13 +81,15 @@ def priorities(a: Assessment) -> list[AdviceResult]:
 
 def strengths(a: Assessment) -> list[Strength]:
     """What the answers show done well: each element at a done level, with the reason of the
-    rule that put it there (ahead of its foundations, for a disconnected one)."""
+    rule that put it there (ahead of its foundations, for one on foundations known not done;
+    for one on a dot not answered, that this is not known)."""
     out = []
     for e in a.elements:
         if not e.status.done or not e.evidence:
             continue
         top = e.evidence[0]
-        ahead = "" if e.done else ", ahead of its foundations"
+        ahead = ("" if e.done else ", ahead of its foundations" if e.element.id not in a.done_unknown else
+                 f"; whether its foundations are done is not known ({foundations_text(a, e, verb=False)})")
         said, restated = status_said(e)  # a reason restating the status is said once
         text = f"{said}{ahead}." + (f" {top.because}" if top.because and not restated else "")
         out.append(Strength(e.element.id, text, top.rule))

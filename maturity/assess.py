@@ -22,7 +22,7 @@ import networkx as nx
 
 from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
-from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, tests_in
+from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, asked_in, tests_in
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 
@@ -100,6 +100,7 @@ class Assessment:
     advice: list[AdviceResult]
     fired: list[str] = field(default_factory=list)
     unassessed: frozenset[str] = frozenset()  # elements whose status rests on no answer (Resolved)
+    done_unknown: frozenset[str] = frozenset()  # elements whose done the answers cannot tell (Resolved)
 
     def element(self, element_id: str) -> ElementResult:
         # Positions found on first use (what comes next asks for elements thousands of times in
@@ -185,7 +186,7 @@ class _Plan:
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
-    deciding: dict[str, frozenset[str]] = field(default_factory=dict)  # element -> facts its status rules test
+    deciding: dict[str, frozenset[str]] = field(default_factory=dict)  # element -> facts its status rules ask about
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -210,7 +211,10 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
-    deciding = {e: frozenset(f for r in found for f in evidence_facts[r.id]) for e, found in setting.items()}
+    # What a dot's status rules ask about; not the size band a threshold's number depends on,
+    # which says what counts, not whether any work is done.
+    deciding = {e: frozenset(t.ref for r in found for t in asked_in(r.when) if t.subject in ("fact", "count"))
+                for e, found in setting.items()}
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
@@ -252,6 +256,10 @@ class Resolved:
     asked: set[str]                   # rules whose question twin fired while they did not
     seen: dict[str, Any]              # the answers the rules saw (organisation.rule_facts)
     unassessed: frozenset[str] = frozenset()  # elements whose status rests on no answer (_unassessed)
+    # Elements whose done the answers cannot tell: the unassessed, and a dot at a done level
+    # resting on one with no foundation known not done (_connect). Shown as not done, as the
+    # answers do not show them done; what is said of their foundations says they are not known.
+    done_unknown: frozenset[str] = frozenset()
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -295,15 +303,18 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     connection: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     fired_before: set[str] = set()  # every round's fired rules so far
     unknown: frozenset[str] = frozenset()
+    done_unknown: frozenset[str] = frozenset()
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
-        nonlocal unknown
+        nonlocal unknown, done_unknown
         fired_before.update(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(plan, fired))  # question twins conclude only advice
             unknown = _unassessed(plan, fired, organisation)
             connected, done_of, disconnected_of = _connect(plan, statuses, unknown)
             connection.update(connected)
+            if unknown:
+                done_unknown = frozenset(e for e, done in done_of.items() if done is None)
             # What the rules cannot know is absent from the message: every test of it fails,
             # negated or not, as a test of an unanswered fact does (docs/engine.md).
             fact = dict(fact)
@@ -338,7 +349,7 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
     asked = {r[:-1] for r in twins} - set(fired)
     stage = _resolve_stage(plan, every)
-    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen, unknown)
+    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen, unknown, done_unknown)
 
 
 def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
@@ -408,7 +419,7 @@ def results(done: Resolved) -> Assessment:
         plan.kept.found += looked - (len(kept) - made_before)
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
-                      findings, advice, list(done.fired), done.unassessed)
+                      findings, advice, list(done.fired), done.unassessed, done.done_unknown)
 
 
 def _shared(kept: dict, key: tuple, make, *fields):

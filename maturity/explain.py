@@ -151,12 +151,27 @@ def unassessed(assessment, result) -> bool:
 
 
 def missing_foundations(assessment, result) -> tuple[list[str], list[str]]:
-    """The labels of a dot's prerequisites that are not done: those the answers show not done,
-    and those not answered (whose status rests on no answer)."""
-    labels, unknown = assessment.model.element_by_id, assessment.unassessed
+    """The labels of a dot's foundations that are not done: its prerequisites the answers show
+    not done, and the dots not answered (whose status rests on no answer) that the others rest
+    on: a prerequisite at a done level on a dot not answered is not known to be done, and the
+    dot not answered is what to name."""
+    model, unknown = assessment.model, assessment.done_unknown
     missing = result.missing_prerequisites
+    not_answered: list[str] = []
+    below = [p for p in missing if p in unknown]
+    seen = set(below)
+    while below:  # down to the dots not answered, breadth first: the nearest named first
+        element_id = below.pop(0)
+        if element_id in assessment.unassessed:
+            not_answered.append(element_id)
+            continue
+        for p in assessment.element(element_id).missing_prerequisites:
+            if p in unknown and p not in seen:
+                seen.add(p)
+                below.append(p)
+    labels = model.element_by_id
     return ([labels[p].label for p in missing if p not in unknown],
-            [labels[p].label for p in missing if p in unknown])
+            [labels[p].label for p in not_answered])
 
 
 def foundations_text(assessment, result, verb: bool = True) -> str:

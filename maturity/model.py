@@ -272,6 +272,19 @@ def tests_in(condition: Condition) -> list[Test]:
     return [t for item in condition.items for t in tests_in(item)]
 
 
+def asked_in(condition: Condition) -> list[Test]:
+    """Every test in a condition as written: a test against a threshold is one test of its
+    fact, without the tests of the size band that pick its number (`Scaled`). What a rule asks
+    about, as opposed to what it reads."""
+    if isinstance(condition, Scaled):
+        return [condition.test]
+    if isinstance(condition, Test):
+        return [condition]
+    if isinstance(condition, Not):
+        return asked_in(condition.item)
+    return [t for item in condition.items for t in asked_in(item)]
+
+
 # Conclusions and rules --------------------------------------------------------------------
 
 SEVERITIES = ("high", "medium", "low", "info")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from .assess import AdviceResult, Assessment, ElementResult, Resolved
-from .explain import missing_foundations, status_said, unassessed, unmet_needs
+from .explain import foundations_text, missing_foundations, status_said, unassessed, unmet_needs
 from .organisation import shown_facts
 from .targets import stage_needs
 
@@ -89,7 +89,8 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         reasons = [said + (", below the level at which it counts as done" if not result.status.done else
                            f"; a stage above needs it {target.label.lower()}" if target else
                            " but its foundations are not connected" if missing_foundations(assessment, result)[0] else
-                           " but its foundations are not answered yet")]
+                           " but whether its foundations are done is not known "
+                           f"({foundations_text(assessment, result, verb=False)})")]
         if not result.evidence:
             reasons.append(f"no rule found evidence of work on {element.label}")
         elif not restated:

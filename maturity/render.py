@@ -118,10 +118,13 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
         if edge.source in done:
             attrs["color"] = _DONE_EDGE
             used.edges.add("done")
-        elif a.element(edge.target).disconnected and edge.source not in a.unassessed:
-            # from a foundation known not done (one not answered is not why it is disconnected)
+        elif a.element(edge.target).disconnected and edge.source not in a.done_unknown:
+            # from a foundation known not done (one whose done is not known is not why)
             attrs.update(color=_DISCONNECTED, style="dashed")
             used.edges.add("disconnected")
+        elif edge.source in a.done_unknown:  # not answered, or at a done level on one that is not
+            attrs["style"] = "dotted"
+            used.edges.add("unknown")
         else:
             used.edges.add("open")
         g.edge(edge.source, edge.target, **attrs)
@@ -256,9 +259,10 @@ class _Used:
         self.edges: set[str] = set()
 
 
-_EDGE_ROWS = (  # the three edge styles, as drawn: colour, line, meaning
+_EDGE_ROWS = (  # the four edge styles, as drawn: colour, line, meaning
     ("done", _DONE_EDGE, "\u2500\u2500\u2500\u25b6", "builds on a done dot"),
     ("open", _EDGE, "\u2500\u2500\u2500\u25b6", "builds on a dot not yet done"),
+    ("unknown", _EDGE, "\u2508\u2508\u2508\u25b6", "builds on a dot not known to be done"),
     ("disconnected", _DISCONNECTED, "\u254c\u254c\u254c\u25b6", "leads to a disconnected dot"),
 )
 

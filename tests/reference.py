@@ -89,8 +89,10 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
     # A dot with no answer (no status rule fired, none of the facts they test answered) is
     # unknown: its status, done and disconnected, and what rests on them (docs/engine.md).
     set_by = {element for rule in fired for element, _ in rule.status}
+    # What the status rules ask about: a threshold's size band is not a question about the dot.
     deciding = {e.id: {t.ref for r in model.rules if e.id in dict(r.status)
-                       for t in _tests(r.when) if t.subject in ("fact", "count")} for e in model.elements}
+                       for t in _tests(r.when, as_written=True) if t.subject in ("fact", "count")}
+                for e in model.elements}
     env.unknown = {e for e, asked in deciding.items() if asked and e not in set_by and not asked & answered}
     done: dict[str, bool | None] = {}
 
@@ -181,12 +183,16 @@ def _round(rule: Rule) -> int:
     return 0
 
 
-def _tests(condition: Condition) -> list[Test]:
+def _tests(condition: Condition, as_written: bool = False) -> list[Test]:
+    """The tests in a condition; `as_written`: a test against a threshold as one test of its
+    fact, not the size-band tests it runs as."""
+    if as_written and isinstance(condition, Scaled):
+        return [condition.test]
     if isinstance(condition, Test):
         return [condition]
     if isinstance(condition, Not):
-        return _tests(condition.item)
-    return [t for c in condition.items for t in _tests(c)]
+        return _tests(condition.item, as_written)
+    return [t for c in condition.items for t in _tests(c, as_written)]
 
 
 def _holds(condition: Condition, env: _Env, positive: bool = True) -> bool | None:

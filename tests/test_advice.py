@@ -181,10 +181,16 @@ def test_strengths_come_from_what_the_answers_show_done():
     found = strengths(example("mid-size"))
     assert [s.element for s in found] == ["purpose", "audience", "brand"]
     assert found[0].text.startswith("Purpose is defined. ") and found[0].rule == "purpose.defined"
-    ahead = strengths(assess({"brand.evp_documented": True, "brand.evp_researched_with_employees": True,
-                              "brand.evp_approved": True}))
+    evp = {"brand.evp_documented": True, "brand.evp_researched_with_employees": True,
+           "brand.evp_approved": True}
+    ahead = strengths(assess({**evp, "purpose.goals_written": False, "audience.personas": 0}))
     assert [s.text.split(".")[0] for s in ahead] == [
         "Employment Brand & Workforce Marketing is defined, ahead of its foundations"]
+    # Nothing asked about its foundations: whether it is ahead of them is not known.
+    unsure = strengths(assess(evp))
+    assert [s.text.split(".")[0] for s in unsure] == [
+        "Employment Brand & Workforce Marketing is defined; whether its foundations are done is "
+        "not known (Purpose, Defined Target Audience not answered)"]
 
 
 def test_coverage_counts_answered_questions_overall_and_per_element():
@@ -303,14 +309,16 @@ def test_the_stages_above_look_their_rules_up_not_through_every_rule():
 
 def test_a_strength_whose_reason_restates_its_status_says_it_once():
     # The levels pack's reasons restate the status ("Careers site is in place."): said once,
-    # with what the reason adds, and "ahead of its foundations" where the dot is disconnected.
+    # with what the reason adds, and that whether its foundations are done is not known where
+    # they are not answered.
     levels = maturity.load_pack("levels")
     a = assess({"careers_site.state": "in_place", "job_ads.state": "embedded",
                 "advocacy.state": "in_place"}, levels)
     said = {s.element: s.text for s in strengths(a)}
     assert said["careers_site"] == "Careers site is in place."
     assert said["job_ads"] == "Job ads is embedded in how the team works."
-    assert said["advocacy"] == "Employee advocacy is in place, ahead of its foundations."
+    assert said["advocacy"] == ("Employee advocacy is in place; whether its foundations are done is "
+                                "not known (Employer brand not answered).")
 
 
 def test_a_strength_whose_reason_says_more_keeps_both():

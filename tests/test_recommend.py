@@ -262,6 +262,85 @@ def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown
     assert "Not answered" not in answered and "Next dot: Purpose, now missing\n" in answered
 
 
+def _without_purpose() -> dict:
+    example = Path(__file__).resolve().parents[1] / "examples" / "connected.yaml"
+    return {k: v for k, v in yaml.safe_load(example.read_text())["facts"].items()
+            if not k.startswith("purpose.")}
+
+
+def test_the_size_band_alone_is_no_answer_about_a_dot():
+    # Purpose's top level needs a number of targets that depends on the size band (a
+    # threshold). With every question about Purpose unanswered and the size band given, the
+    # band says which number would count, not whether any work is done: Purpose is not
+    # answered, and nothing rests on it (no "just do it", no dot disconnected from it).
+    from maturity.explain import shown_status
+    model = maturity.load_pack(None)
+    facts = _without_purpose()
+    assert "employer.size_band" in facts
+    a = assess(model, facts)
+    assert a.unassessed == frozenset({"purpose"})
+    assert shown_status(a, a.element("purpose")) == "Not answered"
+    assert not a.element("audience").disconnected
+    found = {f.finding.id for f in a.findings}
+    assert "just-do-it" not in found and "audience-disconnected" not in found
+    # The size band still picks the number once Purpose is answered.
+    a = assess(model, {**facts, "purpose.goals_written": False})
+    assert a.unassessed == frozenset() and a.element("purpose").status.id == "missing"
+
+
+def test_a_dot_on_a_foundation_not_answered_is_not_said_to_be_ahead_of_it():
+    # Every dot but Engagement is at a done level, and Purpose, beneath them all, is not
+    # answered: whether they are done is not known. Nothing calls them ahead of their
+    # foundations, disconnected or not done; what is said names Purpose, not answered.
+    from maturity.advice import strengths
+    from maturity.explain import foundations_text
+    from maturity.render import to_dot
+    from maturity.reportdata import report_data
+    model = maturity.load_pack(None)
+    a = assess(model, _without_purpose())
+    assert a.done_unknown == frozenset({"purpose", "audience", "brand", "content", "platforms"})
+    assert a.disconnected == []
+    content = a.element("content")
+    assert foundations_text(a, content) == "Purpose is not answered"
+    said = {s.element: s.text for s in strengths(a)}
+    assert said["content"].startswith("Content / Messaging is defined; whether its foundations are "
+                                      "done is not known (Purpose not answered). ")
+    assert not [t for t in said.values() if "ahead of its foundations" in t]
+    steps = {s.result.element.id: s for phase in maturity.roadmap(a) for s in phase}
+    assert steps["content"].reasons[0] == ("Content / Messaging is defined but whether its foundations "
+                                           "are done is not known (Purpose not answered)")
+    done = {r["id"]: r["done_label"] for r in report_data(a)["scorecard"]}
+    assert done == {"purpose": "not known", "audience": "not known", "brand": "not known",
+                    "content": "not known", "platforms": "not known", "engagement": "no"}
+    picture = to_dot(a)
+    edges = {line.split("[")[0].strip(): line for line in picture.splitlines()
+             if "->" in line and "legend" not in line}
+    assert not [e for e, line in edges.items() if "dashed" in line]
+    # The edges from a dot whose done is not known are drawn dotted, with a legend row of their own.
+    assert all("style=dotted" in line for line in edges.values())  # every source is such a dot
+    assert "builds on a dot not known to be done" in picture and "not yet done" not in picture
+    assert ("0 of 6 dots are connected so far. Whether 4 more are connected is not known until "
+            "Purpose is answered.") in report_data(a)["summary"]["text"]
+    # Audience answered and not done: Brand is disconnected on it, and Purpose is named apart.
+    a = assess(model, {**_without_purpose(), "audience.priority_roles_named": False,
+                       "audience.personas": 0, "audience.research_sources": []})
+    assert a.element("audience").status.id == "missing"
+    assert "audience" not in a.done_unknown and a.element("brand").disconnected
+    assert foundations_text(a, a.element("brand")) == \
+        "Defined Target Audience is not done; Purpose is not answered"
+    edges = {line.split("[")[0].strip(): line for line in to_dot(a).splitlines() if "->" in line}
+    assert "dashed" in edges["audience -> brand"] and "dotted" in edges["purpose -> brand"]
+    assert {r["id"]: r["done_label"] for r in report_data(a)["scorecard"]}["audience"] == "no"
+    # Brand answered and not done: Content is disconnected on it, not on Audience, whose done is
+    # not known (optimised, on Purpose not answered): only the edge from Brand is drawn so.
+    a = assess(model, {**_without_purpose(), "brand.evp_documented": False})
+    assert not a.element("brand").status.done and "audience" in a.done_unknown
+    assert foundations_text(a, a.element("content")) == \
+        "Employment Brand & Workforce Marketing is not done; Purpose is not answered"
+    edges = {line.split("[")[0].strip(): line for line in to_dot(a).splitlines() if "->" in line}
+    assert "dashed" in edges["brand -> content"] and "dashed" not in edges["audience -> content"]
+
+
 def test_a_step_whose_reason_restates_its_status_says_it_once():
     # The levels pack's reasons restate the status ("Careers site is in place."): the step
     # says "Careers site is in place; a stage above needs it embedded", not that and the reason.
@@ -274,5 +353,6 @@ def test_a_step_whose_reason_restates_its_status_says_it_once():
     # Nothing was asked about Employer brand: advocacy's foundations are not answered, and it
     # is not called disconnected on them.
     assert steps["advocacy"].reasons == (
-        "Employee advocacy is in place but its foundations are not answered yet",
+        "Employee advocacy is in place but whether its foundations are done is not known "
+        "(Employer brand not answered)",
         "waits for Employer brand")
