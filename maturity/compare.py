@@ -112,7 +112,9 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
     for e in c["elements"]:
         was = old.get(e["id"])
         change = None
-        if was is not None and was["status"] in rank and e["status"] in rank:
+        # A side where the dot is not answered has no level to move from or to.
+        answered = was is not None and NOT_ANSWERED not in (was["status_label"], e["status_label"])
+        if answered and was["status"] in rank and e["status"] in rank:
             change = rank[e["status"]] - rank[was["status"]]
             steps += change
         row = {"id": e["id"], "label": e["label"],
@@ -123,7 +125,9 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
                "was_disconnected": bool(was and was["disconnected"]),
                "disconnected": e["disconnected"]}
         row["movement"] = _movement(row)
-        row["movement_text"] = _movement_text(row)
+        # done as far as each side's answers tell (saved JSON from before done_known: known)
+        row["movement_text"] = _movement_text(row, bool(was is None or was.get("done_known", True)),
+                                              e.get("done_known", True))
         elements.append(row)
         if row["done"] and not row["was_done"]:
             connected.append(e["id"])
@@ -173,7 +177,7 @@ def _finding(f: dict) -> dict:
 
 def _movement(row: dict) -> str:
     if row["change"] is None:
-        return "changed" if row["from"] != row["to"] else "same"
+        return "changed" if row["from"] != row["to"] or row["from_label"] != row["to_label"] else "same"
     if row["change"] > 0:
         return "up"
     if row["change"] < 0:
@@ -183,20 +187,27 @@ def _movement(row: dict) -> str:
     return "same"
 
 
-def _movement_text(row: dict) -> str:
+def _movement_text(row: dict, was_known: bool = True, known: bool = True) -> str:
+    """The change in words; `was_known`, `known`: whether the answers then and now tell if the
+    dot is done (a dot not answered, or at a done level on one, is neither done nor not)."""
     parts = []
-    if row["change"]:
+    if row["from_label"] != row["to_label"] and NOT_ANSWERED in (row["from_label"], row["to_label"]):
+        # no level on the side not answered: nothing moved, the answers came (or went), and
+        # that says whether it was (or is) done is not known
+        answered_now = row["from_label"] == NOT_ANSWERED
+        parts.append("now answered" if answered_now else "no longer answered")
+        was_known, known = True, known and answered_now
+    elif row["change"]:
         parts.append(f"{'up' if row['change'] > 0 else 'down'} {abs(row['change'])} "
                      f"level{'s' if abs(row['change']) != 1 else ''}")
     elif row["from"] != row["to"]:
         parts.append("status changed")
-    elif row["from_label"] != row["to_label"] and NOT_ANSWERED in (row["from_label"], row["to_label"]):
-        # the same lowest level, first for want of answers and then as answered (or back)
-        parts.append("now answered" if row["from_label"] == NOT_ANSWERED else "no longer answered")
     if row["done"] and not row["was_done"]:
-        parts.append("now connected")
-    elif row["was_done"] and not row["done"]:
+        parts.append("now connected" if was_known else "connected (not known before)")
+    elif row["was_done"] and not row["done"] and known:
         parts.append("no longer connected")
+    elif row["was_done"] and not row["done"] and row["to_label"] != NOT_ANSWERED:
+        parts.append("not known to be connected now")
     if row["was_disconnected"] and not row["disconnected"]:
         parts.append("no longer disconnected")
     elif row["disconnected"] and not row["was_disconnected"]:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 import maturity
 from bundled import EXAMPLES, ROOT, invoke, rules_args
@@ -199,11 +200,38 @@ def test_compare_says_when_a_dot_not_answered_before_is_answered_now(workdir):
     data = json.loads(invoke(["compare", "q3.yaml", "q4.yaml", "--format", "json"]).stdout)
     row = next(e for e in data["elements"] if e["id"] == "engagement")
     assert (row["from_label"], row["to_label"], row["movement_text"]) == ("Not answered", "Missing", "now answered")
-    assert (row["from"], row["to"], row["movement"]) == ("missing", "missing", "same")
+    # no level moved (there was none to move from), and the row did change
+    assert (row["from"], row["to"], row["change"], row["movement"]) == ("missing", "missing", None, "changed")
     text = invoke(["compare", "q3.yaml", "q4.yaml"]).stdout
     assert "  Engagement                              Not answered -> Missing       now answered\n" in text
     back = json.loads(invoke(["compare", "q4.yaml", "q3.yaml", "--format", "json"]).stdout)
     assert next(e for e in back["elements"] if e["id"] == "engagement")["movement_text"] == "no longer answered"
+
+
+def test_compare_counts_no_level_moved_from_a_dot_not_answered(workdir):
+    # Purpose not answered before, defined now: "now answered", not "up 2 levels" from a
+    # Missing it never was; and Audience, optimised on Purpose then, was not known to be
+    # connected: "connected (not known before)". Saved JSON says which dots' done is known.
+    example = yaml.safe_load((ROOT / "examples" / "connected.yaml").read_text("utf-8"))
+    before = {**example, "facts": {k: v for k, v in example["facts"].items() if not k.startswith("purpose.")}}
+    (workdir / "q1.yaml").write_text(yaml.safe_dump(before), "utf-8")
+    (workdir / "q2.yaml").write_text(yaml.safe_dump(example), "utf-8")
+    saved = json.loads(invoke(["assess", "q1.yaml", "--format", "json"]).stdout)
+    (workdir / "q1.json").write_text(json.dumps(saved), "utf-8")
+    assert {e["id"]: e["done_known"] for e in saved["elements"]} == {
+        "purpose": False, "audience": False, "brand": False, "content": False, "platforms": False,
+        "engagement": True}
+    for side in ("q1.yaml", "q1.json"):
+        data = json.loads(invoke(["compare", side, "q2.yaml", "--format", "json"]).stdout)
+        rows = {e["id"]: e for e in data["elements"]}
+        assert (rows["purpose"]["change"], rows["purpose"]["movement"], rows["purpose"]["movement_text"]) == \
+            (None, "changed", "now answered, now connected")
+        assert rows["audience"]["movement_text"] == "connected (not known before)"
+        assert data["status_steps"] == 0
+    back = json.loads(invoke(["compare", "q2.yaml", "q1.yaml", "--format", "json"]).stdout)
+    rows = {e["id"]: e for e in back["elements"]}
+    assert rows["purpose"]["movement_text"] == "no longer answered"
+    assert rows["audience"]["movement_text"] == "not known to be connected now"
 
 
 def test_compare_with_a_saved_json_assessment(workdir):
