@@ -140,16 +140,17 @@ MEMO = 4096   # flattened results (and their JSON) kept per process: a few MB at
 
 def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     """The elements as stored, and the next dot as `dots assess` picks it (without the
-    explanation). Both follow from the stage and the elements' statuses alone (done, disconnected
-    and missing prerequisites are worked out from the statuses), and a portfolio repeats the same
-    few thousand combinations, so each is worked out once (tests/test_records.py checks them
-    against assessing alone)."""
+    explanation). Both follow from the stage, the elements' statuses and which dots are not
+    answered (done, disconnected and missing prerequisites are worked out from those: a dot on
+    one not answered is not known disconnected), and a portfolio repeats the same few thousand
+    combinations, so each is worked out once (tests/test_records.py checks them against
+    assessing alone)."""
     memo = model.__dict__.get("_flat_memo")
     if memo is None:
         memo = model.__dict__["_flat_memo"] = {}
         model.__dict__["_element_ids"] = tuple(e.id for e in model.elements)
     statuses = a.statuses
-    key = (a.stage.id,) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
+    key = (a.stage.id, a.unassessed) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
     found = memo.get(key)
     if found is None:
         found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected))

@@ -45,6 +45,24 @@ def test_the_batch_function_equals_assessing_each_alone(tmp_path):
     assert every_dot_done > 0
 
 
+def test_organisations_alike_but_for_a_dot_not_answered_are_stored_apart():
+    # The same statuses (Purpose at its lowest level in both), but Purpose answered "no" in the
+    # first and not answered in the second: Audience is disconnected in the first only.
+    from maturity.records import Task
+    model, engine = maturity.load_pack(None), Engine()
+    audience = {"audience.priority_roles_named": True, "audience.personas": 1}
+    organisations = [maturity.Organisation("Answered", {**audience, "purpose.goals_written": False}),
+                     maturity.Organisation("Not asked", audience)]
+    records = [assess_task(model, engine, Task(o.name, o.name, kind="row", organisation=o))
+               for o in organisations]
+    alone = [maturity.assess(model, o) for o in organisations]
+    assert [a.element("purpose").status.id for a in alone] == ["missing", "missing"]
+    assert [a.element("audience").disconnected for a in alone] == [True, False]
+    for record, a in zip(records, alone):
+        assert [(e[0], e[1], e[3], e[4]) for e in record.elements] == \
+            [(e.element.id, e.status.id, int(e.done), int(e.disconnected)) for e in a.elements]
+
+
 def test_a_hang_of_the_test_hook_ends_when_the_parent_died_before_it(tmp_path):
     """The test hook's hang (DOTS_TEST_CRASH=ID:hang) lasts until the worker is killed or its
     parent is gone, also when the parent died before the worker came to that organisation (a
