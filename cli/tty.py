@@ -5,8 +5,8 @@ between the two (a moment that a busy machine stretches) runs Python's handler b
 starts: the read is not interrupted, and the interrupt is seen only after the next Enter.
 `ask` waits for the terminal *and* for a signal (`signal.set_wakeup_fd`), and runs the handlers
 of signals already caught before it shows the prompt and whenever a signal wakes it, so a
-Ctrl-C at any moment raises KeyboardInterrupt at once. The terminal stays in its own (canonical) mode: the
-line is edited as it is for `input()` and arrives whole on Enter."""
+Ctrl-C at any moment raises KeyboardInterrupt at once. The terminal stays in its own
+(canonical) mode: the line is edited as it is for `input()` and arrives whole on Enter."""
 
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ def _movement(row: dict) -> str:
     return "same"
 
 
-def _movement_text(row: dict, was_known: bool = True, known: bool = True) -> str:
+def _movement_text(row: dict, was_known: bool, known: bool) -> str:
     """The change in words; `was_known`, `known`: whether the answers then and now tell if the
     dot is done (a dot not answered, or at a done level on one, is neither done nor not)."""
     parts = []

@@ -3,9 +3,10 @@ element in dependency order, each answer checked as typed and saved at once.
 
 The interview owns terminal input; it reads and writes through the two functions it is given
 (`ask` shows a prompt and returns the line typed, `say` prints), so the command line passes
-its terminal reader (cli/tty.py, `input` when not in a terminal) and `click.echo`. Saving goes through maturity.roundtrip (ruamel.yaml), which keeps the
-file's comments and layout, after every answer: a stopped interview loses at most the answer
-being typed, and started again it goes on at the first unanswered question."""
+its terminal reader (cli/tty.py; `input` when not in a terminal) and `click.echo`. Saving goes
+through maturity.roundtrip (ruamel.yaml), which keeps the file's comments and layout, after
+every answer: a stopped interview loses at most the answer being typed, and started again it
+goes on at the first unanswered question."""
 
 from __future__ import annotations
 
