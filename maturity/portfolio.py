@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem
+from .explain import NOT_ANSWERED
 from .yamlio import display_path
 
 Z95 = 1.959963984540054
@@ -241,6 +242,11 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
     for e in assessment.elements:
         ranks = [status_rank[o["statuses"][e.element.id]] for o in peers
                  if o["statuses"].get(e.element.id) in status_rank]
+        if e.element.id in assessment.unassessed:  # no level of its own to compare
+            out["elements"].append({"id": e.element.id, "label": e.element.label, "status": e.status.id,
+                                    "status_label": NOT_ANSWERED, "peers": len(ranks),
+                                    "ahead_of_pct": None, "level_with_pct": None, "behind_pct": None})
+            continue
         out["elements"].append({"id": e.element.id, "label": e.element.label, "status": e.status.id,
                                 "status_label": e.status.label, "peers": len(ranks),
                                 **_standing(ranks, e.status.rank, "")})
@@ -275,7 +281,8 @@ def benchmark_text(b: dict) -> str:
     width = max(len(e["label"]) for e in b["elements"])
     swidth = max(len(e["status_label"]) for e in b["elements"])
     for e in b["elements"]:
-        lines.append(f"  {e['label']:<{width}}  {e['status_label']:<{swidth}}  ahead of "
-                     f"{e['ahead_of_pct']:g}%, level with {e['level_with_pct']:g}%, behind "
-                     f"{e['behind_pct']:g}%")
+        lines.append(f"  {e['label']:<{width}}  {e['status_label']:<{swidth}}  " + (
+            "not compared" if e["ahead_of_pct"] is None else
+            f"ahead of {e['ahead_of_pct']:g}%, level with {e['level_with_pct']:g}%, behind "
+            f"{e['behind_pct']:g}%"))
     return "\n".join(lines) + "\n"

@@ -275,8 +275,10 @@ def _benchmark(b: dict | None) -> dict | None:
             f"{b['stage']['label']} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
             f"{b['stage_level_with_pct']:g}% and behind {b['stage_behind_pct']:g}%.")
     rows = [{"label": e["label"], "status_label": e["status_label"],
-             "ahead_of": f"{e['ahead_of_pct']:g}%", "level_with": f"{e['level_with_pct']:g}%",
-             "behind": f"{e['behind_pct']:g}%"} for e in b.get("elements", [])]
+             **({"ahead_of": "not compared", "level_with": "", "behind": ""}
+                if e["ahead_of_pct"] is None else  # a dot not answered: no level to compare
+                {"ahead_of": f"{e['ahead_of_pct']:g}%", "level_with": f"{e['level_with_pct']:g}%",
+                 "behind": f"{e['behind_pct']:g}%"})} for e in b.get("elements", [])]
     return {"text": text, "rows": rows}
 
 

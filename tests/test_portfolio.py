@@ -185,6 +185,24 @@ def test_benchmark_falls_back_to_all_peers_and_leaves_the_client_out(known, defa
     assert "fewer than 15, so none is shown" in benchmark_text(small)
 
 
+def test_benchmark_compares_no_dot_the_client_was_not_asked_about(known, default_model):
+    # Purpose answered ("no"), nothing else: the other dots have no level of the client's own,
+    # so they are not said to be level with or behind anyone.
+    from maturity.reportdata import _benchmark
+    a = maturity.assess(default_model, Organisation("Client", {"purpose.goals_written": False}, id="client"))
+    b = benchmark(known, a, min_group=10)
+    rows = {e["id"]: e for e in b["elements"]}
+    assert rows["purpose"]["status_label"] == "Missing" and rows["purpose"]["ahead_of_pct"] is not None
+    assert (rows["audience"]["status_label"], rows["audience"]["ahead_of_pct"],
+            rows["audience"]["level_with_pct"], rows["audience"]["behind_pct"]) == ("Not answered", None, None, None)
+    text = benchmark_text(b)
+    assert "  Defined Target Audience                 Not answered  not compared\n" in text
+    assert text.count("not compared") == 5
+    shown = {r["label"]: r for r in _benchmark(b)["rows"]}
+    assert (shown["Defined Target Audience"]["ahead_of"], shown["Defined Target Audience"]["behind"]) == \
+        ("not compared", "")
+
+
 def test_benchmark_refuses_results_of_another_pack(known):
     other = maturity.load_pack("talent_community")
     a = maturity.assess(other, Organisation("Client", {}, id="client"))
