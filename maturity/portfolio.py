@@ -77,10 +77,13 @@ def group_stats(orgs: list[dict], pack) -> dict:
         "disconnected": _share(sum(1 for o in orgs if o["disconnected"]), n),
         "next_dot": next_list,
         "most_common_next": next_list[0] if next_list else None,
+        # A dot an organisation was not asked about is at none of the statuses: it is counted
+        # apart (read_results leaves it out of "statuses").
         "elements": [{"id": e["id"], "label": e["label"],
                       "statuses": [{"id": s["id"], "label": s["label"],
                                     **_share(sum(1 for o in orgs if o["statuses"].get(e["id"]) == s["id"]), n)}
-                                   for s in pack.statuses]}
+                                   for s in pack.statuses],
+                      "not_answered": _share(sum(1 for o in orgs if e["id"] in o["not_answered"]), n)}
                      for e in pack.elements],
     }
 
@@ -187,12 +190,15 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
         lines.append(f"  Most common next dot: {m['label']}, for {_pct(m['share'])} "
                      f"({m['count']:,} of {g['n']:,})")
     labels = [s["label"] for s in g["elements"][0]["statuses"]] if g["elements"] else []
+    unasked = any(e["not_answered"]["count"] for e in g["elements"])  # a column only when needed
+    labels += [NOT_ANSWERED] if unasked else []
     ewidth = max([len("Element")] + [len(e["label"]) for e in g["elements"]])
     cols = [max(len(label), 6) for label in labels]
     lines.append("  " + f"{'Element':<{ewidth}}" + "".join(f"  {label:>{w}}" for label, w in zip(labels, cols)))
     for e in g["elements"]:
+        shares = e["statuses"] + ([e["not_answered"]] if unasked else [])
         lines.append("  " + f"{e['label']:<{ewidth}}" + "".join(
-            f"  {_pct(s['share']):>{w}}" for s, w in zip(e["statuses"], cols)))
+            f"  {_pct(s['share']):>{w}}" for s, w in zip(shares, cols)))
     return lines
 
 

@@ -53,8 +53,10 @@ class Record:
     stage: str | None = None
     stage_rank: int | None = None
     next_dot: str | None = None
-    # (element id, status id, status rank, done, disconnected: 1 or 0), in model order
-    elements: tuple[tuple[str, str, int, bool, bool], ...] = ()
+    # (element id, status id, status rank, done, disconnected, answered: 1 or 0), in model order;
+    # answered is 0 for a dot none of whose questions has an answer (its status is the lowest
+    # for want of answers: explain.unassessed)
+    elements: tuple[tuple[str, str, int, int, int, int], ...] = ()
     error_kind: str | None = None   # "data", "engine", "crash" or "timeout"
     error: str | None = None
     attempts: int = 1
@@ -86,7 +88,8 @@ def pack_hash(model: Model) -> str:
 
 def result_row(r: Record, pack_hash: str, model: Model) -> tuple:
     """A record as it is stored: the row of the results' `organisations` table (the layout is in
-    docs/portfolio.md), its elements as JSON lists (id, status, rank, done, disconnected). What
+    docs/portfolio.md), its elements as JSON lists (id, status, rank, done, disconnected,
+    answered). What
     workers send the parent, ready to insert."""
     memo = model.__dict__.setdefault("_json_memo", {})
     elements = memo.get(r.elements)
@@ -153,8 +156,9 @@ def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     key = (a.stage.id, a.unassessed) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
     found = memo.get(key)
     if found is None:
-        found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected))
-                       for e in a.elements), next_dot_id(a))
+        unknown = a.unassessed
+        found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected),
+                        int(e.element.id not in unknown)) for e in a.elements), next_dot_id(a))
         if len(memo) < MEMO:
             memo[key] = found
     return found

@@ -68,7 +68,8 @@ CREATE VIEW IF NOT EXISTS elements AS
 SELECT o.pack_hash AS pack_hash, o.content_hash AS content_hash,
        json_extract(e.value, '$[0]') AS element, e.key AS position,
        json_extract(e.value, '$[1]') AS status, json_extract(e.value, '$[2]') AS status_rank,
-       json_extract(e.value, '$[3]') AS done, json_extract(e.value, '$[4]') AS disconnected
+       json_extract(e.value, '$[3]') AS done, json_extract(e.value, '$[4]') AS disconnected,
+       json_extract(e.value, '$[5]') AS answered
 FROM organisations AS o, json_each(o.element_rows) AS e;
 """
 
@@ -268,12 +269,15 @@ def flat_row(row: tuple) -> dict:
             "next_dot": next_dot, "error_kind": error_kind, "error": error, "attempts": attempts,
             "meta": json.loads(meta),
             "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": bool(e[3]),
-                          "disconnected": bool(e[4])} for e in json.loads(elements)]}
+                          "disconnected": bool(e[4]), "answered": bool(e[5]) if len(e) > 5 else True}
+                         for e in json.loads(elements)]}
 
 
 # The CSV table: COLUMNS, then "disconnected" (the ids of the disconnected elements, ';' between
-# them), then a "status.<element>" column per element.
+# them), "not_answered" (likewise, the elements none of whose questions has an answer; not in
+# files written before it), then a "status.<element>" column per element.
 DISCONNECTED = "disconnected"
+NOT_ANSWERED_COLUMN = "not_answered"
 STATUS_PREFIX = "status."
 
 
@@ -285,12 +289,14 @@ def _csv_text(rows: list[dict]) -> str:
                 elements.append(e["id"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(COLUMNS) + [DISCONNECTED] + [STATUS_PREFIX + e for e in elements])
+    writer.writerow(list(COLUMNS) + [DISCONNECTED, NOT_ANSWERED_COLUMN]
+                    + [STATUS_PREFIX + e for e in elements])
     for row in rows:
         statuses = {e["id"]: e["status"] for e in row["elements"]}
         writer.writerow([json.dumps(row["meta"], sort_keys=True) if k == "meta" else
                          ("" if row[k] is None else row[k]) for k in COLUMNS]
-                        + [";".join(e["id"] for e in row["elements"] if e.get("disconnected"))]
+                        + [";".join(e["id"] for e in row["elements"] if e.get("disconnected")),
+                           ";".join(e["id"] for e in row["elements"] if not e.get("answered", True))]
                         + [statuses.get(e, "") for e in elements])
     return out.getvalue()
 
@@ -346,7 +352,8 @@ def _check_row(row: Any, fail) -> dict:
         fail("meta", "'meta' must be an object")
     if not isinstance(row["elements"], list) or not all(
             isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("status"), str)
-            and isinstance(e.get("disconnected", False), bool) for e in row["elements"]):
+            and isinstance(e.get("disconnected", False), bool)
+            and isinstance(e.get("answered", True), bool) for e in row["elements"]):
         fail("elements", "'elements' must be a list of {id, status, ...}")
     if (row["error_kind"] is None) != (row["stage"] is not None):
         fail("stage", "a row has a stage or an error, one of them")
@@ -377,6 +384,8 @@ def _read_csv(text: str, shown: str) -> list[tuple[int, dict]]:
         if header is None:
             raise _bad(shown, 1, 1, "the file is empty")
         fixed = list(COLUMNS) + [DISCONNECTED]
+        if len(header) > len(fixed) and header[len(fixed)] == NOT_ANSWERED_COLUMN:
+            fixed.append(NOT_ANSWERED_COLUMN)  # written since dots marks the dots not answered
         for n, name in enumerate(fixed):
             if n >= len(header) or header[n] != name:
                 raise _bad(shown, 1, n + 1, f"column {n + 1} of the header is "
@@ -420,7 +429,9 @@ def _csv_row(cells: dict, header: list[str], elements: list[str], shown: str, nu
     except ValueError:
         fail("meta", "'meta' must be a JSON object")
     off = set(cells[DISCONNECTED].split(";")) if cells[DISCONNECTED] else set()
-    row["elements"] = [{"id": e, "status": cells[STATUS_PREFIX + e], "disconnected": e in off}
+    blank = set(cells[NOT_ANSWERED_COLUMN].split(";")) if cells.get(NOT_ANSWERED_COLUMN) else set()
+    row["elements"] = [{"id": e, "status": cells[STATUS_PREFIX + e], "disconnected": e in off,
+                        "answered": e not in blank}
                        for e in elements if cells[STATUS_PREFIX + e]]
     return _check_row(row, fail)
 
@@ -439,7 +450,8 @@ class PackResults:
     statuses: list[dict]
     elements: list[dict]
     organisations: list[dict]   # assessed organisations: the columns, "statuses": {element: status}
-                                # and "disconnected" (whether any element is)
+                                # of the dots answered, "not_answered" (a set of element ids) and
+                                # "disconnected" (whether any element is)
     errors: int
 
 
@@ -458,6 +470,14 @@ def read_results(path: Path, models: Iterable[Model] = (), keep=None) -> list[Pa
         return _flat_results(read_flat(path, kind), shown, list(models), keep)
     db = connect(path, create=False)
     try:
+        written = db.execute("SELECT value FROM dots_results WHERE key='format'").fetchone()[0]
+        # Format 2's element rows say whether each dot was answered (rows written before that
+        # do not, nor does format 1's elements table: answered, as then assumed).
+        element_query = (
+            "SELECT o.content_hash, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), "
+            "json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]') FROM organisations AS o, "
+            "json_each(o.element_rows) AS e WHERE o.pack_hash=?" if written != "1" else
+            "SELECT content_hash, element, status, disconnected, NULL FROM elements WHERE pack_hash=?")
         packs = []
         for h, pid, version, label, stages, statuses, elements in db.execute(
                 "SELECT * FROM packs ORDER BY pack_id, pack_version, pack_hash"):
@@ -470,11 +490,14 @@ def read_results(path: Path, models: Iterable[Model] = (), keep=None) -> list[Pa
                                   "IS NULL ORDER BY source, row, content_hash", (h,)):
                 orgs[row[0]] = {"content_hash": row[0], "org_id": row[1], "name": row[2],
                                 "sector": row[3], "size": row[4], "stage": row[5], "next_dot": row[6],
-                                "source": row[7], "row": row[8], "statuses": {}, "disconnected": False}
-            for key, element, status, disconnected in db.execute(
-                    "SELECT content_hash, element, status, disconnected FROM elements WHERE pack_hash=?", (h,)):
+                                "source": row[7], "row": row[8], "statuses": {}, "not_answered": set(),
+                                "disconnected": False}
+            for key, element, status, disconnected, answered in db.execute(element_query, (h,)):
                 if key in orgs:
-                    orgs[key]["statuses"][element] = status
+                    if answered == 0:
+                        orgs[key]["not_answered"].add(element)
+                    else:
+                        orgs[key]["statuses"][element] = status
                     orgs[key]["disconnected"] |= bool(disconnected)
             errors = db.execute("SELECT COUNT(*) FROM organisations WHERE pack_hash=? AND "
                                 "error_kind IS NOT NULL", (h,)).fetchone()[0]
@@ -520,7 +543,9 @@ def _flat_results(rows: list[tuple[int, dict]], shown: str, models: list[Model],
             orgs.append({"content_hash": row["content_hash"], "org_id": row["org_id"],
                          "name": row["name"], "sector": row["sector"], "size": row["size"],
                          "stage": row["stage"], "next_dot": row["next_dot"], "source": row["source"],
-                         "row": row["row"], "statuses": {e["id"]: e["status"] for e in row["elements"]},
+                         "row": row["row"],
+                         "statuses": {e["id"]: e["status"] for e in row["elements"] if e.get("answered", True)},
+                         "not_answered": {e["id"] for e in row["elements"] if not e.get("answered", True)},
                          "disconnected": any(e.get("disconnected") for e in row["elements"])})
         packs.append(PackResults(h, pid, version, label, json.loads(stages), json.loads(statuses),
                                  json.loads(elements), orgs, errors))

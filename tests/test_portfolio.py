@@ -45,6 +45,8 @@ def test_size_segments_band_head_counts_and_keep_other_text():
 def _record(model, n: int, stage: str, sector: str, statuses: dict | None = None,
             next_dot: str | None = "purpose", org_id: str | None = None, error: bool = False,
             disconnected: str = "") -> Record:
+    # Elements as rows were written before the answered mark (five items): every test here also
+    # checks that such rows are read as answered.
     statuses = statuses or {}
     elements = tuple((e.id, statuses.get(e.id, model.statuses[0].id),
                       model.status_by_id[statuses.get(e.id, model.statuses[0].id)].rank, False,
@@ -376,8 +378,8 @@ def test_a_bad_cell_in_csv_results_is_named_at_its_line_and_column(tmp_path, mon
                        r"a whole number, not 'three'"):
         portfolio_data("k.csv")
     path.write_text("".join(lines[:3] + [lines[3].rstrip("\n") + ",extra\n"] + lines[4:]), "utf-8")
-    with pytest.raises(maturity.DataError, match=r"^error: k.csv:4:\d+: not dots results: 25 cells; "
-                       "the header has 24"):
+    with pytest.raises(maturity.DataError, match=r"^error: k.csv:4:\d+: not dots results: 26 cells; "
+                       "the header has 25"):
         portfolio_data("k.csv")
     jl = _known(tmp_path / "k.jsonl", default_model)
     lines = jl.read_text("utf-8").splitlines(keepends=True)
@@ -447,7 +449,8 @@ def test_results_of_format_1_are_still_read_but_not_added_to(tmp_path, default_m
     con.execute("INSERT INTO organisations SELECT pack_hash, content_hash, pack_id, pack_version, source, "
                 "row, org_id, name, sector, size, meta, stage, stage_rank, next_dot, error_kind, error, "
                 "attempts FROM new.organisations")
-    con.execute("INSERT INTO elements SELECT * FROM new.elements")
+    con.execute("INSERT INTO elements SELECT pack_hash, content_hash, element, position, status, "
+                "status_rank, done, disconnected FROM new.elements")
     con.commit()
     assert con.execute("SELECT COUNT(*) FROM elements").fetchone() == (15 * 6,)
     con.close()

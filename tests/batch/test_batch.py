@@ -12,6 +12,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 import maturity
@@ -293,6 +294,38 @@ def test_one_batch_written_three_ways_gives_the_same_portfolio_and_benchmark(wor
     assert outputs["csv"] == outputs["sqlite"] and outputs["jsonl"] == outputs["sqlite"]
     assert "All organisations (n = 5)" in outputs["csv"][0]
     assert "Benchmark: only 4 other organisations in RESULTS were assessed" in outputs["jsonl"][2]
+
+
+def test_a_dot_not_answered_is_stored_so_and_counted_apart(work):
+    # A sixth organisation, Connected's answers without any about Purpose: stored as not
+    # answered (element rows, the SQLite view, CSV and JSONL alike), counted apart from the
+    # statuses in the portfolio, and left out of the peers a client's Purpose is compared with.
+    from maturity.portfolio import benchmark
+    example = yaml.safe_load((ROOT / "examples" / "connected.yaml").read_text("utf-8"))
+    example["organisation"].update(id="no-purpose", name="No Purpose Ltd")
+    example["facts"] = {k: v for k, v in example["facts"].items() if not k.startswith("purpose.")}
+    (work / "orgs" / "no-purpose.yaml").write_text(yaml.safe_dump(example), "utf-8")
+    outputs = []
+    for suffix in ("sqlite", "csv", "jsonl"):
+        assert dots("batch", "orgs", "-o", f"results.{suffix}").exit_code == 0
+        js = json.loads(dots("portfolio", f"results.{suffix}", "--min-group", "1", "--format", "json").stdout)
+        purpose = next(e for e in js["packs"][0]["groups"][0]["elements"] if e["id"] == "purpose")
+        assert purpose["not_answered"]["count"] == 1
+        assert sum(s["count"] for s in purpose["statuses"]) == len(DEFAULT_EXAMPLES)
+        outputs.append(dots("portfolio", f"results.{suffix}", "--min-group", "1").stdout
+                       .replace(f"results.{suffix}", "RESULTS"))
+        model = maturity.load_pack(None)
+        client = maturity.assess(model, maturity.load_organisation(ROOT / "examples" / "mid-size.yaml", model))
+        b = benchmark(work / f"results.{suffix}", client, min_group=1)
+        peers = {e["id"]: e["peers"] for e in b["elements"]}
+        assert (peers["purpose"], peers["audience"]) == (b["peers"] - 1, b["peers"])
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+    header = next(line for line in outputs[0].splitlines() if line.lstrip().startswith("Element"))
+    assert header.rstrip().endswith("Not answered")
+    assert rows(work / "results.sqlite", "SELECT element, answered FROM elements WHERE answered = 0") == \
+        [("purpose", 0)]
+    csv_header = (work / "results.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert csv_header[csv_header.index("disconnected") + 1] == "not_answered"
 
 
 def test_a_foreign_csv_as_output_is_an_error_and_left_as_it_is(work):
