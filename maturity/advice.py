@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from .assess import GAP, AdviceResult, Assessment, resolve
+from .assess import GAP, AdviceResult, Assessment, asked_about, resolve
 from .explain import foundations_text, status_said
 from .model import PRIORITIES, EFFORTS, Model, Rule, Test, candidates, tests_in
 from .organisation import rule_facts
@@ -128,6 +128,10 @@ def unanswered(a: Assessment) -> list[dict]:
         for ref in dict.fromkeys(t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")):
             testing.setdefault(ref, []).append(rule)
     seen = rule_facts(model, org)
+    asked: dict[str, set[str]] = {}  # fact -> the elements whose status rules ask about it
+    for element_id, facts in asked_about(model).items():
+        for f in facts:
+            asked.setdefault(f, set()).add(element_id)
     out = []
     for fact in model.facts:
         if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
@@ -135,8 +139,11 @@ def unanswered(a: Assessment) -> list[dict]:
         changes = False
         rules = testing.get(fact.id, [])
         # An answer whose every deciding rule comes out as with no answer, or as with an answer
-        # already tried, resolves to what that did: only one answer of each kind is tried.
-        tried = {outcomes(rules, fact.id, None, seen)}
+        # already tried, resolves to what that did: only one answer of each kind is tried. But
+        # any answer to a question about a dot not answered makes that dot known to the rules
+        # (assess._unassessed), so there even one the rules read as none is tried.
+        wakes = not asked.get(fact.id, frozenset()).isdisjoint(a.unassessed)
+        tried = set() if wakes else {outcomes(rules, fact.id, None, seen)}
         for value in candidates(fact, tests.get(fact.id, [])) if rules else ():
             kind = outcomes(rules, fact.id, value, seen) if value is not None else None
             if kind is None or kind in tried:

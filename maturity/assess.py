@@ -235,6 +235,12 @@ def _make_plan(model: Model) -> _Plan:
         deciding=deciding)
 
 
+def asked_about(model: Model) -> dict[str, frozenset[str]]:
+    """Each element's status questions: the facts its status rules ask about (`asked_in`), of
+    which at least one must be answered for its status to rest on an answer (_unassessed)."""
+    return _plan_for(model).deciding
+
+
 def compiled_for(model: Model) -> CompiledPack:
     """The compiled form of a model, made once per model object."""
     return _plan_for(model).compiled

@@ -275,6 +275,21 @@ def test_trying_one_answer_of_each_kind_says_what_trying_every_answer_says(data)
         assert unanswered(a) == unanswered_with_every_rule(a)
 
 
+def test_an_answer_the_rules_read_as_none_is_tried_when_it_makes_a_dot_known():
+    # Found by hypothesis: nothing is asked about Audience, whose status rules ask about
+    # audience.personas and platforms.measure, so Audience is not answered, Platforms (on it)
+    # is not known to be done, and `stage.unconnected` ("not done platforms") cannot fire. An
+    # answer to platforms.measure that the deciding rules read as they read none ("none")
+    # still makes Audience known, Platforms known not done, and the stage moves.
+    from maturity.advice import unanswered
+    from maturity.assess import asked_about
+    a = assess(MIXED, {"purpose.reviewed": True, "platforms.channels": ["tiktok"]})
+    assert a.unassessed == {"audience"} and "platforms.measure" in asked_about(MIXED)["audience"]
+    flagged = {q["fact"]: q["could_change"] for q in unanswered(a)}
+    assert flagged["platforms.measure"] is True
+    assert unanswered(a) == unanswered_with_every_rule(a)
+
+
 def test_an_answer_that_decides_no_rule_is_not_tried(monkeypatch):
     """e0.n decides nothing while e0 is not in place (every rule on it needs `e0.yes`), so
     none of its answers is tried; of e1.yes, only `true` (`false` fires what no answer does)."""
