@@ -128,10 +128,8 @@ def unanswered(a: Assessment) -> list[dict]:
         for ref in dict.fromkeys(t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")):
             testing.setdefault(ref, []).append(rule)
     seen = rule_facts(model, org)
-    asked: dict[str, set[str]] = {}  # fact -> the elements whose status rules ask about it
-    for element_id, facts in asked_about(model).items():
-        for f in facts:
-            asked.setdefault(f, set()).add(element_id)
+    questions = asked_about(model)  # the status questions of the dots not answered
+    waking = frozenset().union(*(questions[e] for e in a.unassessed))
     out = []
     for fact in model.facts:
         if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
@@ -142,8 +140,7 @@ def unanswered(a: Assessment) -> list[dict]:
         # already tried, resolves to what that did: only one answer of each kind is tried. But
         # any answer to a question about a dot not answered makes that dot known to the rules
         # (assess._unassessed), so there even one the rules read as none is tried.
-        wakes = not asked.get(fact.id, frozenset()).isdisjoint(a.unassessed)
-        tried = set() if wakes else {outcomes(rules, fact.id, None, seen)}
+        tried = set() if fact.id in waking else {outcomes(rules, fact.id, None, seen)}
         for value in candidates(fact, tests.get(fact.id, [])) if rules else ():
             kind = outcomes(rules, fact.id, value, seen) if value is not None else None
             if kind is None or kind in tried:

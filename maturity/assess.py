@@ -186,7 +186,7 @@ class _Plan:
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
-    deciding: dict[str, frozenset[str]] = field(default_factory=dict)  # element -> facts its status rules ask about
+    status_questions: dict[str, frozenset[str]] = field(default_factory=dict)  # see asked_about
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -213,8 +213,8 @@ def _make_plan(model: Model) -> _Plan:
         evidence_facts[rule.id] = tuple(sorted(refs))
     # What a dot's status rules ask about; not the size band a threshold's number depends on,
     # which says what counts, not whether any work is done.
-    deciding = {e: frozenset(t.ref for r in found for t in asked_in(r.when) if t.subject in ("fact", "count"))
-                for e, found in setting.items()}
+    status_questions = {e: frozenset(t.ref for r in found for t in asked_in(r.when)
+                                     if t.subject in ("fact", "count")) for e, found in setting.items()}
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
@@ -232,13 +232,13 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
-        deciding=deciding)
+        status_questions=status_questions)
 
 
 def asked_about(model: Model) -> dict[str, frozenset[str]]:
     """Each element's status questions: the facts its status rules ask about (`asked_in`), of
     which at least one must be answered for its status to rest on an answer (_unassessed)."""
-    return _plan_for(model).deciding
+    return _plan_for(model).status_questions
 
 
 def compiled_for(model: Model) -> CompiledPack:
@@ -529,12 +529,12 @@ def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
 
 def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> frozenset[str]:
     """The elements whose status rests on no answer: no rule that fired in round 0 set it, and
-    none of the questions its status rules test has an answer (not even "don't know"). The
+    none of the questions its status rules ask about has an answer (not even "don't know"). The
     rules cannot know their status, done or disconnected (they are absent from later rounds),
     and what a client reads says "Not answered" (explain.shown_status)."""
     levels, answers = plan.levels, organisation.answers
     set_by_rules = {e for setting in map(levels.get, fired) if setting is not None for e, _ in setting}
-    return frozenset(e for e, asked in plan.deciding.items()
+    return frozenset(e for e, asked in plan.status_questions.items()
                      if asked and e not in set_by_rules and asked.isdisjoint(answers))
 
 

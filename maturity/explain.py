@@ -143,7 +143,7 @@ NOT_ANSWERED = "Not answered"  # shown for a dot whose status rests on no answer
 
 def unassessed(assessment, result) -> bool:
     """Whether an element's status rests on no answer at all: no rule set it, and none of the
-    questions its status rules test is answered (not even "don't know"). Its status is then the
+    questions its status rules ask about is answered (not even "don't know"). Its status is then the
     lowest only for want of answers, and is shown as NOT_ANSWERED (shown_status), not as that
     level: the answers do not show the dot missing. The rules see it as unknown
     (assess._unassessed, docs/engine.md)."""

@@ -118,13 +118,12 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
         if edge.source in done:
             attrs["color"] = _DONE_EDGE
             used.edges.add("done")
-        elif a.element(edge.target).disconnected and edge.source not in a.done_unknown:
-            # from a foundation known not done (one whose done is not known is not why)
-            attrs.update(color=_DISCONNECTED, style="dashed")
-            used.edges.add("disconnected")
         elif edge.source in a.done_unknown:  # not answered, or at a done level on one that is not
             attrs["style"] = "dotted"
             used.edges.add("unknown")
+        elif a.element(edge.target).disconnected:  # from a foundation known not done
+            attrs.update(color=_DISCONNECTED, style="dashed")
+            used.edges.add("disconnected")
         else:
             used.edges.add("open")
         g.edge(edge.source, edge.target, **attrs)

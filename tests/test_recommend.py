@@ -255,8 +255,8 @@ def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown
         "Next dot: Purpose (purpose), not answered yet"
     # With an answer about every dot (here "don't know"), the column is as wide as before: the
     # statuses' labels decide it.
-    from maturity.assess import _plan_for
-    unsure = {min(_plan_for(model).deciding[e.id]): Answer(None, DONT_KNOW) for e in model.elements}
+    from maturity.assess import asked_about
+    unsure = {min(asked_about(model)[e.id]): Answer(None, DONT_KNOW) for e in model.elements}
     answered = assessment_text(maturity.assess(model, maturity.Organisation("Acme", {}, answers=unsure)))
     assert "  Purpose                                 Missing     NEXT\n" in answered
     assert "Not answered" not in answered and "Next dot: Purpose, now missing\n" in answered
