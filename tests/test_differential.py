@@ -15,7 +15,6 @@ examples each time:  make test PYTEST_ARGS='tests/test_differential.py --differe
 from __future__ import annotations
 
 import json
-import os
 import re
 import select
 import subprocess

@@ -612,7 +612,6 @@ def test_findings_of_a_model_with_groups_are_by_group(large, broadcasting, tmp_p
 def test_groups_of_findings_come_most_severe_first():
     model = maturity.load_pack("levels")
     a = maturity.assess(model, maturity.Organisation("Fenwick Foods", {"careers_site.state": "in_place"}))
-    r = report_data(a)
     from maturity.reportdata import _findings_groups
 
     def finding(severity: str, element: str | None) -> dict:

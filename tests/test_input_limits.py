@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ORG_ACME, write_org, write_pack
+from conftest import ORG_ACME, write_org
 
 import maturity
 from maturity import yamlio

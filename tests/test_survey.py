@@ -4,7 +4,6 @@ and a hint), and each row becomes an organisation or an error naming its row and
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import maturity
-from bundled import ROOT, invoke
+from bundled import ROOT
 from maturity.interview import ReplyError, parse_reply
 from maturity.organisation import Answer
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 import maturity
 from bundled import EXAMPLES, ROOT, rules_args, invoke

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner, Result
+from click.testing import Result
 
 import maturity
 from conftest import write_org, write_pack, write_text
 from bundled import invoke
-from maturity.cli.main import cli
 from maturity.scaffold import pack_id_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -175,7 +174,7 @@ def test_other_problems_in_a_workbook_name_their_cell(workdir):
     ws.cell(row=_row_of(ws, "pack"), column=3, value="defualt")
     wb.save("client.xlsx")
     result = invoke(["assess", "client.xlsx"])
-    assert result.stderr == (f"error: client.xlsx: Facts!C2: no such rule pack 'defualt'\n"
+    assert result.stderr == ("error: client.xlsx: Facts!C2: no such rule pack 'defualt'\n"
                              "  hint: did you mean 'default'?\n")
     ws.cell(row=2, column=3, value="default")
     wb.save("client.xlsx")

@@ -8,11 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
 import maturity
 from bundled import invoke
-from maturity.cli.main import cli
 from maturity.cli.pack_commands import rules_group
 from conftest import write_pack, write_text
 
