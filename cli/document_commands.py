@@ -46,7 +46,8 @@ def report_command(facts: str, output: str, rules: str | None, template: str | N
 
         path = Path(output)
         documents.document_format(path)
-        maturity.check_output_path(path)
+        maturity.check_output_path(path, {"FACTS": facts, "PREVIOUS": previous, "RESULTS": benchmark,
+                                          "the rule pack": rules})
         documents.check_template_dir(template)
         current = load_assessment(facts, rules)
         progress = None
@@ -84,9 +85,11 @@ def compare_command(previous: str, current: str, rules: str | None, fmt: str, ou
     def work() -> None:
         from maturity import compare
 
+        inputs = {"PREVIOUS": previous, "CURRENT": current, "the rule pack": rules}
         for path in (output, picture):
             if path is not None:
-                maturity.check_output_path(Path(path))
+                maturity.check_output_path(Path(path), inputs)
+        maturity.check_distinct_outputs({"the output": output, "the picture": picture})
         if picture is not None:
             maturity.output_format(picture)
         before = compare.load_side(previous, rules, "PREVIOUS")
@@ -122,7 +125,7 @@ def whatif_command(facts: str, settings: tuple[str, ...], rules: str | None, fmt
         from maturity import whatif
 
         if output is not None:
-            maturity.check_output_path(Path(output))
+            maturity.check_output_path(Path(output), {"FACTS": facts, "the rule pack": rules})
         changes = dict(whatif.parse_setting(s) for s in settings)
         model, organisation = maturity.load_facts(facts, rules)
         before, after = whatif.whatif(model, organisation, changes)

@@ -34,7 +34,8 @@ def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool
                 benchmark: str | None = None, start: str | None = None) -> None:
         def work() -> None:
             if output is not None:
-                maturity.check_output_path(Path(output))
+                maturity.check_output_path(Path(output), {"FACTS": facts, "RESULTS": benchmark,
+                                                          "the rule pack": rules})
             if start is not None:
                 maturity.parse_start(start)  # a bad month is an error before any work
             a = load_assessment(facts, rules)
@@ -101,7 +102,7 @@ def render(facts: str, rules: str | None, output: str | None, only: str | None,
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
         maturity.output_format(path)
-        maturity.check_output_path(path)
+        maturity.check_output_path(path, {"FACTS": facts, "the rule pack": rules})
         maturity.render(load_assessment(facts, rules), path, only=only, summary=summary,
                         layout=layout, ladder=ladder, dpi=dpi)
         click.echo(f"wrote {path}")

@@ -115,8 +115,11 @@ def portfolio_command(results: str, by: str | None, min_group: int, pack: str | 
     all organisations and (--by) each segment."""
     def work() -> None:
         from maturity.portfolio import portfolio_data, portfolio_text
-        if output is not None:
-            maturity.check_output_path(Path(output))
+        inputs = {"RESULTS": results, "the rule pack": rules}
+        for path in (output, picture):
+            if path is not None:
+                maturity.check_output_path(Path(path), inputs)
+        maturity.check_distinct_outputs({"the output": output, "the picture": picture})
         data = portfolio_data(results, by, min_group, pack, rules)
         if picture is not None:
             from maturity.portfolio_plots import write_picture

@@ -10,8 +10,8 @@ from .organisation import Answer, Organisation, load_facts, load_organisation
 from .pack import builtin_packs, load_pack
 from .questionnaire import facts_table, facts_template
 from .recommend import Step, next_dot, roadmap
-from .render import (LAYOUTS, check_output_path, output_format, render, render_bytes, to_dot,
-                     write_atomic)
+from .files import check_distinct_outputs, check_output_path, write_atomic
+from .render import LAYOUTS, output_format, render, render_bytes, to_dot
 from .schedule import parse_start
 from .schema import SCHEMAS, schema_text
 from .report import (assessment_data, assessment_text, next_data, next_text, roadmap_data,
@@ -46,7 +46,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "Answer", "Assessment", "DataError", "ElementResult", "EngineError", "Evidence", "MaturityError",
     "Model", "Organisation", "OutputError", "Problem", "Step", "__version__", "assess",
-    "assessment_data", "assessment_text", "builtin_packs", "check_output_path", "facts_table", "facts_template", "load_facts", "load_organisation", "load_pack",
+    "assessment_data", "assessment_text", "builtin_packs", "check_distinct_outputs", "check_output_path", "facts_table", "facts_template", "load_facts", "load_organisation", "load_pack",
     "next_data", "next_dot", "next_text", "output_format", "render", "render_bytes", "roadmap", "roadmap_data",
     "roadmap_text", "to_dot", "to_json", "write_atomic", "parse_start",
     # pack test cases (dots rules test)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import DataError, Problem
+from .files import check_output_path
 from .records import Record, Task, content_hash, pack_hash
 from .yamlio import display_path
 
@@ -96,6 +97,8 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
     output_kind(output)
     model = load_pack(rules)
     files, surveys, problems = input_files(inputs)
+    check_output_path(output, {"the mapping": mapping, "the rule pack": rules,
+                               **{f"the input {display_path(p)}": p for p in files + surveys}})
     maps = None
     if surveys and mapping is None:
         # Without a mapping, a .csv or .xlsx is one organisation's facts (a filled-in

@@ -12,12 +12,16 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
 from .errors import OutputError
 
 
-def check_output_path(path: Path) -> None:
-    """Fail early, before any work, when `path` cannot be written."""
+def check_output_path(path: Path, inputs: Mapping[str, str | Path | None] | None = None) -> None:
+    """Fail early, before any work, when `path` cannot be written, or when writing it would
+    replace one of the command's `inputs` (what each is called in messages -> its path, None
+    when not given): the same file under any name, through links and hard links; a rule pack
+    given as a folder is each pack file in it."""
     if _is_device(Path(path)):
         return
     target = _target(Path(path))
@@ -27,6 +31,45 @@ def check_output_path(path: Path) -> None:
                           str(path))
     if target.is_dir():
         raise OutputError("the output is a folder", "give a file name", str(path))
+    for name, given in (inputs or {}).items():
+        if given is not None and _replaces(target, Path(given)):
+            raise OutputError(f"writing it would replace {name}, which this command reads",
+                              "write it to another file: dots never rewrites what it reads",
+                              str(path))
+
+
+def check_distinct_outputs(outputs: Mapping[str, str | Path | None]) -> None:
+    """Fail when two outputs of one command (what each is called -> its path, None when not
+    asked for) are the same file: the second would replace the first."""
+    seen: list[tuple[str, Path]] = []
+    for name, given in outputs.items():
+        if given is None:
+            continue
+        path = Path(given)
+        for first, other in seen:
+            if _target(path).absolute() == _target(other).absolute() or _same_file(path, other):
+                raise OutputError(f"{name} and {first} are the same file",
+                                  "give each its own file name", str(given))
+        seen.append((name, path))
+
+
+def _replaces(target: Path, given: Path) -> bool:
+    """Whether writing `target` replaces the input `given` (a file, or a folder of pack
+    files)."""
+    if given.is_dir():
+        try:
+            inside = target.resolve().is_relative_to(given.resolve())
+        except OSError:
+            return False
+        return inside and target.suffix.lower() in (".yaml", ".yml") and target.is_file()
+    return _same_file(target, given)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # either not there (nothing to replace) or unreadable
+        return False
 
 
 def write_atomic(path: Path, data: bytes) -> None:

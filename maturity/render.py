@@ -15,7 +15,7 @@ from pathlib import Path
 from .assess import Assessment
 from .errors import OutputError
 from .explain import NOT_ANSWERED, unassessed
-from .files import check_output_path, write_atomic  # noqa: F401  (also for render's callers)
+from .files import check_output_path, write_atomic
 from .recommend import connection_order, next_dot
 from .views import GroupProgress, group_progress, select
 

@@ -375,3 +375,15 @@ def test_a_survey_row_that_crashes_once_is_assessed_in_a_fresh_worker_and_resume
         f.write("new1,New Org,Retail,Yes,2\n")
     r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "2")
     assert "assessed 1, errors 0, already in the results 600" in r.stderr
+
+
+def test_results_never_replace_an_input(work):
+    # A survey export given as the results: refused as an input, not as "not dots results".
+    (work / "survey.csv").write_text(SURVEY, "utf-8")
+    (work / "map.yaml").write_text(MAPPING, "utf-8")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "survey.csv")
+    assert r.exit_code == 1
+    assert r.stderr == ("error: survey.csv: writing it would replace the input survey.csv, which "
+                        "this command reads\n  hint: write it to another file: dots never rewrites "
+                        "what it reads\n")
+    assert (work / "survey.csv").read_text("utf-8") == SURVEY

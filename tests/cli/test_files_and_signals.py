@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import maturity
-from bundled import invoke
+from bundled import ROOT, invoke
 from conftest import ORG_ACME, write_org, write_pack
 
 HANG_GUARD = 120
@@ -322,6 +323,82 @@ def test_output_link_that_loops_is_refused(workdir):
     assert result.stderr == ("error: a.txt: the output is a link that loops\n"
                              "  hint: remove the link or write elsewhere\n")
     assert os.path.islink("a.txt") and os.path.islink("b.txt")
+
+
+# An output that is an input -------------------------------------------------------------
+
+REPLACING = [  # (arguments, what the output would replace)
+    (["assess", "ok.yaml", "-o", "ok.yaml"], "FACTS"),
+    (["next", "ok.yaml", "-o", "ok.yaml"], "FACTS"),
+    (["roadmap", "ok.yaml", "-o", "ok.yaml"], "FACTS"),
+    (["whatif", "ok.yaml", "--set", "purpose.goals_written=true", "-o", "ok.yaml"], "FACTS"),
+    (["compare", "before.yaml", "ok.yaml", "-o", "before.yaml"], "PREVIOUS"),
+    (["compare", "before.yaml", "ok.yaml", "-o", "ok.yaml"], "CURRENT"),
+    (["report", "facts.md", "-o", "facts.md"], "FACTS"),  # a facts file is YAML by any name
+    (["assess", "ok.yaml", "--rules", "pack", "-o", "pack/rules.yaml"], "the rule pack"),
+    (["assess", "ok.yaml", "--rules", "pack.yaml", "-o", "pack.yaml"], "the rule pack"),
+]
+
+
+@pytest.mark.parametrize("args, name", REPLACING, ids=lambda a: " ".join(a) if isinstance(a, list) else a)
+def test_an_output_never_replaces_an_input(workdir, args, name):
+    # `-o` naming what the command reads replaced it with the output ("wrote ok.yaml").
+    shutil.copy("ok.yaml", "before.yaml")
+    shutil.copy("ok.yaml", "facts.md")
+    shutil.copytree(ROOT / "rules" / "default", "pack")
+    shutil.copy(write_pack(workdir) / "pack.yaml", "pack.yaml")
+    before = {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()}
+    result = invoke(args)
+    output = args[-1]
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {output}: writing it would replace {name}, which this "
+                             "command reads\n  hint: write it to another file: dots never "
+                             "rewrites what it reads\n")
+    assert {p: p.read_bytes() for p in Path(".").rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("how", ["link", "hard link", "other name"])
+def test_an_input_under_another_name_is_not_replaced(workdir, how):
+    if how == "link":
+        os.symlink("ok.yaml", "out.txt")
+    elif how == "hard link":
+        os.link("ok.yaml", "out.txt")
+    else:
+        os.mkdir("sub")
+        os.symlink("..", "sub/up")
+    output = "sub/up/ok.yaml" if how == "other name" else "out.txt"
+    before = Path("ok.yaml").read_bytes()
+    result = invoke(["assess", "ok.yaml", "-o", output])
+    assert result.exit_code == 1
+    assert "writing it would replace FACTS" in result.stderr
+    assert Path("ok.yaml").read_bytes() == before
+
+
+def test_a_new_file_in_the_pack_folder_is_written(workdir):
+    # The folder of a pack given by --rules is an input only for its pack files.
+    shutil.copytree(ROOT / "rules" / "default", "pack")
+    assert invoke(["assess", "ok.yaml", "--rules", "pack", "-o", "pack/notes.txt"]).exit_code == 0
+    assert Path("pack/notes.txt").read_text("utf-8") == invoke(["assess", "ok.yaml"]).stdout
+
+
+@pytest.mark.parametrize("command", [["compare", "ok.yaml", "ok.yaml"], ["portfolio", "results.jsonl"]])
+def test_two_outputs_of_one_command_are_two_files(workdir, command):
+    # The picture replaced the text output (or the other way round), and both said "wrote".
+    assert invoke(["batch", "ok.yaml", "-o", "results.jsonl"]).exit_code == 0
+    result = invoke([*command, "-o", "out.svg", "--picture", "./out.svg"])
+    assert result.exit_code == 1
+    assert result.stderr == ("error: ./out.svg: the picture and the output are the same file\n"
+                             "  hint: give each its own file name\n")
+    assert not Path("out.svg").exists()
+
+
+def test_portfolio_does_not_replace_its_results(workdir):
+    assert invoke(["batch", "ok.yaml", "-o", "results.sqlite"]).exit_code == 0
+    before = Path("results.sqlite").read_bytes()
+    result = invoke(["portfolio", "results.sqlite", "-o", "results.sqlite"])
+    assert result.exit_code == 1
+    assert "writing it would replace RESULTS, which this command reads" in result.stderr
+    assert Path("results.sqlite").read_bytes() == before
 
 
 # Links among the inputs ------------------------------------------------------------------

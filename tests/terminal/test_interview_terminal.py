@@ -131,6 +131,7 @@ def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     child.sendline("https://example.invalid/plan.pdf; Plan 2026.docx")
     answer(child, "purpose.reviewed_with_results", "quit")
     end = finish(child)
+    assert child.exitstatus == 0  # a stopped interview is a finished one (README, exit codes)
     assert "Stopped. Every answer given is saved in client.yaml" in end
     facts = yaml.safe_load((tmp_path / "client.yaml").read_text("utf-8"))["facts"]
     assert {k: v for k, v in facts.items() if v is not None} == {
@@ -150,6 +151,7 @@ def test_stopped_with_ctrl_c_and_resumed_at_the_first_unanswered_question(tmp_pa
     child.send("half an answ")
     child.sendintr()
     end = finish(child)
+    assert child.exitstatus == 0  # a stopped interview is a finished one (README, exit codes)
     assert "Stopped. Every answer given is saved in client.yaml" in end
     assert f"Coverage: 3 of {TOTAL} questions have an answer" in end
     model, org = maturity.load_facts(tmp_path / "client.yaml")  # the header is filled in
