@@ -25,6 +25,7 @@ from .engine import Engine, default_engine
 from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, asked_in, tests_in
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
+from .relevance import kleene
 
 
 GAP = "If the answer shows a gap: "
@@ -101,6 +102,7 @@ class Assessment:
     fired: list[str] = field(default_factory=list)
     unassessed: frozenset[str] = frozenset()  # elements whose status rests on no answer (Resolved)
     done_unknown: frozenset[str] = frozenset()  # elements whose done the answers cannot tell (Resolved)
+    done_open: frozenset[str] = frozenset()  # of those, answered dots whose own done is open (Resolved)
 
     def element(self, element_id: str) -> ElementResult:
         # Positions found on first use (what comes next asks for elements thousands of times in
@@ -187,6 +189,8 @@ class _Plan:
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
     status_questions: dict[str, frozenset[str]] = field(default_factory=dict)  # see asked_about
+    # element -> the rules setting it at a done level, each with the facts it asks about
+    done_rules: dict[str, tuple[tuple[Rule, frozenset[str]], ...]] = field(default_factory=dict)
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -211,10 +215,16 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
-    # What a dot's status rules ask about; not the size band a threshold's number depends on,
-    # which says what counts, not whether any work is done.
+    # What a dot's status rules ask about: not the size band a threshold's number depends on,
+    # nor any question about the organisation as a whole (a fact of no element, such as its
+    # size), which says what counts, not whether any work is done.
     status_questions = {e: frozenset(t.ref for r in found for t in asked_in(r.when)
-                                     if t.subject in ("fact", "count")) for e, found in setting.items()}
+                                     if t.subject in ("fact", "count")
+                                     and model.fact_by_id[t.ref].element is not None)
+                        for e, found in setting.items()}
+    done_rules = {e: tuple((r, frozenset(t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")))
+                           for r in found if model.status_by_id[dict(r.status)[e]].done)
+                  for e, found in setting.items()}
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
@@ -232,7 +242,7 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
-        status_questions=status_questions)
+        status_questions=status_questions, done_rules=done_rules)
 
 
 def asked_about(model: Model) -> dict[str, frozenset[str]]:
@@ -266,6 +276,9 @@ class Resolved:
     # resting on one with no foundation known not done (_connect). Shown as not done, as the
     # answers do not show them done; what is said of their foundations says they are not known.
     done_unknown: frozenset[str] = frozenset()
+    # Of those, the answered dots below a done level that a rule not fired would set them at,
+    # had a question it asks about an answer (_open): done or not, the answers do not say yet.
+    done_open: frozenset[str] = frozenset()
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -310,16 +323,18 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     fired_before: set[str] = set()  # every round's fired rules so far
     unknown: frozenset[str] = frozenset()
     done_unknown: frozenset[str] = frozenset()
+    done_open: frozenset[str] = frozenset()
 
     def next_round(stratum: int, fired: list[str], fact: dict) -> dict:
-        nonlocal unknown, done_unknown
+        nonlocal unknown, done_unknown, done_open
         fired_before.update(fired)
         if stratum == 0:
             statuses.update(_resolve_statuses(plan, fired))  # question twins conclude only advice
             unknown = _unassessed(plan, fired, organisation)
-            connected, done_of, disconnected_of = _connect(plan, statuses, unknown)
+            done_open = _open(plan, statuses, fired, seen, unknown)
+            connected, done_of, disconnected_of = _connect(plan, statuses, unknown, done_open)
             connection.update(connected)
-            if unknown:
+            if unknown or done_open:
                 done_unknown = frozenset(e for e, done in done_of.items() if done is None)
             # What the rules cannot know is absent from the message: every test of it fails,
             # negated or not, as a test of an unanswered fact does (docs/engine.md).
@@ -355,7 +370,8 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
     # A question twin that fired while its rule did not: the advice waits on unanswered facts.
     asked = {r[:-1] for r in twins} - set(fired)
     stage = _resolve_stage(plan, every)
-    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen, unknown, done_unknown)
+    return Resolved(model, organisation, statuses, connection, stage, fired, asked, seen, unknown, done_unknown,
+                    done_open)
 
 
 def assess(model: Model, organisation: Organisation, engine: Engine | None = None) -> Assessment:
@@ -425,7 +441,7 @@ def results(done: Resolved) -> Assessment:
         plan.kept.found += looked - (len(kept) - made_before)
     return Assessment(model, organisation, elements, stage,
                       [why[r.id] for r in plan.stage_rules if r.id in why and r.stage == stage.id],
-                      findings, advice, list(done.fired), done.unassessed, done.done_unknown)
+                      findings, advice, list(done.fired), done.unassessed, done.done_unknown, done.done_open)
 
 
 def _shared(kept: dict, key: tuple, make, *fields):
@@ -538,13 +554,35 @@ def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> fr
                      if asked and e not in set_by_rules and asked.isdisjoint(answers))
 
 
-def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str]) \
+def _open(plan: _Plan, statuses: dict[str, Status], fired: list[str], seen: dict[str, Any],
+          unknown: frozenset[str]) -> frozenset[str]:
+    """The answered dots below a done level whose done the answers leave open: a rule that
+    would set one at a done level did not fire, but asks about a question with no answer (or
+    "don't know") and, in three-valued logic, could still hold (relevance.kleene). Such a dot
+    is shown at the level its answers show, not as done nor as not done."""
+    found = []
+    ran = None
+    for element_id, rules in plan.done_rules.items():
+        if not rules or element_id in unknown or statuses[element_id].done:
+            continue
+        for rule, asks in rules:
+            if None not in map(seen.get, asks):  # every question answered: it did not fire, and cannot
+                continue
+            ran = ran if ran is not None else set(fired)
+            if rule.id not in ran and kleene(rule.when, seen) is None:
+                found.append(element_id)
+                break
+    return frozenset(found)
+
+
+def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str],
+             open_: frozenset[str] = frozenset()) \
         -> tuple[dict[str, tuple[bool, bool, tuple[str, ...]]], dict[str, bool | None], dict[str, bool | None]]:
     """(done, disconnected, prerequisites not done) for each element, in dependency order; and
     done and disconnected in three values, for the rules: None where the answers cannot tell
-    (`unknown` elements are, and so is a dot at a done level on one, or one started on one and
-    on none known not done). The first says what is known: done and disconnected only when the
-    answers show it."""
+    (`unknown` elements are; an `open_` one's done is, as is a dot's at a done level on one of
+    those, and a started dot's disconnected on one and on none known not done). The first
+    says what is known: done and disconnected only when the answers show it."""
     result: dict[str, tuple[bool, bool, tuple[str, ...]]] = {}
     done_of: dict[str, bool | None] = {}
     disconnected_of: dict[str, bool | None] = {}
@@ -554,13 +592,15 @@ def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str]) 
         status = statuses[element_id]
         if element_id in unknown:
             done = disconnected = None
-        elif not missing or not unknown:  # every prerequisite known (the common case)
+        elif not unknown and not open_:  # every element known (the common case)
             done = status.done and not missing
             disconnected = status.rank > 0 and bool(missing)
         else:
             below = [done_of[p] for p in missing]  # each False or None
-            done = False if not status.done or False in below else None
-            disconnected = False if status.rank == 0 else True if False in below else None
+            own = None if element_id in open_ else status.done
+            done = False if own is False or False in below else None if own is None or below else True
+            disconnected = False if status.rank == 0 else True if False in below else \
+                None if below else False
         if done:
             finished.add(element_id)
         done_of[element_id], disconnected_of[element_id] = done, disconnected

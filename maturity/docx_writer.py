@@ -90,7 +90,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
             d.add_heading(group["heading"], 2)
         _table(d, ["#", "Element", "Status", "Done", "Disconnected", "Reason"],
                [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
-                 e["done_label"], "yes" if e["disconnected"] else "no", e["reason"]]
+                 e["done_label"], e["disconnected_label"], e["reason"]]
                 for e in group["rows"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
 
     d.add_heading("Findings", 1)

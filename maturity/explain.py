@@ -150,20 +150,25 @@ def unassessed(assessment, result) -> bool:
     return result.element.id in assessment.unassessed
 
 
-def missing_foundations(assessment, result) -> tuple[list[str], list[str]]:
+def missing_foundations(assessment, result) -> tuple[list[str], list[str], list[str]]:
     """The labels of a dot's foundations that are not done: its prerequisites the answers show
-    not done, and the dots not answered (whose status rests on no answer) that the others rest
-    on: a prerequisite at a done level on a dot not answered is not known to be done, and the
-    dot not answered is what to name."""
+    not done; the dots not answered (whose status rests on no answer) that the others rest on;
+    and the answered dots whose done rests on questions still open (Assessment.done_open) that
+    they rest on. A prerequisite at a done level on one of those is not known to be done, and
+    the dot beneath is what to name."""
     model, unknown = assessment.model, assessment.done_unknown
     missing = result.missing_prerequisites
     not_answered: list[str] = []
+    open_: list[str] = []
     below = [p for p in missing if p in unknown]
     seen = set(below)
-    while below:  # down to the dots not answered, breadth first: the nearest named first
+    while below:  # down to the dots not answered or open, breadth first: the nearest named first
         element_id = below.pop(0)
         if element_id in assessment.unassessed:
             not_answered.append(element_id)
+            continue
+        if element_id in assessment.done_open:
+            open_.append(element_id)
             continue
         for p in assessment.element(element_id).missing_prerequisites:
             if p in unknown and p not in seen:
@@ -171,18 +176,31 @@ def missing_foundations(assessment, result) -> tuple[list[str], list[str]]:
                 below.append(p)
     labels = model.element_by_id
     return ([labels[p].label for p in missing if p not in unknown],
-            [labels[p].label for p in not_answered])
+            [labels[p].label for p in not_answered], [labels[p].label for p in open_])
 
 
 def foundations_text(assessment, result, verb: bool = True) -> str:
     """The foundations a dot is missing, in words: "Audience, Brand are not done; Purpose is
-    not answered", or without the verbs, "Audience, Brand not done; Purpose not answered"."""
+    not answered; Content is not known to be done", or without the verbs, "Audience, Brand not
+    done; Purpose not answered; Content not known to be done"."""
     parts = []
-    for labels, state in zip(missing_foundations(assessment, result), ("not done", "not answered")):
+    for labels, state in zip(missing_foundations(assessment, result),
+                             ("not done", "not answered", "not known to be done")):
         if labels:
             be = ("is " if len(labels) == 1 else "are ") if verb else ""
             parts.append(f"{', '.join(labels)} {be}{state}")
     return "; ".join(parts)
+
+
+def disconnected_known(assessment, result) -> bool:
+    """Whether the answers tell if a dot is disconnected: not for a dot not answered, nor for
+    one started on foundations none of which is known not done while some is not known done
+    (assess._connect)."""
+    if result.disconnected:
+        return True
+    if unassessed(assessment, result):
+        return False
+    return result.status.rank == 0 or not result.missing_prerequisites
 
 
 def shown_status(assessment, result) -> str:

@@ -86,7 +86,9 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
                    "shows work on it"]
     else:
         said, restated = status_said(result)  # a reason restating the status is said once
-        reasons = [said + (", below the level at which it counts as done" if not result.status.done else
+        reasons = [said + ("; whether it is done rests on questions not answered yet"
+                           if element.id in assessment.done_open else
+                           ", below the level at which it counts as done" if not result.status.done else
                            f"; a stage above needs it {target.label.lower()}" if target else
                            " but its foundations are not connected" if missing_foundations(assessment, result)[0] else
                            " but whether its foundations are done is not known "

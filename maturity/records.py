@@ -143,9 +143,10 @@ MEMO = 4096   # flattened results (and their JSON) kept per process: a few MB at
 
 def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     """The elements as stored, and the next dot as `dots assess` picks it (without the
-    explanation). Both follow from the stage, the elements' statuses and which dots are not
-    answered (done, disconnected and missing prerequisites are worked out from those: a dot on
-    one not answered is not known disconnected), and a portfolio repeats the same few thousand
+    explanation). Both follow from the stage, the elements' statuses, which dots are not
+    answered and which answered ones have their done open (done, disconnected and missing
+    prerequisites are worked out from those: a dot on one not answered is not known
+    disconnected), and a portfolio repeats the same few thousand
     combinations, so each is worked out once (tests/test_records.py checks them against
     assessing alone)."""
     memo = model.__dict__.get("_flat_memo")
@@ -153,7 +154,7 @@ def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
         memo = model.__dict__["_flat_memo"] = {}
         model.__dict__["_element_ids"] = tuple(e.id for e in model.elements)
     statuses = a.statuses
-    key = (a.stage.id, a.unassessed) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
+    key = (a.stage.id, a.unassessed, a.done_open) + tuple([statuses[e].id for e in model.__dict__["_element_ids"]])
     found = memo.get(key)
     if found is None:
         unknown = a.unassessed

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 
 from .assess import Assessment
-from .explain import answer, foundations_text, missing_foundations, need_text, unassessed
+from .explain import (answer, disconnected_known, foundations_text, missing_foundations, need_text,
+                      unassessed)
 from .model import SEVERITIES
 from .recommend import connection_order
 from .report import assessment_data, done_heading, roadmap_data, top_groups
@@ -97,11 +98,17 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
                  + (f" ({', '.join(named)})." if 0 < len(named) <= NAMED_IN_SUMMARY
                     else f" ({_per_group(a, {e.element.id for e in done}, True)})."
                     if named and grouped else "."))
+    # Connected or not, the answers do not say: at a done level on a dot not answered or open,
+    # or open itself (its done rests on questions not answered yet).
     pending = [e for e in a.elements if e.element.id in a.done_unknown and e.element.id not in a.unassessed]
-    if pending:  # at a done level on a dot not answered: connected or not, the answers do not say
+    if pending:
         beneath = list(dict.fromkeys(label for e in pending for label in missing_foundations(a, e)[1]))
-        until = (f"{', '.join(beneath)} {'is' if len(beneath) == 1 else 'are'} answered"
-                 if len(beneath) <= NAMED_IN_SUMMARY else "the dots beneath them are answered")
+        opened = list(dict.fromkeys([e.element.label for e in pending if e.element.id in a.done_open]
+                                    + [label for e in pending for label in missing_foundations(a, e)[2]]))
+        named = ([f"{', '.join(beneath)} {'is' if len(beneath) == 1 else 'are'} answered"] if beneath else []) \
+            + ([f"the open questions of {', '.join(opened)} are answered"] if opened else [])
+        until = " and ".join(named) if len(beneath) + len(opened) <= NAMED_IN_SUMMARY \
+            else "the dots beneath them are answered"
         parts.append(f"Whether {len(pending)} more {'is' if len(pending) == 1 else 'are'} connected "
                      f"is not known until {until}.")
     if dis:
@@ -216,6 +223,8 @@ def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
             "status_label": e["status_label"], "done": e["done"], "disconnected": e["disconnected"],
             # done as the answers show it: not known on a dot not answered, or resting on one
             "done_label": "yes" if e["done"] else "not known" if e["id"] in a.done_unknown else "no",
+            "disconnected_label": "yes" if e["disconnected"] else "no"
+            if disconnected_known(a, a.element(e["id"])) else "not known",
             "next": bool(nxt and nxt["id"] == e["id"]), "reason": _reason(e, a),
             "rule": e["because"][0]["rule"] if e["because"] else ""}
 

@@ -89,19 +89,27 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
     # A dot with no answer (no status rule fired, none of the facts they test answered) is
     # unknown: its status, done and disconnected, and what rests on them (docs/engine.md).
     set_by = {element for rule in fired for element, _ in rule.status}
-    # What the status rules ask about: a threshold's size band is not a question about the dot.
+    # What the status rules ask about: a threshold's size band is not a question about the dot,
+    # nor is any question about the organisation as a whole (a fact of no element).
     deciding = {e.id: {t.ref for r in model.rules if e.id in dict(r.status)
-                       for t in _tests(r.when, as_written=True) if t.subject in ("fact", "count")}
+                       for t in _tests(r.when, as_written=True) if t.subject in ("fact", "count")
+                       and model.fact_by_id[t.ref].element is not None}
                 for e in model.elements}
     env.unknown = {e for e, asked in deciding.items() if asked and e not in set_by and not asked & answered}
+    # An answered dot below a done level is open when a rule that would set it at a done level
+    # did not fire but could still hold, in three-valued logic, on the questions not answered.
+    open_ = {element for rule in rounds[0] if rule not in fired for element, level in rule.status
+             if element not in env.unknown and not model.statuses[rank[element]].done
+             and model.status_by_id[level].done and _holds(rule.when, env) is None}
     done: dict[str, bool | None] = {}
 
     def is_done(element: str) -> bool | None:
         if element not in done:
             below = [is_done(p) for p in prerequisites[element]]
+            own = None if element in open_ else model.statuses[rank[element]].done
             done[element] = (None if element in env.unknown else
-                             False if not model.statuses[rank[element]].done or False in below else
-                             None if None in below else True)
+                             False if own is False or False in below else
+                             None if own is None or None in below else True)
         return done[element]
 
     def is_disconnected(element: str) -> bool | None:

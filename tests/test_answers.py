@@ -91,8 +91,11 @@ def test_json_lists_the_answers_with_more_than_a_value(model):
 
 
 def test_text_shows_notes_and_evidence_next_to_the_conclusions_that_use_them(model):
-    write_text(Path("acme.yaml"), FULL)
+    # Two personas: the audience is known not defined ("don't know" would leave its done open,
+    # and nothing known disconnected on it), so Platforms is disconnected.
+    write_text(Path("acme.yaml"), FULL.replace("audience.personas: dont-know", "audience.personas: 2"))
     a = maturity.assess(model, maturity.load_organisation("acme.yaml", model))
+    assert [e.element.id for e in a.disconnected] == ["platforms"]
     text = maturity.assessment_text(a)
     roadmap = maturity.roadmap_text(a)
     # platforms.started tested the channels: the evidence shows under the roadmap's facts.

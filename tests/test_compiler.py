@@ -151,11 +151,16 @@ def reference(model: Model, facts: dict) -> dict:
                  if t.subject in ("fact", "count")} for e in ELEMENTS}
     set_by = {e for r in fired for e, _ in r.status}
     unknown = {e for e in ELEMENTS if asked[e] and e not in set_by and not asked[e] & set(facts)}
+    # An answered dot below a done level is open when a rule that would set it at one did not
+    # fire and could still hold on the questions not answered: its done is unknown.
+    open_ = {e for r in rounds[0] if r not in fired for e, level in r.status
+             if e not in unknown and rank[e] < 2 <= STATUSES.index(level) and truth(r.when, facts, {}) is UNKNOWN}
 
     def done(e: str) -> bool | None:
         below = [done(p) for p in prerequisites[e]]
-        return (None if e in unknown else False if STATUSES.index(status[e]) < 2 or False in below
-                else None if None in below else True)
+        own = None if e in open_ else STATUSES.index(status[e]) >= 2
+        return (None if e in unknown else False if own is False or False in below
+                else None if own is None or None in below else True)
 
     def disconnected(e: str) -> bool | None:
         below = [done(p) for p in prerequisites[e]]

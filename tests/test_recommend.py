@@ -97,7 +97,8 @@ def test_editing_one_edge_in_a_copy_changes_the_next_dot(tmp_path: Path):
 
 
 def test_done_follows_the_edges_of_the_pack(tmp_path: Path):
-    facts = {"purpose.goals_written": True, "platforms.measure": "hires"}  # purpose, platforms defined
+    # purpose, platforms defined; the audience known missing (with it unanswered, it could be done)
+    facts = {"purpose.goals_written": True, "platforms.measure": "hires", "audience.personas": 0}
     chain = assess(maturity.load_pack(write_pack(tmp_path, dirname="chain")), facts)
     assert (chain.element("platforms").done, chain.element("platforms").disconnected) == (False, True)
     edges = [{"from": "purpose", "to": "audience"}, {"from": "purpose", "to": "platforms"}]
@@ -224,7 +225,8 @@ def test_a_dot_with_no_answer_is_not_said_to_be_missing():
     from maturity.organisation import Answer, DONT_KNOW
     org = maturity.Organisation("Acme", {}, answers={"purpose.goals_written": Answer(None, DONT_KNOW)})
     unsure = maturity.next_dot(maturity.assess(model, org))
-    assert unsure.reasons[0] == "Purpose is missing, below the level at which it counts as done"
+    # the other questions are open: what they say could make it done
+    assert unsure.reasons[0] == "Purpose is missing; whether it is done rests on questions not answered yet"
 
 
 def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown():
@@ -288,6 +290,19 @@ def test_the_size_band_alone_is_no_answer_about_a_dot():
     assert a.unassessed == frozenset() and a.element("purpose").status.id == "missing"
 
 
+def test_a_question_about_the_organisation_as_a_whole_is_no_answer_about_a_dot():
+    # Platforms' top rule tests the size band itself (a talent community is for 50 people or
+    # more), not through a threshold. Answering only the size band left Platforms "Missing",
+    # the next dot, and every dot above it "ahead of its foundations" on that alone.
+    model = maturity.load_pack(None)
+    assert model.fact_by_id["employer.size_band"].element is None
+    a = assess(model, {"employer.size_band": "medium"})
+    assert a.unassessed == frozenset(e.id for e in model.elements)
+    facts = {f: v for f, v in _without_purpose().items() if not f.startswith("platforms.")}
+    a = assess(model, {**facts, "purpose.goals_written": True})
+    assert "platforms" in a.unassessed and not a.element("engagement").disconnected
+
+
 def test_a_dot_on_a_foundation_not_answered_is_not_said_to_be_ahead_of_it():
     # Every dot but Engagement is at a done level, and Purpose, beneath them all, is not
     # answered: whether they are done is not known. Nothing calls them ahead of their
@@ -312,6 +327,14 @@ def test_a_dot_on_a_foundation_not_answered_is_not_said_to_be_ahead_of_it():
     done = {r["id"]: r["done_label"] for r in report_data(a)["scorecard"]}
     assert done == {"purpose": "not known", "audience": "not known", "brand": "not known",
                     "content": "not known", "platforms": "not known", "engagement": "no"}
+    # Engagement, started on Content and Platforms, is disconnected if either is not done: the
+    # scorecard said "no" (and every dot above Purpose could be, as Purpose itself could be).
+    assert {r["disconnected_label"] for r in report_data(a)["scorecard"]} == {"not known"}
+    jdi = assess(model, yaml.safe_load((Path(__file__).resolve().parents[1] / "examples" /
+                                        "just-do-it.yaml").read_text("utf-8"))["facts"])
+    assert {r["id"]: r["disconnected_label"] for r in report_data(jdi)["scorecard"]} == {
+        "purpose": "no", "audience": "no", "brand": "no", "content": "yes", "platforms": "yes",
+        "engagement": "yes"}
     picture = to_dot(a)
     edges = {line.split("[")[0].strip(): line for line in picture.splitlines()
              if "->" in line and "legend" not in line}
@@ -339,6 +362,48 @@ def test_a_dot_on_a_foundation_not_answered_is_not_said_to_be_ahead_of_it():
         "Employment Brand & Workforce Marketing is not done; Purpose is not answered"
     edges = {line.split("[")[0].strip(): line for line in to_dot(a).splitlines() if "->" in line}
     assert "dashed" in edges["brand -> content"] and "dashed" not in edges["audience -> content"]
+
+
+def test_a_dot_whose_done_rests_on_an_open_question_is_not_said_to_be_not_done():
+    # The connected example without its answer about platform research: Audience shows Started
+    # (roles, personas and sources answered), and the rule that would make it optimised asks about
+    # the open question. Its done is open, and nothing above it is called disconnected or ahead of
+    # it (it was: four "started before its foundations" findings, each resting on that question).
+    from maturity.advice import strengths
+    from maturity.explain import foundations_text
+    from maturity.render import to_dot
+    from maturity.reportdata import report_data
+    model, org = maturity.load_facts(Path(__file__).resolve().parents[1] / "examples" / "connected.yaml")
+    facts = {f: v for f, v in org.facts.items() if f != "audience.platform_research"}
+    a = assess(model, facts)
+    assert a.element("audience").status.id == "started" and a.unassessed == frozenset()
+    assert a.done_open == frozenset({"audience"})
+    assert a.done_unknown == frozenset({"audience", "brand", "content", "platforms"})
+    assert a.disconnected == [] and not [f for f in a.findings if f.finding.id.endswith("-disconnected")]
+    assert foundations_text(a, a.element("content")) == "Defined Target Audience is not known to be done"
+    said = {s.element: s.text for s in strengths(a)}
+    assert said["brand"].startswith("Employment Brand & Workforce Marketing is defined; whether its "
+                                    "foundations are done is not known (Defined Target Audience not "
+                                    "known to be done). ")
+    step = maturity.next_dot(a)
+    assert step.result.element.id == "audience"
+    assert step.reasons[0] == ("Defined Target Audience is started; whether it is done rests on "
+                               "questions not answered yet")
+    data = report_data(a)
+    assert {r["id"]: r["done_label"] for r in data["scorecard"]} == {
+        "purpose": "yes", "audience": "not known", "brand": "not known", "content": "not known",
+        "platforms": "not known", "engagement": "no"}
+    assert ("1 of 6 dots is connected so far (Purpose). Whether 4 more are connected is not known "
+            "until the open questions of Defined Target Audience are answered.") in data["summary"]["text"]
+    edges = {line.split("[")[0].strip(): line for line in to_dot(a).splitlines() if "->" in line}
+    assert "dotted" in edges["audience -> brand"] and "dashed" not in edges["audience -> brand"]
+    # Answered no, the audience is known not done, and the dots above are disconnected on it.
+    a = assess(model, {**facts, "audience.platform_research": False})
+    assert a.done_open == frozenset() and a.element("brand").disconnected
+    # A question no done-level rule of the dot can still use leaves its done known: Purpose
+    # without its owner answered is defined and done all the same.
+    a = assess(model, {f: v for f, v in org.facts.items() if f != "purpose.owner_named"})
+    assert "purpose" not in a.done_open and a.element("purpose").done
 
 
 def test_a_step_whose_reason_restates_its_status_says_it_once():

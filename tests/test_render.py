@@ -229,12 +229,13 @@ def test_done_dots_are_numbered_first(tiny_model):
 
 
 def test_only_an_edge_from_a_foundation_known_not_done_is_drawn_as_leading_to_a_disconnected_dot():
-    # Posting weekly on LinkedIn, nothing else answered: Tools & Platforms is disconnected
-    # because Content / Messaging (started) is not done. Defined Target Audience, which it also
-    # builds on, is not answered: that is not why, so its edge is not drawn red, but dotted (it
-    # builds on a dot not known to be done).
+    # Posting weekly on LinkedIn without pillars from an EVP, nothing else answered: Tools &
+    # Platforms is disconnected because Content / Messaging (started, and known short of
+    # defined) is not done. Defined Target Audience, which it also builds on, is not answered:
+    # that is not why, so its edge is not drawn red, but dotted (it builds on a dot not known
+    # to be done).
     model = maturity.load_pack(None)
-    facts = {"content.posts_per_week": 5, "platforms.active": ["linkedin"]}
+    facts = {"content.posts_per_week": 5, "content.pillars_from_evp": False, "platforms.active": ["linkedin"]}
     a = maturity.assess(model, maturity.Organisation("Posty", facts))
     assert [e.element.id for e in a.disconnected] == ["platforms"]
     dot = maturity.to_dot(a)
