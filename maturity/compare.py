@@ -24,6 +24,10 @@ from .yamlio import display_path
 
 COMPARE_FORMAT = 1
 
+# What went from a comparison only because what it rests on is not all answered now.
+FINDINGS_NOT_KNOWN = "Findings no longer shown, resting on questions not answered now"
+ADVICE_NOT_KNOWN = "Advice no longer shown, resting on questions not answered now"
+
 
 @dataclass
 class Side:
@@ -108,7 +112,7 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
     rank = {s.id: s.rank for s in model.statuses} if model else {}
     b, c = before.data, after.data
     old = {e["id"]: e for e in b["elements"]}
-    elements, connected, lost, steps = [], [], [], 0
+    elements, connected, lost, unsure, steps = [], [], [], [], 0
     for e in c["elements"]:
         was = old.get(e["id"])
         change = None
@@ -132,33 +136,78 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
         if row["done"] and not row["was_done"]:
             connected.append(e["id"])
         if row["was_done"] and not row["done"]:
-            lost.append(e["id"])
+            (lost if e.get("done_known", True) else unsure).append(e["id"])
     ids = lambda items: {x["id"] for x in items}
     fresh, gone = ids(c["findings"]) - ids(b["findings"]), ids(b["findings"]) - ids(c["findings"])
     advice_gone = ids(b["advice"]) - ids(c["advice"])
     stage_change = c["stage"]["rank"] - b["stage"]["rank"]
+    # Gone because the answers now show it, or only because what its rule reads is open now?
+    open_now = _reads_open(after, model)
+    gone_findings = [f for f in b["findings"] if f["id"] in gone]
+    gone_advice = [x for x in b["advice"] if x["id"] in advice_gone]
+    advice = lambda x: {"id": x["id"], "element": x["element"], "action": x["action"]}
     data = {
         "format": COMPARE_FORMAT,
         "organisation": c["organisation"],
         "pack": {"previous": b["pack"], "current": c["pack"],
                  "changed": b["pack"] != c["pack"]},
         "previous": _about(before), "current": _about(after),
-        "stage": {"from": _stage(b), "to": _stage(c), "change": stage_change},
+        # a dot now not answered, or whose done is open: a higher stage may rest on it
+        "stage": {"from": _stage(b), "to": _stage(c), "change": stage_change,
+                  "open": any(e["status_label"] == NOT_ANSWERED or not e.get("done_known", True)
+                              for e in c["elements"])},
         "status_steps": steps,
         "dots": {"before": sum(e["done"] for e in b["elements"]),
                       "after": sum(e["done"] for e in c["elements"]),
-                      "total": len(c["elements"]), "gained": connected, "lost": lost},
+                      "total": len(c["elements"]), "gained": connected, "lost": lost,
+                      "not_known": unsure},
         "disconnected": {"resolved": [x for x in b["disconnected"] if x not in c["disconnected"]],
                          "new": [x for x in c["disconnected"] if x not in b["disconnected"]]},
         "elements": elements,
-        "findings": {"resolved": [_finding(f) for f in b["findings"] if f["id"] in gone],
-                     "new": [_finding(f) for f in c["findings"] if f["id"] in fresh]},
-        "advice_done": [{"id": x["id"], "element": x["element"], "action": x["action"]}
-                        for x in b["advice"] if x["id"] in advice_gone],
+        "findings": {"resolved": [_finding(f) for f in gone_findings if not open_now(f.get("rule"))],
+                     "new": [_finding(f) for f in c["findings"] if f["id"] in fresh],
+                     "not_known": [_finding(f) for f in gone_findings if open_now(f.get("rule"))]},
+        "advice_done": [advice(x) for x in gone_advice if not open_now(x.get("rule"))],
+        "advice_not_known": [advice(x) for x in gone_advice if open_now(x.get("rule"))],
         "newly_answered": _newly_answered(before, after, model),
     }
     data["summary"] = _summary(data)
     return data
+
+
+def _reads_open(after: Side, model: Model | None):
+    """Whether a rule (by id) reads something the current answers leave open: a fact not
+    answered (nor given a stand-in for "don't know"), the status of a dot not answered or whose
+    done is open, the done of a dot whose done is not known, the disconnected of a dot on one
+    of those, or a group with such a member. A finding or advice of such a rule that is no
+    longer given may come back once those are answered: it is not resolved. Only a facts file
+    tells (a saved JSON side keeps no answers): otherwise nothing reads as open."""
+    a = after.assessment
+    if a is None or model is None:
+        return lambda rule_id: False
+    from .model import GROUP_SUBJECTS, tests_in
+    from .organisation import rule_facts
+    facts, unknown = rule_facts(model, a.organisation), a.done_unknown
+    status_open = a.unassessed | a.done_open
+
+    def reads_open(test) -> bool:
+        subject, ref = test.subject, test.ref
+        if subject in ("fact", "count"):
+            return test.op != "present" and facts.get(ref) is None
+        if subject == "status":
+            return ref in status_open
+        if subject == "done":
+            return ref in unknown
+        if subject == "disconnected":
+            return ref in unknown or any(p in unknown for p in model.prerequisites(ref))
+        if subject in GROUP_SUBJECTS:
+            return any(m in unknown or m in status_open for m in model.members[ref])
+        return False  # the stage: known, the highest a fired rule sets
+
+    def open_now(rule_id: str | None) -> bool:
+        rule = model.rule_by_id.get(rule_id) if rule_id else None
+        return rule is not None and any(map(reads_open, tests_in(rule.when)))
+    return open_now
 
 
 def _about(side: Side) -> dict:
@@ -230,7 +279,8 @@ def _summary(d: dict) -> str:
     if s["change"] > 0:
         text = f"Up from {s['from']['label']} to {s['to']['label']}."
     elif s["change"] < 0:
-        text = f"Down from {s['from']['label']} to {s['to']['label']}."
+        text = f"Down from {s['from']['label']} to {s['to']['label']}" + \
+            (", as far as the answers now show." if s.get("open") else ".")
     else:
         text = f"Still {s['to']['label']}."
     moved = [e for e in d["elements"] if e["movement"] != "same"]
@@ -255,7 +305,8 @@ def compare_text(d: dict) -> str:
     lines.append(f"pack {pk['current']['id']} {pk['current'].get('version', '')}".rstrip()
                  + (f" (was {pk['previous'].get('version')})" if pk["changed"] else ""))
     s = d["stage"]
-    how = "no change" if s["change"] == 0 else ("up" if s["change"] > 0 else "down")
+    how = "no change" if s["change"] == 0 else "up" if s["change"] > 0 else \
+        "down, as far as the answers now show" if s.get("open") else "down"
     lines += ["", f"Stage: {s['from']['label']} -> {s['to']['label']} ({how})",
               f"Status levels gained: {d['status_steps']:+d}",
               f"Dots connected: {d['dots']['before']} -> {d['dots']['after']} of "
@@ -267,15 +318,20 @@ def compare_text(d: dict) -> str:
         lines.append(f"  {e['label']:<{width}}  {e['from_label']:<{w2}} -> {e['to_label']:<{w3}}  "
                      f"{e['movement_text']}".rstrip())
     labels = {e["id"]: e["label"] for e in d["elements"]}
-    for title, items in (("Dots connected", d["dots"]["gained"]), ("Dots lost", d["dots"]["lost"])):
+    for title, items in (("Dots connected", d["dots"]["gained"]), ("Dots lost", d["dots"]["lost"]),
+                         ("Dots not known to be connected now (what they rest on is not all "
+                          "answered)", d["dots"].get("not_known", []))):
         if items:
             lines += ["", title] + [f"  - {labels[x]}" for x in items]
     for title, items in (("Findings resolved", d["findings"]["resolved"]),
-                         ("New findings", d["findings"]["new"])):
+                         ("New findings", d["findings"]["new"]),
+                         (FINDINGS_NOT_KNOWN, d["findings"].get("not_known", []))):
         if items:
             lines += ["", title] + [x for f in items for x in _item(f"[{f['severity']}] {f['message']}")]
-    if d["advice_done"]:
-        lines += ["", "Advice no longer given"] + [x for a in d["advice_done"] for x in _item(a["action"])]
+    for title, items in (("Advice no longer given", d["advice_done"]),
+                         (ADVICE_NOT_KNOWN, d.get("advice_not_known", []))):
+        if items:
+            lines += ["", title] + [x for a in items for x in _item(a["action"])]
     if d["newly_answered"]:
         lines += ["", "Questions newly answered"] + [
             f"  - {q['fact']} = {q['answer']}" for q in d["newly_answered"]]

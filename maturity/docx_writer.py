@@ -224,7 +224,11 @@ def _progress(d, g: dict) -> None:
            [4, 3, 3, 6])
     for title, items, key in (("Findings resolved", g["findings"]["resolved"], "message"),
                               ("New findings", g["findings"]["new"], "message"),
-                              ("Advice no longer needed", g["advice_done"], "action")):
+                              ("Advice no longer needed", g["advice_done"], "action"),
+                              ("Findings no longer shown, resting on questions not answered now",
+                               g["findings"]["not_known"], "message"),
+                              ("Advice no longer shown, resting on questions not answered now",
+                               g["advice_not_known"], "action")):
         if items:
             d.add_paragraph(title + ":")
             for x in items:

@@ -172,9 +172,11 @@ def test_compare_json_follows_its_schema_and_shows_movement_inside_the_stage(wor
     jsonschema.validate(data, json.loads(maturity.schema_text("compare")))
     rank = [s.id for s in maturity.load_pack(None).stages].index("broadcasting") + 1
     assert data["stage"] == {"from": {"id": "broadcasting", "label": "Broadcasting", "rank": rank},
-                             "to": {"id": "broadcasting", "label": "Broadcasting", "rank": rank}, "change": 0}
+                             "to": {"id": "broadcasting", "label": "Broadcasting", "rank": rank}, "change": 0,
+                             "open": False}
     assert data["status_steps"] == 2
-    assert data["dots"] == {"before": 0, "after": 1, "total": 6, "gained": ["purpose"], "lost": []}
+    assert data["dots"] == {"before": 0, "after": 1, "total": 6, "gained": ["purpose"], "lost": [],
+                            "not_known": []}
     moves = {e["id"]: (e["from"], e["to"], e["movement"]) for e in data["elements"]}
     assert moves == {"purpose": ("started", "defined", "up"), "audience": ("started", "started", "changed"),
                      "brand": ("missing", "started", "up"), "content": ("started", "started", "same"),
@@ -232,6 +234,48 @@ def test_compare_counts_no_level_moved_from_a_dot_not_answered(workdir):
     rows = {e["id"]: e for e in back["elements"]}
     assert rows["purpose"]["movement_text"] == "no longer answered"
     assert rows["audience"]["movement_text"] == "not known to be connected now"
+
+
+def test_compare_does_not_call_resolved_what_rests_on_questions_not_answered_now(workdir):
+    # Mid-size a quarter later with nothing asked about the brand, and just-do-it with five
+    # engagement and content answers left blank: the findings and advice that went away went
+    # only for want of answers ("Findings resolved: Candidates cannot apply from a phone" with
+    # mobile apply not asked), the brand is not known lost, and the stage is down only as far
+    # as the answers show.
+    for name in ("mid-size", "just-do-it"):
+        copy(name, workdir)
+    example = yaml.safe_load((workdir / "mid-size.yaml").read_text("utf-8"))
+    (workdir / "no-brand.yaml").write_text(yaml.safe_dump(
+        {**example, "facts": {k: v for k, v in example["facts"].items() if not k.startswith("brand.")}}), "utf-8")
+    data = json.loads(invoke(["compare", "mid-size.yaml", "no-brand.yaml", "--format", "json"]).stdout)
+    jsonschema.validate(data, json.loads(maturity.schema_text("compare")))
+    assert data["stage"]["change"] < 0 and data["stage"]["open"] is True
+    assert data["dots"]["lost"] == [] and data["dots"]["not_known"] == ["brand"]
+    assert data["findings"]["resolved"] == [] and data["advice_done"] == []
+    assert data["advice_not_known"] and all(a["id"] for a in data["advice_not_known"])
+    text = invoke(["compare", "mid-size.yaml", "no-brand.yaml"]).stdout
+    assert "(down, as far as the answers now show)" in text
+    assert "Dots lost" not in text and "Advice no longer given" not in text
+    assert "Advice no longer shown, resting on questions not answered now" in text
+    example = yaml.safe_load((workdir / "just-do-it.yaml").read_text("utf-8"))
+    blank = ("engagement.two_way", "engagement.response_time_hours", "engagement.measurement",
+             "platforms.mobile_apply", "content.formats")
+    (workdir / "later.yaml").write_text(yaml.safe_dump(
+        {**example, "facts": {k: v for k, v in example["facts"].items() if k not in blank}}), "utf-8")
+    data = json.loads(invoke(["compare", "just-do-it.yaml", "later.yaml", "--format", "json"]).stdout)
+    assert data["findings"]["resolved"] == []
+    assert "Candidates cannot apply from a phone." in [f["message"] for f in data["findings"]["not_known"]]
+    # answered now, and no longer a gap: resolved as before
+    (workdir / "fixed.yaml").write_text(yaml.safe_dump(
+        {**example, "facts": {**example["facts"], "platforms.mobile_apply": True}}), "utf-8")
+    data = json.loads(invoke(["compare", "just-do-it.yaml", "fixed.yaml", "--format", "json"]).stdout)
+    assert [f["message"] for f in data["findings"]["resolved"]] == ["Candidates cannot apply from a phone."]
+    assert data["findings"]["not_known"] == []
+    # the report's progress section says the same
+    assert invoke(["report", "later.yaml", "--previous", "just-do-it.yaml", "-o", "r.md"]).exit_code == 0
+    report = (workdir / "r.md").read_text("utf-8")
+    assert "Findings no longer shown, resting on questions not answered now:" in report
+    assert "Findings resolved" not in report
 
 
 def test_compare_with_a_saved_json_assessment(workdir):
