@@ -53,7 +53,7 @@ def init_pack(folder: Path | str, extends: str = pack.DEFAULT_PACK) -> list[Path
     typed = str(folder) if re.fullmatch(r"[\w./-]+", str(folder)) else "FOLDER"  # for comments
     oneline = extends.replace("\n", " ")
     files = {
-        "pack.yaml": _PACK_YAML.format(id=ident, label=yamlio.quote(label), base=yamlio.quote(extends),
+        "pack.yaml": _PACK_YAML.format(id=yamlio.quote(ident), label=yamlio.quote(label), base=yamlio.quote(extends),
                                        description=yamlio.quote(f"{label}'s changes to the '{oneline}' model."),
                                        name=typed, base_name=oneline),
         # The added items are about the base's last element: the model is data, so no id is

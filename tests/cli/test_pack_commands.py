@@ -187,6 +187,15 @@ def test_init_makes_a_pack_that_checks_tests_and_assesses(workdir: Path):
     assert "acme.ask_for_referrals" in report.stdout
 
 
+@pytest.mark.parametrize("name", ["off", "yes", "null", "true", "no"])
+def test_init_with_a_folder_name_yaml_reads_as_another_type(workdir: Path, name: str):
+    # The id was written bare: `id: off` reads as false ("expected text, got false", in a
+    # temporary file the user never sees).
+    exits(invoke(["init", name]), 0)
+    assert yaml.safe_load((workdir / name / "pack.yaml").read_text("utf-8"))["pack"]["id"] == name
+    assert exits(invoke(["rules", "check", name]), 0).stdout.splitlines()[-1].startswith(f"pack {name}: 0 errors")
+
+
 def test_init_files_are_documented_and_point_editors_at_the_schema(workdir: Path):
     exits(invoke(["init", "acme"]), 0)
     folder = workdir / "acme"
