@@ -496,8 +496,11 @@ def _build_model(layer: Layer, path: Path) -> Model:
         for key in ("from", "to"):
             ref = item.data[key]
             if ref not in element_ids:
+                known = sorted(element_ids)
                 problems.append(item.problem(f"edge names unknown element '{ref}'",
-                                             did_you_mean(ref, element_ids), key=key))
+                                             did_you_mean(ref, element_ids) or
+                                             (f"the elements are: {', '.join(known)}" if len(known) <= 12
+                                              else "the elements are listed under 'elements:'"), key=key))
                 ok = False
         if ok and item.data["from"] == item.data["to"]:
             problems.append(item.problem(f"element '{item.data['from']}' cannot depend on itself"))

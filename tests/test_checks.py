@@ -87,6 +87,11 @@ ERRORS = {
           - {from: purpose, to: platfroms}
         """, ["error: tiny/rules_extra.yaml:2:21: edge names unknown element 'platfroms'",
               "  hint: did you mean 'platforms'?"]),
+    "dangling edge, nothing like it": ("""\
+        edges:
+          - {from: purpose, to: nowhere}
+        """, ["error: tiny/rules_extra.yaml:2:21: edge names unknown element 'nowhere'",
+              "  hint: the elements are: audience, platforms, purpose"]),
     "cycle": ("""\
         edges:
           - {from: platforms, to: purpose}
