@@ -12,6 +12,7 @@ import collections
 import dataclasses
 import multiprocessing
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -101,6 +102,22 @@ class PoolStats:
     pids: list[int] = field(default_factory=list)
 
 
+def _start_ignoring_ctrl_c(process) -> None:
+    """Start a worker with Ctrl-C ignored from its first instruction: the terminal sends SIGINT
+    to every process of the job, and a worker still starting up (importing, before
+    _worker_main ignores it) printed a KeyboardInterrupt traceback. An ignored signal stays
+    ignored in the new program, so the parent ignores it while starting one (a Ctrl-C in those
+    few milliseconds is lost; the parent handles every other)."""
+    if threading.current_thread() is not threading.main_thread():
+        process.start()  # signals are the main thread's; a caller elsewhere keeps its own
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        process.start()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _signal_name(code: int | None) -> str:
     if code is None:
         return "it stopped"
@@ -142,7 +159,7 @@ def run_pool(rules: str | None, work: Iterable[Task | Span], workers: int, timeo
         counter = ctx.RawValue("q", 0)
         process = ctx.Process(target=_worker_main, args=(rules, mapping, resume, counter, child),
                               daemon=True)
-        process.start()
+        _start_ignoring_ctrl_c(process)
         child.close()
         w = _Worker(process, parent, counter, started=time.monotonic())
         stats.pids = [x.process.pid for x in pool if x.process.pid] + [process.pid]

@@ -387,3 +387,29 @@ def test_results_never_replace_an_input(work):
                         "this command reads\n  hint: write it to another file: dots never rewrites "
                         "what it reads\n")
     assert (work / "survey.csv").read_text("utf-8") == SURVEY
+
+
+def _says_whether_ctrl_c_is_ignored(conn) -> None:
+    import signal
+    conn.send(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+
+
+def test_a_worker_starts_with_ctrl_c_ignored():
+    # A Ctrl-C while workers were starting printed their KeyboardInterrupt tracebacks: a worker
+    # ignored it only once its own code ran. Started so, a new interpreter finds it ignored
+    # from the first (it would have Python's own handler), and the parent's is as it was.
+    import multiprocessing
+    import signal
+
+    from maturity import workers
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        parent, child = ctx.Pipe()
+        process = ctx.Process(target=_says_whether_ctrl_c_is_ignored, args=(child,))
+        workers._start_ignoring_ctrl_c(process)
+        assert parent.recv() is True
+        process.join()
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, before)
