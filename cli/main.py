@@ -55,8 +55,8 @@ def _report_command(name: str, text_fn, data_fn, summary: str, benchmarked: bool
                                help="Schedule the phases in quarters from this month "
                                     "(such as 2027-01).")(command)
     command = click.option("--explain", is_flag=True,
-                           help="Text: add the rule behind each line and the facts it read (JSON "
-                                "always has them).")(command)
+                           help="Text: add the rule behind each line, and for each dot to connect "
+                                "the facts its rule read (JSON always has them).")(command)
     command = output_option(format_option(rules_option(click.argument("facts", metavar="FACTS")(command))))
     return cli.command(name, help=summary)(command)
 
