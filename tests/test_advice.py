@@ -418,3 +418,28 @@ def test_a_strength_whose_rule_gives_no_reason_ends_with_its_status(tmp_path):
     assert said["e0"] == "Activity 1 is done."
     assert said["e1"] == "Activity 2 is optimised."
 
+
+TALENT = maturity.load_pack("talent_community")
+_TC_PROPOSITION_DONE = {"proposition.written": True, "proposition.member_value": ["job_alerts", "events"],
+                        "proposition.segments": 2}
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    ({"proposition.written": True, "proposition.member_value": ["job_alerts", "events"],
+      "proposition.segments": 0, "capture.entry_points": ["careers_site", "events"],
+      "capture.consent_recorded": True, "capture.members": 100},
+     "before the community says what they get"),
+    ({"proposition.written": True, "proposition.segments": 0, "capture.entry_points": ["careers_site", "events"],
+      "capture.consent_recorded": True, "capture.members": 100, "segmentation.profile_fields": ["skills"]},
+     "before sign-up and consent are in place"),
+    ({**_TC_PROPOSITION_DONE, "capture.entry_points": ["careers_site"], "capture.members": 100,
+      "nurture.cadence": "quarterly", "nurture.personalised": True}, "the same for everyone"),
+    ({**_TC_PROPOSITION_DONE, "capture.entry_points": ["careers_site"], "capture.members": 100,
+      "segmentation.tagged_pct": 10, "nurture.cadence": "monthly"}, "before the proposition and member data"),
+    ({"conversion.recruiters_search": True, "conversion.hires_last_year": 0, "nurture.cadence": "never"},
+     "Recruiters hire from the community"),
+    ({**_TC_PROPOSITION_DONE, "nurture.cadence": "weekly"}, "hear little or nothing"),
+])
+def test_no_talent_community_sentence_the_answers_contradict(facts, untrue):
+    a = assess(facts, TALENT)
+    assert untrue not in " ".join(maturity.assessment_text(a).split())
