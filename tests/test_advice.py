@@ -3,6 +3,8 @@ pack's side is in rules/default/tests.yaml (run by test_testing's built-in pack 
 
 from __future__ import annotations
 
+import pytest
+
 import maturity
 from maturity.questions import question_rules
 
@@ -85,7 +87,7 @@ def test_strategy_first_is_not_just_do_it_and_a_post_earns_nothing():
     before = assess(facts)
     after = assess({**facts, "platforms.active": ["linkedin"], "content.posts_per_week": 1})
     assert (before.stage.id, after.stage.id) == ("focused", "focused")
-    assert "Active on social platforms" not in maturity.assessment_text(before)
+    assert "Recruiting on social platforms" not in maturity.assessment_text(before)
 
 
 def test_rules_check_warns_when_advice_does_not_test_its_facts(tmp_path):
@@ -275,7 +277,75 @@ def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradi
     text = " ".join(found.values())
     for claim in ("without an agreed audience", "chosen by habit", "no planned content"):
         assert claim not in text
-    assert "before the audience and the message they speak for are both agreed" in found["content"]
+    assert "only once the audience and the message it speaks for are both agreed" in found["content"]
+
+
+_NOTHING_WRITTEN = {"purpose.goals_written": False, "audience.priority_roles_named": False,
+                    "brand.evp_documented": False}
+_PURPOSE_DONE = {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": True,
+                 "purpose.desired_actions": ["apply"], "purpose.success_metrics": 1}
+_AUDIENCE_DONE = {**_PURPOSE_DONE, "employer.size_band": "small", "audience.priority_roles_named": True,
+                  "audience.personas": 1, "audience.platform_research": True}
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # engagement started by measurement alone, conversations not answered
+    ({**_NOTHING_WRITTEN, "platforms.active": ["linkedin"], "content.posts_per_week": 2,
+      "engagement.two_way": False, "engagement.measurement": "reach"}, "conversations start"),
+    # audience started by named roles alone, no persona
+    ({"purpose.goals_written": False, "audience.priority_roles_named": True, "audience.personas": 0},
+     "personas without a purpose"),
+    # brand started by answered reviews alone, no EVP
+    ({**_NOTHING_WRITTEN, "brand.reviews_answered": True}, "brand promise written"),
+    # content started by formats alone, no posts
+    ({**_NOTHING_WRITTEN, "content.posts_per_week": 0, "content.formats": ["job_ads", "photos"]},
+     "posts go out before"),
+    ({**_NOTHING_WRITTEN, "content.formats": ["job_ads", "photos"]}, "behind-the-scenes photos"),
+    # five platforms not chosen for an audience that is defined, on a defined purpose
+    ({**_AUDIENCE_DONE, "platforms.active": ["linkedin", "facebook", "instagram", "tiktok"],
+      "platforms.chosen_by_audience": False}, "until purpose and audience are written down"),
+    ({**_NOTHING_WRITTEN, "platforms.active": ["linkedin"], "platforms.chosen_by_audience": False,
+      "audience.personas": 0}, "against the personas"),
+    # just do it with the purpose done
+    ({**_PURPOSE_DONE, "audience.priority_roles_named": False, "platforms.active": ["linkedin"]},
+     "written down. Don't just do it"),
+    ({**_PURPOSE_DONE, "audience.priority_roles_named": False, "platforms.active": ["linkedin"]},
+     "without a defined purpose"),
+    # paid social with goals written, and with personas written
+    ({"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False, "audience.personas": 0,
+      "platforms.active": ["linkedin"], "platforms.paid_social": "planned_budget"}, "until the purpose is written"),
+    ({**_PURPOSE_DONE, "audience.priority_roles_named": True, "audience.personas": 3,
+      "audience.platform_research": False, "platforms.active": ["linkedin"],
+      "platforms.paid_social": "planned_budget"}, "personas are written down"),
+    # the one call to action posts ask for, and source already tracked
+    ({"engagement.offline_actions": ["apply"]}, "move people offline: apply"),
+    ({"purpose.goals_written": True, "purpose.success_metrics": 1, "platforms.ats_tracks_source": True},
+     "as soon as the ATS records it"),
+    # focus with no persona and no priority role named
+    ({**_NOTHING_WRITTEN, "audience.personas": 0,
+      "platforms.active": ["linkedin", "facebook", "instagram", "tiktok"],
+      "platforms.chosen_by_audience": False}, "where your priority personas are"),
+    # broadcasting on an audience that is defined, before the purpose is
+    ({"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False, "purpose.owner_named": True,
+      "employer.size_band": "small", "audience.priority_roles_named": True, "audience.personas": 1,
+      "audience.platform_research": True, "platforms.active": ["linkedin"], "content.posts_per_week": 2},
+     "define the audience before"),
+    ({"purpose.goals_written": True, "purpose.tied_to_hiring_plan": False, "purpose.owner_named": True,
+      "employer.size_band": "small", "audience.priority_roles_named": True, "audience.personas": 1,
+      "audience.platform_research": True}, "once the purpose is written"),
+    # focused, no platform yet and no EVP
+    ({**_AUDIENCE_DONE, "platforms.active": [], "brand.evp_documented": False}, "content from the EVP"),
+    # platforms defined on a done audience, before content is
+    ({**_AUDIENCE_DONE, "content.posts_per_week": 1, "content.pillars_from_evp": False,
+      "platforms.active": ["linkedin"], "platforms.chosen_by_audience": True,
+      "platforms.owned_channels": ["careers_site", "email"]}, "content once they are done"),
+])
+def test_no_sentence_the_answers_contradict(facts, untrue):
+    """Reproducers of an audit: each sentence was printed to an organisation whose answers
+    show it untrue."""
+    a = assess(facts)
+    text = maturity.assessment_text(a) + maturity.roadmap_text(a)
+    assert untrue not in " ".join(text.split())
 
 
 class _Reads(list):
@@ -347,3 +417,29 @@ def test_a_strength_whose_rule_gives_no_reason_ends_with_its_status(tmp_path):
     said = {s.element: s.text for s in strengths(a)}
     assert said["e0"] == "Activity 1 is done."
     assert said["e1"] == "Activity 2 is optimised."
+
+
+TALENT = maturity.load_pack("talent_community")
+_TC_PROPOSITION_DONE = {"proposition.written": True, "proposition.member_value": ["job_alerts", "events"],
+                        "proposition.segments": 2}
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    ({"proposition.written": True, "proposition.member_value": ["job_alerts", "events"],
+      "proposition.segments": 0, "capture.entry_points": ["careers_site", "events"],
+      "capture.consent_recorded": True, "capture.members": 100},
+     "before the community says what they get"),
+    ({"proposition.written": True, "proposition.segments": 0, "capture.entry_points": ["careers_site", "events"],
+      "capture.consent_recorded": True, "capture.members": 100, "segmentation.profile_fields": ["skills"]},
+     "before sign-up and consent are in place"),
+    ({**_TC_PROPOSITION_DONE, "capture.entry_points": ["careers_site"], "capture.members": 100,
+      "nurture.cadence": "quarterly", "nurture.personalised": True}, "the same for everyone"),
+    ({**_TC_PROPOSITION_DONE, "capture.entry_points": ["careers_site"], "capture.members": 100,
+      "segmentation.tagged_pct": 10, "nurture.cadence": "monthly"}, "before the proposition and member data"),
+    ({"conversion.recruiters_search": True, "conversion.hires_last_year": 0, "nurture.cadence": "never"},
+     "Recruiters hire from the community"),
+    ({**_TC_PROPOSITION_DONE, "nurture.cadence": "weekly"}, "hear little or nothing"),
+])
+def test_no_talent_community_sentence_the_answers_contradict(facts, untrue):
+    a = assess(facts, TALENT)
+    assert untrue not in " ".join(maturity.assessment_text(a).split())

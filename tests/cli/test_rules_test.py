@@ -142,9 +142,11 @@ def test_talent_community_pack_passes(workdir):
         "PASS small-employer-two-hires\n"
         "PASS enterprise-two-hires\n"
         "PASS size-unanswered-two-hires\n"
+        "PASS written-proposition-without-segments\n"
+        "PASS searched-without-hires\n"
         "every stage reached in some test case\n"
         "every rule fired in some test case\n"
-        "8 passed, 0 failed\n")
+        "10 passed, 0 failed\n")
 
 
 def test_rules_check_accepts_every_builtin_pack(workdir):
