@@ -83,14 +83,16 @@ def check_command(pack: str | None, strict: bool) -> None:
 @click.option("--list", "list_names", is_flag=True, help="List the schema names and exit.")
 def schema_command(name: str | None, output: str | None, list_names: bool) -> None:
     """Print the JSON Schema of a file format: NAME is 'pack' (rule-pack files),
-    'organisation' (facts files), 'survey' or 'compare' (what `dots compare --format json`
+    'organisation' (facts files), 'survey', 'assessment' (what `dots assess --format json`
+    writes, as `dots compare` reads it) or 'compare' (what `dots compare --format json`
     writes). Editors use it through a first line such as
     '# yaml-language-server: $schema=pack.schema.json'."""
     if list_names:
         click.echo("\n".join(sorted(maturity.SCHEMAS)))
         return
     if name is None:
-        raise click.UsageError("give a schema name (pack, organisation, survey or compare), or --list")
+        raise click.UsageError("give a schema name (pack, organisation, survey, assessment or compare), "
+                               "or --list")
 
     def work() -> None:
         text = maturity.schema_text(name)

@@ -8,6 +8,7 @@ time; both become the same plain data (`assessment_data`), so the comparison rea
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import textwrap
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from .explain import NOT_ANSWERED, answer
 from .model import Model
 from .organisation import load_facts
 from .report import assessment_data
+from .schema import conforms, validate, validation_errors
 from .yamlio import display_path
 
 COMPARE_FORMAT = 1
@@ -71,6 +73,18 @@ def _json_side(path: str, role: str) -> Side:
     if not isinstance(data, dict) or any(k not in data for k in keys):
         raise DataError([Problem(shown, 1, 1, "not an assessment saved by `dots assess --format json`",
                                  "save one with: dots assess FACTS --format json -o FILE.json")])
+    errors = [] if conforms(data, "assessment") else validation_errors(data, "assessment")
+    if errors:
+        # What is wrong, where: JSON read again as YAML (which it is) keeps the positions.
+        from .yamlio import load
+        try:
+            problems = validate(load(path, text, shown), "assessment")
+        except DataError:  # JSON beyond what the YAML reader takes
+            problems = []
+        problems = problems or [Problem(shown, 1, 1, f"{'/'.join(map(str, e.absolute_path)) or 'the file'}: "
+                                        f"{e.message}") for e in errors]
+        raise DataError([dataclasses.replace(p, hint=p.hint or "save it again with: dots assess "
+                                             "FACTS --format json -o FILE.json") for p in problems])
     return Side(data, shown)
 
 

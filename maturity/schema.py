@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 SCHEMAS = {"pack": "pack.schema.json", "organisation": "organisation.schema.json",
            "survey": "survey.schema.json",
-           "compare": "compare.schema.json"}  # compare: the output of dots compare --format json
+           "compare": "compare.schema.json",  # the output of dots compare --format json
+           "assessment": "assessment.schema.json"}  # of dots assess --format json, as compare reads it
 
 _TYPE_NAMES = {"object": "a mapping", "array": "a list", "string": "text", "number": "a number",
                "integer": "a whole number", "boolean": "true or false", "null": "nothing"}
@@ -51,6 +52,11 @@ def validate(doc: Document, kind: str) -> list[Problem]:
         return []
     errors = sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
     return [_to_problem(doc, _deepest(e, _schema(kind))) for e in errors]
+
+
+def validation_errors(instance: Any, kind: str) -> list[ValidationError]:
+    """Every schema violation in plain data (no positions), by where it is."""
+    return sorted(_validator(kind).iter_errors(instance), key=lambda e: list(map(str, e.absolute_path)))
 
 
 def _deepest(error: ValidationError, root: dict) -> ValidationError:
@@ -138,6 +144,9 @@ def _to_problem(doc: Document, error: ValidationError) -> Problem:
         return doc.problem(path, f"{_short(instance)} is longer than {error.validator_value} characters")
     if error.validator == "pattern":
         what, hint = _PATTERNS.get(error.validator_value, _ID_PATTERN)
+        if "propertyNames" in error.schema_path and isinstance(instance, str):
+            # a key of the mapping at `path`: located at that key, not at the mapping
+            return doc.problem(path + (instance,), f"{_short(instance)} is not {what}", hint, key=True)
         return doc.problem(path, f"{_short(instance)} is not {what}", hint)
     if error.validator in ("minProperties", "maxProperties") and path and isinstance(instance, dict):
         return doc.problem(path, f"expected one subject and one operator, got {len(instance)} key(s)"

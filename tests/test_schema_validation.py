@@ -152,6 +152,18 @@ def test_id_that_breaks_the_pattern():
         "starting with a letter"]
 
 
+def test_a_key_that_is_not_a_valid_id_is_located_at_that_key():
+    # Each such key was located at the first key of its mapping (3:3 for both).
+    assert problems("organisation: {name: X}\nfacts:\n  purpose.goals_written: true\n  Bad.Id: 3\n"
+                    "  other_bad-: 4\n", "organisation") == [
+        "error: x.yaml:4:3: 'Bad.Id' is not a valid id\n"
+        "  hint: use lower-case letters, digits and '_' (and '.' between parts of a fact id), "
+        "starting with a letter",
+        "error: x.yaml:5:3: 'other_bad-' is not a valid id\n"
+        "  hint: use lower-case letters, digits and '_' (and '.' between parts of a fact id), "
+        "starting with a letter"]
+
+
 def test_bad_color_is_not_called_an_id():
     assert problems("statuses:\n  - {id: a, color: red}\n") == [
         "error: x.yaml:2:20: 'red' is not a colour\n  hint: write a colour as #rrggbb, such as #6aa84f"]

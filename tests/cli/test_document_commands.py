@@ -5,6 +5,7 @@ line each, exit 1, nothing written)."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -284,6 +285,40 @@ def test_compare_with_a_saved_json_assessment(workdir):
     data = json.loads(invoke(["compare", "q4.json", after, "--format", "json"]).stdout)
     assert data["status_steps"] == 2 and data["newly_answered"] is None
     assert data["previous"]["source"] == "q4.json"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.update(stage="x"), "expected a mapping, got 'x'"),
+    (lambda d: d["elements"].__setitem__(0, {}), "'id' is missing"),
+    (lambda d: d.update(organisation=None), "expected a mapping, got nothing"),
+    (lambda d: d["elements"][0].update(done=None), "expected true or false, got nothing"),
+    (lambda d: d["findings"].append({"id": 3, "severity": "low", "element": None, "message": "m"}),
+     "expected text, got 3"),
+])
+def test_a_damaged_saved_assessment_is_a_located_error(workdir, change, message):
+    # Each of these crashed compare and report --previous ("internal error: TypeError: string
+    # indices must be integers", KeyError, AttributeError).
+    before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
+    data = json.loads(invoke(["assess", before, "--format", "json"]).stdout)
+    change(data)
+    (workdir / "q4.json").write_text(json.dumps(data, indent=2), "utf-8")
+    for args in (["compare", "q4.json", after], ["report", after, "--previous", "q4.json", "-o", "r.md"]):
+        result = invoke(args)
+        assert result.exit_code == 1, result.stderr
+        first = result.stderr.splitlines()[0]
+        assert re.match(r"error: q4\.json:\d+:\d+: ", first), first
+        assert message in result.stderr, result.stderr
+        assert "internal error" not in result.stderr
+        assert "hint: " in result.stderr
+    assert not (workdir / "r.md").exists()
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_what_assess_saves_follows_the_assessment_schema(workdir, example):
+    # the schema compare checks a saved assessment with (dots schema assessment)
+    facts = copy(example, workdir)
+    data = json.loads(invoke(["assess", facts, "--format", "json", *rules_args(example)]).stdout)
+    jsonschema.validate(data, json.loads(maturity.schema_text("assessment")))
 
 
 def test_compare_picture_marks_changed_dots(workdir):

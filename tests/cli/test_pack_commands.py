@@ -134,7 +134,7 @@ def test_schema_written_to_a_file(workdir: Path):
 
 
 def test_schema_list(workdir: Path):
-    assert exits(invoke(["schema", "--list"]), 0).stdout == "compare\norganisation\npack\nsurvey\n"
+    assert exits(invoke(["schema", "--list"]), 0).stdout == "assessment\ncompare\norganisation\npack\nsurvey\n"
 
 
 def test_schema_into_a_missing_folder(workdir: Path):
@@ -146,8 +146,8 @@ def test_schema_into_a_missing_folder(workdir: Path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["schema"], "give a schema name (pack, organisation, survey or compare), or --list"),
-    (["schema", "rules"], "'rules' is not one of 'compare', 'organisation', 'pack', 'survey'"),
+    (["schema"], "give a schema name (pack, organisation, survey, assessment or compare), or --list"),
+    (["schema", "rules"], "'rules' is not one of 'assessment', 'compare', 'organisation', 'pack', 'survey'"),
 ])
 def test_schema_usage_errors_exit_2(workdir: Path, args: list[str], message: str):
     result = exits(invoke(args), 2)
