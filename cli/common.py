@@ -4,6 +4,8 @@ output. Command modules import from here (never from main.py, which imports them
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from pathlib import Path
@@ -34,6 +36,9 @@ def run(work: Callable[[], None]) -> None:
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
     except OSError as exc:
+        if not exc.filename and exc.errno in OUTPUT_ERRNOS and not os.environ.get("DOTS_DEBUG"):
+            # A file written through write_atomic names itself: this is standard output.
+            sys.exit(unwritable_output(exc))
         if os.environ.get("DOTS_DEBUG") or not exc.filename:
             _internal(exc)
         # A file the system would not let us read or write is the user's situation, not a bug.
@@ -51,6 +56,33 @@ def _internal(exc: Exception) -> None:
     click.echo("  hint: this is a bug in dots; run again with DOTS_DEBUG=1 and report the "
                "traceback", err=True)
     sys.exit(1)
+
+
+# What writing to standard output can meet that is the user's situation, not a bug: a full
+# disk or quota, a device error, a file too large, a closed descriptor.
+OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EBADF)
+
+
+class ClosedOutput(io.TextIOBase):
+    """Standard output when the process started without one (`dots ... >&-`): what is written
+    fails as writing to a closed descriptor does."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def unwritable_output(exc: OSError) -> int:
+    """Say that standard output could not be written, and why; the exit code (1: what was
+    asked for did not come out whole)."""
+    reason = exc.strerror or str(exc)
+    click.echo(f"error: standard output: cannot write: {reason}", err=True)
+    return 1
 
 
 def closed_output() -> None:
@@ -71,8 +103,14 @@ def printable(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
+def pack_given(ctx, param, value: str | None) -> str | None:
+    if value is not None and not value.strip():  # an empty variable in a script, say
+        raise click.BadParameter("give a pack folder or file, or a built-in pack name")
+    return value
+
+
 def rules_option(f):
-    return click.option("--rules", "rules", metavar="PACK", default=None,
+    return click.option("--rules", "rules", metavar="PACK", default=None, callback=pack_given,
                         help="Rule pack: a folder or YAML file, or a built-in pack name "
                              "(default: the pack named by FACTS's 'pack:', else the built-in "
                              "'default' pack).")(f)

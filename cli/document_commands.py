@@ -121,6 +121,11 @@ def whatif_command(facts: str, settings: tuple[str, ...], rules: str | None, fmt
                    output: str | None) -> None:
     """The assessment before and after changing some answers, side by side: stage, statuses,
     next dot. The facts file is not changed."""
+    named = [s.partition("=")[0].strip() for s in settings]
+    twice = next((f for n, f in enumerate(named) if f and f in named[:n]), None)
+    if twice:  # which answer was meant cannot be told
+        raise click.UsageError(f"--set gives '{twice}' more than once; give each fact once")
+
     def work() -> None:
         from maturity import whatif
 

@@ -11,7 +11,7 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import run
+from .common import pack_given, run
 
 
 def _pack_ref(rules: str | None, output: str | None) -> str | None:
@@ -27,7 +27,7 @@ def _pack_ref(rules: str | None, output: str | None) -> str | None:
 
 
 @click.command("facts")
-@click.option("--rules", "rules", metavar="PACK", default=None,
+@click.option("--rules", "rules", metavar="PACK", default=None, callback=pack_given,
               help="Rule pack: a folder or YAML file, or a built-in pack name (default: the "
                    "built-in 'default' pack).")
 @click.option("--template", is_flag=True,
@@ -44,6 +44,10 @@ def facts_command(rules: str | None, template: bool, output: str | None) -> None
         if output is not None and Path(output).exists():
             raise maturity.OutputError("the file exists already", "choose a new name; "
                                        "dots never replaces a facts file", output)
+        if output is not None and Path(output).suffix.lower() not in (".xlsx", ".csv", ".yaml", ".yml"):
+            # a .xls or .txt holding YAML would open as nonsense, and read back as nothing
+            raise maturity.OutputError(f"unknown template format '{Path(output).suffix}'",
+                                       "use .yaml (a facts file), .xlsx (a workbook) or .csv", output)
         model = maturity.load_pack(rules)
         if not (template or output):
             click.echo(maturity.facts_table(model), nl=False)
@@ -98,7 +102,7 @@ def examples_command(name: str | None, output: str | None) -> None:
 
 @click.command("interview")
 @click.argument("facts", metavar="FACTS")
-@click.option("--rules", "rules", metavar="PACK", default=None,
+@click.option("--rules", "rules", metavar="PACK", default=None, callback=pack_given,
               help="Rule pack: a folder or YAML file, or a built-in pack name (default: the "
                    "pack named by FACTS's 'pack:', else the built-in 'default' pack).")
 @click.option("--element", metavar="ID", default=None, help="Ask only this element's questions.")

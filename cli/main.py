@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import signal
 import sys
 from importlib import resources
@@ -15,9 +16,9 @@ import click
 import maturity
 from maturity import bundled
 
-from .common import (EXIT_INTERRUPTED, EXIT_TERMINATED, benchmark_data, benchmark_option,
+from .common import (EXIT_INTERRUPTED, EXIT_TERMINATED, ClosedOutput, benchmark_data, benchmark_option,
                      benchmark_text, closed_output, emit, format_option, load_assessment,
-                     output_option, rules_option, run)
+                     output_option, rules_option, run, unwritable_output)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(maturity.__version__, "--version", prog_name="dots")
@@ -98,6 +99,8 @@ def render(facts: str, rules: str | None, output: str | None, only: str | None,
     marked, a legend, the date and stage in the title."""
     if only and summary:
         raise click.UsageError("give --only or --summary, not both")
+    if dpi is not None and Path(output or "x.svg").suffix.lower() != ".png":
+        raise click.UsageError("--dpi is the resolution of a .png; the output is not one")
 
     def work() -> None:
         path = Path(output) if output else Path(Path(facts).stem + ".svg")
@@ -187,6 +190,13 @@ def main() -> None:
     signal.signal(signal.SIGTERM, _terminated)
     # Not click's standalone mode, which ends Ctrl-C with "Aborted!" and exit 1: an interrupted
     # command exits 130 and a closed standard output 141, silently (see common.run).
+    # Started with standard output or error closed (`>&-`): Python gives None. Output that
+    # cannot go anywhere is an error said on standard error; messages that cannot be said are
+    # dropped (the work, such as a batch's results file, goes on).
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")
+    if sys.stdout is None:
+        sys.stdout = ClosedOutput()
     stdout = sys.stdout
     try:
         code = cli.main(prog_name="dots", standalone_mode=False)
@@ -208,8 +218,12 @@ def main() -> None:
         code = EXIT_INTERRUPTED
     except BrokenPipeError:
         closed_output()
+    except OSError as exc:  # standard output refused what click wrote itself (--help, say)
+        code = unwritable_output(exc)
     try:
         sys.stdout.flush()  # here, not at exit, where a closed pipe would print a traceback
     except BrokenPipeError:
         closed_output()
+    except OSError as exc:  # a full disk behind it, say: what was not written is lost
+        code = unwritable_output(exc)
     sys.exit(code if isinstance(code, int) else 0)

@@ -11,7 +11,7 @@ import click
 
 import maturity
 
-from .common import FORMATS, emit, output_option, rules_option, run
+from .common import FORMATS, emit, output_option, pack_given, rules_option, run
 
 
 def progress_line(done: int, total: int | None, errors: int, rate: float, left: float | None) -> str:
@@ -98,7 +98,7 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
               help="Groups of fewer organisations are named but not counted.")
 @click.option("--pack", "pack", metavar="ID[@VERSION]", default=None,
               help="Only the results of this pack (each pack is always counted apart).")
-@click.option("--rules", "rules", metavar="PACK", default=None,
+@click.option("--rules", "rules", metavar="PACK", default=None, callback=pack_given,
               help="The pack that CSV or JSONL results were made with, when it is not a built-in "
                    "pack (an SQLite file carries its packs' labels).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True,

@@ -27,6 +27,9 @@ def check_output_path(path: Path, inputs: Mapping[str, str | Path | None] | None
     target = _target(Path(path))
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
+        if parent.exists():  # a file where its folder should be
+            raise OutputError(f"'{parent}' is a file, not a folder", "give a path in a folder",
+                              str(path))
         raise OutputError("the folder for the output does not exist", "create it first",
                           str(path))
     if target.is_dir():

@@ -471,3 +471,31 @@ def test_unknown_command_is_a_usage_error(workdir):
                   "Usage: dots [OPTIONS] COMMAND [ARGS]...\n"
                   "Try 'dots --help' for help.\n\n"
                   "Error: No such command 'asess'. Did you mean 'assess'?\n")
+
+
+@pytest.mark.parametrize("args, code, last", [
+    # the last of the two was taken without a word
+    (["whatif", "ok.yaml", "--set", "purpose.goals_written=true", "--set", "purpose.goals_written=false"],
+     2, "Error: --set gives 'purpose.goals_written' more than once; give each fact once\n"),
+    # an empty variable in a script ran the default pack
+    (["assess", "ok.yaml", "--rules", ""], 2,
+     "Error: Invalid value for '--rules': give a pack folder or file, or a built-in pack name\n"),
+    (["facts", "--rules", " "], 2,
+     "Error: Invalid value for '--rules': give a pack folder or file, or a built-in pack name\n"),
+    # ignored for an SVG
+    (["render", "ok.yaml", "--dpi", "300", "-o", "out.svg"], 2,
+     "Error: --dpi is the resolution of a .png; the output is not one\n"),
+    # "0-Q1": there is no year 0
+    (["roadmap", "ok.yaml", "--start", "0000-01"], 1,
+     "error: --start: '0000-01' is not a month\n  hint: write the year and month, such as 2027-01\n"),
+    # YAML in a file named .xls
+    (["facts", "--template", "-o", "x.xls"], 1,
+     "error: x.xls: unknown template format '.xls'\n  hint: use .yaml (a facts file), .xlsx (a workbook) or .csv\n"),
+], ids=lambda a: " ".join(a) if isinstance(a, list) else None)
+def test_options_that_cannot_be_meant_as_given_are_refused(workdir, args, code, last):
+    before = snapshot(workdir)
+    result = invoke(args)
+    assert isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == code
+    assert result.stderr.endswith(last), result.stderr
+    assert snapshot(workdir) == before

@@ -299,6 +299,42 @@ def test_output_device_errors_are_one_line(workdir):
     assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
 
 
+@pytest.mark.parametrize("args", [["assess", "ok.yaml"], ["--help"], ["schema", "pack"]], ids=" ".join)
+def test_standard_output_on_a_full_disk_is_one_line(workdir, args):
+    # `dots assess ok.yaml > /dev/full` said "internal error: OSError", and --help printed a traceback.
+    with open("/dev/full", "w") as full:
+        result = dots(*args, stdout=full, stderr=subprocess.PIPE, capture_output=False)
+    assert result.returncode == 1
+    assert result.stderr == b"error: standard output: cannot write: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["assess", "ok.yaml"], ["--help"], ["facts"]], ids=" ".join)
+def test_standard_output_closed_from_the_start_is_one_line(workdir, args):
+    # Started with `>&-`, Python has no sys.stdout: a traceback ("'NoneType' object has no
+    # attribute 'flush'").
+    result = subprocess.run(["sh", "-c", 'exec "$@" >&-', "sh", sys.executable, "-m", "maturity", *args],
+                            stderr=subprocess.PIPE, timeout=HANG_GUARD)
+    assert result.returncode == 1
+    assert result.stderr == b"error: standard output: cannot write: it is closed\n"
+
+
+def test_work_goes_on_with_standard_error_closed(workdir):
+    # A batch with `2>&-` exited 1 and wrote nothing: nothing can be said, the work is done.
+    result = subprocess.run(["sh", "-c", 'exec "$@" 2>&-', "sh", sys.executable, "-m", "maturity",
+                             "batch", "ok.yaml", "-o", "r.csv", "--workers", "1"],
+                            stdout=subprocess.PIPE, timeout=HANG_GUARD)
+    assert result.returncode == 0
+    assert Path("r.csv").read_text("utf-8").count("\n") == 2  # the header and one organisation
+
+
+def test_output_in_a_file_as_if_it_were_a_folder(workdir):
+    # It said "the folder for the output does not exist", though something is there.
+    result = invoke(["assess", "ok.yaml", "-o", "ok.yaml/out.txt"])
+    assert result.exit_code == 1
+    assert result.stderr == ("error: ok.yaml/out.txt: 'ok.yaml' is a file, not a folder\n"
+                             "  hint: give a path in a folder\n")
+
+
 def test_output_through_a_link_writes_its_target(workdir):
     Path("real").mkdir()
     Path("real/out.txt").write_text("old", "utf-8")
