@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator
 from .errors import DataError, Problem
 from .files import check_output_path
 from .records import Record, Task, content_hash, pack_hash
-from .yamlio import display_path
+from .yamlio import display_path, link_problem
 
 FACTS_SUFFIXES = (".yaml", ".yml")
 SURVEY_SUFFIXES = (".csv", ".xlsx")
@@ -32,7 +32,8 @@ def input_files(inputs: Iterable[str]) -> tuple[list[Path], list[Path], list[Pro
                 problems.append(Problem(display_path(path), 0, 0, "no facts files (.yaml) in this folder"))
             facts += found
         elif not path.exists():
-            problems.append(Problem(display_path(path), 0, 0, "no such file or folder", "check the path"))
+            problems.append(Problem(display_path(path), 0, 0, link_problem(path) or "no such file or folder",
+                                    "check the path"))
         elif path.suffix.lower() in SURVEY_SUFFIXES:
             surveys.append(path)
         elif path.suffix.lower() in FACTS_SUFFIXES:
@@ -41,7 +42,19 @@ def input_files(inputs: Iterable[str]) -> tuple[list[Path], list[Path], list[Pro
             problems.append(Problem(display_path(path), 0, 0, "not a facts file or survey export",
                                     "give .yaml facts files, folders of them, or a .csv or .xlsx "
                                     "survey export with --mapping"))
-    return facts, surveys, problems
+    # A file named twice (or found in a folder and named too) is one organisation, assessed once.
+    return _once(facts), _once(surveys), problems
+
+
+def _once(paths: list[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    kept = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
 
 
 def file_tasks(paths: Iterable[Path]) -> Iterator[Task]:

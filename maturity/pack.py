@@ -267,9 +267,12 @@ def _load_layer(path: Path, chain: list[Path], sources: list[Path] | None = None
     problems: list[Problem] = []
     manifests = [Item(d, ("pack",), d.data["pack"]) for d in docs if "pack" in d.data]
     if not manifests:
-        where = yamlio.display_path(path / "pack.yaml" if path.is_dir() else path)
+        # named where it belongs: the pack.yaml there is, else the folder (not a file it lacks)
+        where = yamlio.display_path(path / "pack.yaml" if path.is_dir() and (path / "pack.yaml").exists()
+                                    else path)
         raise DataError([Problem(where, 0, 0, "the pack has no 'pack:' section",
-                                 "add 'pack: {id: my_pack, label: My pack}' to one file")])
+                                 "add 'pack: {id: my_pack, label: My pack}' to one file"
+                                 + (" (pack.yaml, by convention)" if path.is_dir() else ""))])
     for extra in manifests[1:]:
         problems.append(extra.problem("a second 'pack:' section",
                                       f"the pack is already named in {manifests[0].doc.file}"))
@@ -603,7 +606,9 @@ def _cycle_problems(edges: list[Edge]) -> list[Problem]:
     groups = [g for g in nx.strongly_connected_components(graph) if len(g) > 1]
     for group in sorted(groups, key=min):
         cycles = itertools.islice(nx.simple_cycles(graph.subgraph(group)), 1000)
-        cycle = min(cycles, key=lambda c: (len(c), c))
+        # the shortest, then the first by its elements read from the least: the order in which
+        # networkx finds cycles, and where each starts, follow set order (the hash seed)
+        cycle = min(cycles, key=lambda c: (len(c), _from_least(c)))
         pairs = [(cycle[n], cycle[(n + 1) % len(cycle)]) for n in range(len(cycle))]
         last = max(range(len(pairs)), key=lambda n: order[pairs[n]][0])
         ring = cycle[last:] + cycle[:last]
@@ -615,6 +620,12 @@ def _cycle_problems(edges: list[Edge]) -> list[Problem]:
                                 + (" (and other cycles through these elements)" if more else ""),
                                 "the elements must form an order; remove or turn round one edge"))
     return problems
+
+
+def _from_least(cycle: list[str]) -> list[str]:
+    """A cycle's elements read from its least one: the same list wherever it was entered."""
+    start = cycle.index(min(cycle))
+    return cycle[start:] + cycle[:start]
 
 
 def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> Fact | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import sqlite3
 import time
@@ -145,7 +146,12 @@ def connect(path: Path, create: bool) -> sqlite3.Connection:
                 raise DataError([Problem(shown, 0, 0, "not a dots results database (not SQLite)",
                                          "give the file that 'dots batch -o' wrote, or a new name")])
     elif not create:
-        raise DataError([Problem(shown, 0, 0, "no such file", "run 'dots batch ... -o' first")])
+        raise DataError([Problem(shown, 0, 0, "the file is empty, so not dots results" if path.exists()
+                                 else "no such file", "run 'dots batch ... -o' first")])
+    if create and not os.access(path if exists else (path.parent if str(path.parent) else Path(".")), os.W_OK):
+        raise OutputError("cannot write: Permission denied", "check the permissions, or write elsewhere",
+                          shown)
+    db = None
     try:
         db = sqlite3.connect(path, isolation_level=None)
         if exists:
@@ -169,6 +175,8 @@ def connect(path: Path, create: bool) -> sqlite3.Connection:
             db.executescript("BEGIN;" + SCHEMA +
                              f"INSERT OR IGNORE INTO dots_results VALUES ('format', '{FORMAT}'); COMMIT;")
     except sqlite3.DatabaseError as exc:
+        if db is not None:  # closed now, or its -wal and -shm files stay beside the file
+            db.close()
         raise DataError([Problem(shown, 0, 0, f"cannot read the database: {exc}")]) from None
     return db
 
@@ -183,13 +191,18 @@ class SqliteStore(Store):
     def __init__(self, path: Path, model: Model, pack_hash: str) -> None:
         self.path, self.pack_hash, self.model = path, pack_hash, model
         self.db = connect(path, create=True)
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        with self.db:
-            self.db.execute("BEGIN")
-            self.db.execute("INSERT OR IGNORE INTO packs VALUES (?,?,?,?,?,?,?)", pack_row(model, pack_hash))
-        # A pack with nothing stored yet needs no look-up per organisation.
-        self.empty = self.db.execute("SELECT 1 FROM organisations WHERE pack_hash=? LIMIT 1",
-                                     (pack_hash,)).fetchone() is None
+        try:
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            with self.db:
+                self.db.execute("BEGIN")
+                self.db.execute("INSERT OR IGNORE INTO packs VALUES (?,?,?,?,?,?,?)", pack_row(model, pack_hash))
+            # A pack with nothing stored yet needs no look-up per organisation.
+            self.empty = self.db.execute("SELECT 1 FROM organisations WHERE pack_hash=? LIMIT 1",
+                                         (pack_hash,)).fetchone() is None
+        except sqlite3.DatabaseError as exc:  # a read-only file or disk, a full disk
+            self.db.close()
+            raise OutputError(f"cannot write: {exc}", "check the permissions and the free space, "
+                              "or write elsewhere", display_path(path)) from None
         self.buffer: list[tuple] = []
         self.since = time.monotonic()
 

@@ -34,7 +34,7 @@ class Phase:
 def parse_start(text: str) -> tuple[int, int]:
     """`2027-01` as (year, quarter index from 0); DataError when it is not a month."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:  # no year 0
         raise DataError([Problem("--start", 0, 0, f"'{text}' is not a month",
                                  "write the year and month, such as 2027-01")])
     return int(match.group(1)), (int(match.group(2)) - 1) // 3

@@ -228,12 +228,17 @@ def _check_header(mapping: Mapping, header: list[str], shown: str) -> None:
     wanted = [(key, col) for key, col in mapping.organisation.items()] + \
              [("column", c.header) for c in mapping.columns]
     for key, col in wanted:
+        at = ("organisation", key) if key != "column" else ("columns", col)
         if col not in header:
-            at = ("organisation", key) if key != "column" else ("columns", col)
             problems.append(mapping.doc.problem(at, f"column '{col}' is not in {shown}",
                                                 did_you_mean(col, header)
                                                 or f"its columns: {', '.join(h for h in header if h)}",
                                                 key=key == "column"))
+        elif header.count(col) > 1:  # which one holds the answers cannot be told
+            places = " and ".join(column_name(n) for n, h in enumerate(header) if h == col)
+            problems.append(mapping.doc.problem(at, f"{shown} has more than one column '{col}' "
+                                                f"({places})", "rename one in the export, or leave "
+                                                "one out", key=key == "column"))
     if problems:
         raise DataError(problems)
 

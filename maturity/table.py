@@ -26,7 +26,8 @@ def read(path: Path | str) -> SheetDocument:
     """A filled-in CSV questionnaire as a facts document."""
     shown = display_path(path)
     text = read_text(path, shown)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote never closed is an error, not a cell holding the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     start = 1
     try:
@@ -34,6 +35,13 @@ def read(path: Path | str) -> SheetDocument:
             rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError([Problem(shown, reader.line_num, 1, f"not a CSV table: {exc}",
-                                 "save it as CSV (comma-separated, UTF-8)")]) from None
+        # A quote not closed runs on into the rows after it, so it is found there, or at the
+        # end of the file: said where its row starts.
+        if "end of data" in str(exc):
+            raise DataError([Problem(shown, start, 1, "a quote in this row is never closed",
+                                     "close the quote, or save the file again as CSV")]) from None
+        raise DataError([Problem(shown, start, 1, f"not a CSV table: {exc} (line {reader.line_num}, "
+                                 "in the row that starts here)",
+                                 "check the quotes of this row, or save the file again as CSV "
+                                 "(comma-separated, UTF-8)")]) from None
     return read_rows(rows, shown)

@@ -88,8 +88,8 @@ def read(path: Path | str) -> SheetDocument:
                                  "check the path")])
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DataError([Problem(shown, 0, 0, f"not an Excel workbook (.xlsx): {type(exc).__name__}",
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError([Problem(shown, 0, 0, "not an Excel workbook (.xlsx), or a damaged one",
                                  "save it from Excel or LibreOffice as .xlsx")]) from None
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]

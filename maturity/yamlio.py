@@ -215,10 +215,7 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
     try:
         node = _compose(text, shown)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = exc.problem or exc.context or "invalid YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise DataError([Problem(shown, line, column, f"YAML syntax error: {message}")]) from None
+        raise DataError([_syntax_problem(exc, shown)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown, 0, 0, f"YAML error: {exc}")]) from None
     if node is None:
@@ -232,6 +229,20 @@ def load(path: Path | str, text: str | None = None, name: str | None = None) -> 
     if problems:
         raise DataError(problems)
     return doc
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    """A YAML syntax error where it can be mended: a quote or bracket never closed is found only
+    at the end of the file, so it is said where it opens."""
+    mark = exc.problem_mark or exc.context_mark
+    message, hint = exc.problem or exc.context or "invalid YAML", ""
+    context = exc.context or ""
+    if exc.context_mark is not None and "end of stream" in message and "quoted scalar" in context:
+        mark, message, hint = exc.context_mark, "this quote is never closed", "close the quote"
+    elif exc.context_mark is not None and "flow" in context and "stream end" in message:
+        mark, message, hint = exc.context_mark, "this bracket is never closed", "close the bracket"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return Problem(shown, line, column, f"YAML syntax error: {message}", hint)
 
 
 _LIBYAML = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml

@@ -131,6 +131,16 @@ def test_unclosed_flow_list_is_a_syntax_error():
     assert error_of("flow.yaml") == "error: flow.yaml:2:2: YAML syntax error: expected ',' or ']', but got ':'"
 
 
+def test_a_quote_or_bracket_never_closed_is_said_where_it_opens():
+    # Found only at the end of the file, it was said there ("found unexpected end of stream").
+    write("quote.yaml", 'a: 1\nb: "abc\nc: 2\nd: 3\n')
+    assert error_of("quote.yaml") == ("error: quote.yaml:2:4: YAML syntax error: this quote is never closed\n"
+                                      "  hint: close the quote")
+    write("brace.yaml", "a: {b: 1\n")
+    assert error_of("brace.yaml") == ("error: brace.yaml:1:4: YAML syntax error: this bracket is never closed\n"
+                                      "  hint: close the bracket")
+
+
 def test_tab_indentation_is_a_syntax_error():
     write("tab.yaml", "a:\n\tb: 1\n")
     assert error_of("tab.yaml") == \

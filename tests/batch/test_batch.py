@@ -195,6 +195,18 @@ def test_a_bad_mapping_stops_before_anything_runs(work):
     assert not (work / "results.sqlite").exists()
 
 
+def test_a_mapped_column_twice_in_the_export_stops_before_anything_runs(work):
+    # One of the two was read without a word ("assessed 1, errors 0").
+    (work / "survey.csv").write_text(SURVEY.replace("Personas\n", "Personas,Personas\n")
+                                     .replace(",3\n", ",3,5\n"), "utf-8")
+    (work / "map.yaml").write_text(MAPPING, "utf-8")
+    r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite")
+    assert r.exit_code == 1
+    assert r.stderr == ("error: map.yaml:4:3: survey.csv has more than one column 'Personas' (E and F)\n"
+                        "  hint: rename one in the export, or leave one out\n")
+    assert not (work / "results.sqlite").exists()
+
+
 def test_a_facts_file_for_another_pack_is_an_error_row(work):
     shutil.copy(ROOT / "examples" / "talent-community-brightwell.yaml", work / "orgs" / "tc.yaml")
     r = dots("batch", "orgs", "-o", "results.sqlite")
@@ -413,3 +425,38 @@ def test_a_worker_starts_with_ctrl_c_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+def test_an_empty_results_file_and_a_looping_link_say_what_they_are(work):
+    # Both said "no such file": the empty file is there, and the link is there and loops.
+    (work / "empty.sqlite").write_bytes(b"")
+    r = dots("portfolio", "empty.sqlite")
+    assert r.exit_code == 1
+    assert r.stderr == ("error: empty.sqlite: the file is empty, so not dots results\n"
+                        "  hint: run 'dots batch ... -o' first\n")
+    (work / "loop1").symlink_to("loop2")
+    (work / "loop2").symlink_to("loop1")
+    r = dots("batch", "loop1", "-o", "r.csv")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("error: loop1: a link that loops (it leads back to itself)\n")
+
+
+def test_a_damaged_database_read_leaves_nothing_beside_it(work):
+    # Reading one left its -wal and -shm files beside it (the connection was never closed).
+    assert dots("batch", "orgs", "-o", "results.sqlite").exit_code == 0
+    data = bytearray((work / "results.sqlite").read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page, after the header (WAL mode kept)
+    (work / "results.sqlite").write_bytes(bytes(data))
+    for args in (["portfolio", "results.sqlite"], ["batch", "orgs", "-o", "results.sqlite"]):
+        r = dots(*args)
+        assert r.exit_code == 1 and "error: results.sqlite: cannot read the database: " in r.stderr
+        assert sorted(p.name for p in work.iterdir()) == ["orgs", "results.sqlite"]
+
+
+def test_a_file_named_twice_is_assessed_once(work):
+    # "assessed 3" for one organisation, written once.
+    r = dots("batch", "orgs/mid-size.yaml", "orgs/mid-size.yaml", "./orgs/mid-size.yaml", "orgs",
+             "-o", "results.csv")
+    assert r.exit_code == 0
+    assert f"assessed {len(DEFAULT_EXAMPLES)}, errors 0" in r.stderr
+    assert (work / "results.csv").read_text("utf-8").count("\n") == len(DEFAULT_EXAMPLES) + 1

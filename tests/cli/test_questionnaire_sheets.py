@@ -197,6 +197,28 @@ def test_a_bad_answer_in_a_csv_names_row_and_column(workdir):
                              "dont-know when it was asked and nobody knew\n")
 
 
+def test_a_quote_never_closed_in_a_csv_is_said_at_its_row(workdir):
+    # Read leniently, the cell ran to the end of the file: "client.csv:1:1: '"unterminated ...
+    # <every row after it>' is not a valid id", on several lines.
+    _named_template("csv")
+    lines = Path("client.csv").read_text("utf-8").splitlines(keepends=True)
+    n = next(i for i, line in enumerate(lines) if line.startswith("purpose.goals_written,"))
+    lines.insert(n + 1, '"unterminated, foo\n')
+    Path("client.csv").write_text("".join(lines), "utf-8")
+    result = invoke(["assess", "client.csv"])
+    assert result.exit_code == 1
+    # read on into the next row, whose own quotes then do not pair up
+    assert result.stderr == (f"error: client.csv:{n + 2}:1: not a CSV table: ',' expected after '\"' "
+                             f"(line {n + 3}, in the row that starts here)\n"
+                             "  hint: check the quotes of this row, or save the file again as CSV "
+                             "(comma-separated, UTF-8)\n")
+    # at the end of the file: never closed
+    Path("client.csv").write_text("".join(lines[:n + 2]), "utf-8")
+    result = invoke(["assess", "client.csv"])
+    assert result.stderr == (f"error: client.csv:{n + 2}:1: a quote in this row is never closed\n"
+                             "  hint: close the quote, or save the file again as CSV\n")
+
+
 def test_files_that_are_not_questionnaires(workdir):
     Path("x.xlsx").write_text("not a zip")
     result = invoke(["assess", "x.xlsx"])
