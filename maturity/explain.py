@@ -250,7 +250,17 @@ def _unmet(c: Condition, negate: bool, model: Model, facts: dict[str, Any]) -> l
     if any(not p for p in parts):  # one alternative holds (or tests no fact)
         return []
     # The alternative closest to holding; ties by content, so the order written changes nothing.
-    return min(parts, key=lambda p: (len(p), repr(sorted(repr(sorted(x.items())) for x in p))))
+    key = lambda p: (len(p), repr(sorted(repr(sorted(x.items())) for x in p)))  # noqa: E731
+    parts.sort(key=key)
+    chosen, others = parts[0], parts[1:]
+    if len(chosen) == 1:
+        # One answer would do, and so would the others' (each of one need): said with it, so
+        # that one way is not read as the only way.
+        instead = [o[0] for o in others if len(o) == 1]
+        if instead:
+            plain = lambda x: {k: v for k, v in x.items() if k != "or"}  # noqa: E731
+            return [{**chosen[0], "or": [plain(x) for x in instead]}]
+    return chosen
 
 
 def _need(t: Test, negate: bool, model: Model, facts: dict[str, Any]) -> dict:
@@ -275,7 +285,31 @@ _WORDS = {"equals": "", "not_equals": "not ", "lt": "fewer than ", "lte": "at mo
 
 
 def need_text(need: dict) -> str:
-    """A need as a client reads it: the question, the answer it needs, and the answer given."""
+    """A need as a client reads it: the question, the answer it needs, and the answer given;
+    and the other answers that would do instead, if any ("or instead: ...")."""
+    text = _need_words(need)
+    if need.get("or"):
+        # the ways on one question together: "includes employee_stories or video"
+        by_question: dict[str, list[dict]] = {}
+        for other in need["or"]:
+            by_question.setdefault(other["question"], []).append(other)
+        ways = []
+        for question, items in by_question.items():
+            wanted = [_wanted(x) for x in items]
+            if question == need["question"]:
+                ways.append(" or ".join(wanted))
+            else:
+                ways.append(f"{question} {' or '.join(wanted)}")
+        text += "; or instead: " + "; or ".join(ways)
+    return text
+
+
+def _need_words(need: dict) -> str:
+    return f"{need['question']} Needs {_wanted(need)} (now: {answer(need['actual'])})"
+
+
+def _wanted(need: dict) -> str:
+    """The answer a need wants, in words: "yes", "at least 3 for an organisation of your size"."""
     test = need["test"]
     count = test.startswith("count_")
     op = test[len("count_"):] if count else test
@@ -289,7 +323,7 @@ def need_text(need: dict) -> str:
     if scale:
         wanted += (" for an organisation of your size" if scale["band"] else
                    " (the most any size needs: the organisation's size is not answered)")
-    return f"{need['question']} Needs {wanted} (now: {answer(need['actual'])})"
+    return wanted
 
 
 __all__ = ["answer", "condition_text", "need_text", "unmet_needs", "what_done_needs", "what_level_needs"]

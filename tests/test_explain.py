@@ -54,3 +54,24 @@ def test_what_an_element_still_needs_follows_the_rules_as_they_are_now(tmp_path)
     first = unmet_needs(model, "content", {})
     model.rules[model.rules.index(setters[0])] = setters[0]  # the same list, the same rules
     assert unmet_needs(model, "content", {}) == first
+
+
+def test_one_way_among_several_is_not_said_as_the_only_way():
+    # Content is defined with pillars, a calendar, and employee stories OR video OR employee-
+    # created content. "Still missing: Do employees create ...? Needs yes (now: no)" read as the
+    # one way; the others are said with it.
+    from maturity.explain import need_text, unmet_needs
+    model = maturity.load_pack(None)
+    facts = {"content.pillars_from_evp": True, "content.editorial_calendar": True,
+             "content.employee_created": False, "content.formats": ["job_ads"]}
+    needs = unmet_needs(model, "content", facts)
+    assert len(needs) == 1
+    text = need_text(needs[0])
+    assert text.count("; or instead: ") == 1
+    said = {"Do employees create", "employee_stories", "video"}
+    assert all(word in text for word in said), text
+    # the two formats are one question: said once, "includes employee_stories or includes video"
+    formats = model.fact_by_id["content.formats"].question
+    assert text.count(formats) == 1
+    # one of them answered as it should be: nothing is missing
+    assert unmet_needs(model, "content", {**facts, "content.formats": ["video"]}) == []

@@ -84,11 +84,15 @@ def test_json_golden_has_documented_keys(example, command):
             assert list(step) == STEP_KEYS
     for step in steps:
         for need in (step or {}).get("needs", []):
-            # `threshold` only for a test against a threshold (docs/engine.md)
-            assert [k for k in need if k != "threshold"] == ["fact", "question", "test", "expected",
-                                                             "actual", "met"]
+            # `threshold` only for a test against a threshold (docs/engine.md); `or`, the other
+            # answers that would do instead, each a need of its own (docs/yaml-format.md)
+            assert [k for k in need if k not in ("threshold", "or")] == [
+                "fact", "question", "test", "expected", "actual", "met"]
             assert set(need.get("threshold", {"id": 0, "by": 0, "band": 0})) == {"id", "by", "band"}
             assert need["met"] is False
+            for other in need.get("or", []):
+                assert [k for k in other if k != "threshold"] == [
+                    "fact", "question", "test", "expected", "actual", "met"]
     if command == "assess":
         assert PRIORITY_MIN <= len(data["priorities"]) <= PRIORITY_MAX \
             or len(data["priorities"]) == len(data["advice"]) < PRIORITY_MIN

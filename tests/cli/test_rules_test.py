@@ -136,6 +136,7 @@ def test_talent_community_pack_passes(workdir):
     assert result.stdout == (
         "PASS nothing-answered\n"
         "PASS silent-list\n"
+        "PASS promised-but-silent\n"
         "PASS newsletter\n"
         "PASS nurtured\n"
         "PASS pipeline\n"
@@ -146,7 +147,7 @@ def test_talent_community_pack_passes(workdir):
         "PASS searched-without-hires\n"
         "every stage reached in some test case\n"
         "every rule fired in some test case\n"
-        "10 passed, 0 failed\n")
+        "11 passed, 0 failed\n")
 
 
 def test_rules_check_accepts_every_builtin_pack(workdir):
