@@ -22,7 +22,8 @@ import networkx as nx
 
 from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
-from .model import SEVERITIES, Advice, Element, Finding, Model, Rule, Stage, Status, asked_in, tests_in
+from .model import (SEVERITIES, Advice, All, Element, Finding, Model, Rule, Stage, Status, Test, asked_in,
+                    tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 from .relevance import kleene
@@ -190,7 +191,7 @@ class _Plan:
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
     status_questions: dict[str, frozenset[str]] = field(default_factory=dict)  # see asked_about
     # element -> the rules setting it at a done level, each with the facts it asks about
-    done_rules: dict[str, tuple[tuple[Rule, frozenset[str]], ...]] = field(default_factory=dict)
+    done_rules: dict[str, tuple[tuple[Rule, tuple[str, ...]], ...]] = field(default_factory=dict)
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -222,7 +223,7 @@ def _make_plan(model: Model) -> _Plan:
                                      if t.subject in ("fact", "count")
                                      and model.fact_by_id[t.ref].element is not None)
                         for e, found in setting.items()}
-    done_rules = {e: tuple((r, frozenset(t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")))
+    done_rules = {e: tuple((r, tuple(sorted({t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")})))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
     compiled = kept_compiled(model)  # made by the pack cache from this very model
@@ -331,7 +332,7 @@ def resolve(model: Model, organisation: Organisation, engine: Engine | None = No
         if stratum == 0:
             statuses.update(_resolve_statuses(plan, fired))  # question twins conclude only advice
             unknown = _unassessed(plan, fired, organisation)
-            done_open = _open(plan, statuses, fired, seen, unknown)
+            done_open = _open(plan, statuses, seen, unknown)
             connected, done_of, disconnected_of = _connect(plan, statuses, unknown, done_open)
             connection.update(connected)
             if unknown or done_open:
@@ -554,25 +555,39 @@ def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> fr
                      if asked and e not in set_by_rules and asked.isdisjoint(answers))
 
 
-def _open(plan: _Plan, statuses: dict[str, Status], fired: list[str], seen: dict[str, Any],
+def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
           unknown: frozenset[str]) -> frozenset[str]:
     """The answered dots below a done level whose done the answers leave open: a rule that
     would set one at a done level did not fire, but asks about a question with no answer (or
     "don't know") and, in three-valued logic, could still hold (relevance.kleene). Such a dot
     is shown at the level its answers show, not as done nor as not done."""
     found = []
-    ran = None
+    get = seen.get
     for element_id, rules in plan.done_rules.items():
         if not rules or element_id in unknown or statuses[element_id].done:
-            continue
+            continue  # (a done-level rule that fired made it done)
         for rule, asks in rules:
-            if None not in map(seen.get, asks):  # every question answered: it did not fire, and cannot
-                continue
-            ran = ran if ran is not None else set(fired)
-            if rule.id not in ran and kleene(rule.when, seen) is None:
+            # every question answered: it did not fire, and cannot
+            if None in map(get, asks) and _could_hold(rule.when, seen):
                 found.append(element_id)
                 break
     return frozenset(found)
+
+
+def _could_hold(condition, seen: dict[str, Any]) -> bool:
+    """Whether a condition that did not hold could hold once the questions not answered are:
+    in three-valued logic, not false (relevance.kleene). An `all` of plain tests, the common
+    shape of a rule, is read here directly: false as soon as an answered test fails."""
+    if type(condition) is not All:
+        return kleene(condition, seen) is not False
+    for item in condition.items:
+        if type(item) is Test and item.subject in ("fact", "count"):
+            answer = seen.get(item.ref)
+            if (answer is not None or item.op == "present") and not item.passes(answer):
+                return False
+        elif kleene(item, seen) is False:
+            return False
+    return True
 
 
 def _connect(plan: _Plan, statuses: dict[str, Status], unknown: frozenset[str],
