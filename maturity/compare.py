@@ -124,6 +124,7 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
     check_packs(before, after, allow_pack_change)
     model = model or (after.assessment.model if after.assessment else None)
     rank = {s.id: s.rank for s in model.statuses} if model else {}
+    done_level = {s.id: s.done for s in model.statuses} if model else {}
     b, c = before.data, after.data
     old = {e["id"]: e for e in b["elements"]}
     elements, connected, lost, unsure, steps = [], [], [], [], 0
@@ -144,8 +145,12 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
                "disconnected": e["disconnected"]}
         row["movement"] = _movement(row)
         # done as far as each side's answers tell (saved JSON from before done_known: known)
+        # below a done level with its done not known: its level is what the answers show so far
+        # (a dot whose done is open, docs/engine.md)
+        at_least = not e.get("done_known", True) and e["status_label"] != NOT_ANSWERED \
+            and e["status"] in done_level and not done_level[e["status"]]
         row["movement_text"] = _movement_text(row, bool(was is None or was.get("done_known", True)),
-                                              e.get("done_known", True))
+                                              e.get("done_known", True), at_least)
         elements.append(row)
         if row["done"] and not row["was_done"]:
             connected.append(e["id"])
@@ -250,9 +255,10 @@ def _movement(row: dict) -> str:
     return "same"
 
 
-def _movement_text(row: dict, was_known: bool, known: bool) -> str:
+def _movement_text(row: dict, was_known: bool, known: bool, at_least: bool = False) -> str:
     """The change in words; `was_known`, `known`: whether the answers then and now tell if the
-    dot is done (a dot not answered, or at a done level on one, is neither done nor not)."""
+    dot is done (a dot not answered, or at a done level on one, is neither done nor not);
+    `at_least`: its level now is only what the answers show so far (its done is open)."""
     parts = []
     if row["from_label"] != row["to_label"] and NOT_ANSWERED in (row["from_label"], row["to_label"]):
         # no level on the side not answered: nothing moved, the answers came (or went), and
@@ -262,7 +268,8 @@ def _movement_text(row: dict, was_known: bool, known: bool) -> str:
         was_known, known = True, known and answered_now
     elif row["change"]:
         parts.append(f"{'up' if row['change'] > 0 else 'down'} {abs(row['change'])} "
-                     f"level{'s' if abs(row['change']) != 1 else ''}")
+                     f"level{'s' if abs(row['change']) != 1 else ''}"
+                     + (" as far as the answers now show" if at_least and row["change"] < 0 else ""))
     elif row["from"] != row["to"]:
         parts.append("status changed")
     if row["done"] and not row["was_done"]:

@@ -279,6 +279,27 @@ def test_compare_does_not_call_resolved_what_rests_on_questions_not_answered_now
     assert "Findings resolved" not in report
 
 
+def test_compare_says_a_level_down_on_an_open_question_is_as_far_as_the_answers_show(workdir):
+    # The connected example, then without its answer about platform research: Audience shows
+    # Started, but the open answer could make it optimised again. "down 2 levels" alone said
+    # the audience work was lost.
+    copy("connected", workdir)
+    example = yaml.safe_load((workdir / "connected.yaml").read_text("utf-8"))
+    facts = {k: v for k, v in example["facts"].items() if k != "audience.platform_research"}
+    (workdir / "later.yaml").write_text(yaml.safe_dump({**example, "facts": facts}), "utf-8")
+    data = json.loads(invoke(["compare", "connected.yaml", "later.yaml", "--format", "json"]).stdout)
+    rows = {e["id"]: e for e in data["elements"]}
+    assert rows["audience"]["movement_text"] == ("down 2 levels as far as the answers now show, "
+                                                 "not known to be connected now")
+    assert data["dots"]["lost"] == [] and data["dots"]["not_known"] == ["audience", "brand", "content",
+                                                                        "platforms"]
+    # answered no, it is down: said plainly
+    (workdir / "no.yaml").write_text(yaml.safe_dump(
+        {**example, "facts": {**facts, "audience.platform_research": False}}), "utf-8")
+    data = json.loads(invoke(["compare", "connected.yaml", "no.yaml", "--format", "json"]).stdout)
+    assert {e["id"]: e for e in data["elements"]}["audience"]["movement_text"].startswith("down 2 levels, ")
+
+
 def test_compare_with_a_saved_json_assessment(workdir):
     before, after = copy(BEFORE, workdir), copy(AFTER, workdir)
     assert invoke(["assess", before, "--format", "json", "-o", "q4.json"]).exit_code == 0
