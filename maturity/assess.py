@@ -567,7 +567,8 @@ def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
         if not rules or element_id in unknown or statuses[element_id].done:
             continue  # (a done-level rule that fired made it done)
         for rule, asks in rules:
-            # every question answered: it did not fire, and cannot
+            # a rule with every question it asks answered did not fire and cannot: only one
+            # asking about an open question is read again
             if None in map(get, asks) and _could_hold(rule.when, seen):
                 found.append(element_id)
                 break

@@ -18,8 +18,8 @@ from typing import Any
 from .assess import Assessment, assess
 from .errors import DataError, Problem
 from .explain import NOT_ANSWERED, answer
-from .model import Model
-from .organisation import load_facts
+from .model import GROUP_SUBJECTS, Model, tests_in
+from .organisation import load_facts, rule_facts
 from .report import assessment_data
 from .schema import conforms, validate, validation_errors
 from .yamlio import display_path
@@ -204,8 +204,6 @@ def _reads_open(after: Side, model: Model | None):
     a = after.assessment
     if a is None or model is None:
         return lambda rule_id: False
-    from .model import GROUP_SUBJECTS, tests_in
-    from .organisation import rule_facts
     facts, unknown = rule_facts(model, a.organisation), a.done_unknown
     status_open = a.unassessed | a.done_open
 
