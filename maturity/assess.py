@@ -226,6 +226,7 @@ def _make_plan(model: Model) -> _Plan:
     done_rules = {e: tuple((r, tuple(sorted({t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")})))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
+    done_rules = {e: rules for e, rules in done_rules.items() if rules}  # elements some rule can make done
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
@@ -564,7 +565,7 @@ def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
     found = []
     get = seen.get
     for element_id, rules in plan.done_rules.items():
-        if not rules or element_id in unknown or statuses[element_id].done:
+        if element_id in unknown or statuses[element_id].done:
             continue  # (a done-level rule that fired made it done)
         for rule, asks in rules:
             # a rule with every question it asks answered did not fire and cannot: only one

@@ -17,7 +17,7 @@ from typing import Any
 
 from .assess import Assessment, assess
 from .errors import DataError, Problem
-from .explain import NOT_ANSWERED, answer
+from .explain import NOT_ANSWERED, answer, disconnected_known
 from .model import GROUP_SUBJECTS, Model, tests_in
 from .organisation import load_facts, rule_facts
 from .report import assessment_data
@@ -197,8 +197,8 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
 def _reads_open(after: Side, model: Model | None):
     """Whether a rule (by id) reads something the current answers leave open: a fact not
     answered (nor given a stand-in for "don't know"), the status of a dot not answered or whose
-    done is open, the done of a dot whose done is not known, the disconnected of a dot on one
-    of those, or a group with such a member. A finding or advice of such a rule that is no
+    done is open, the done of a dot whose done is not known, a connection the answers cannot
+    tell (explain.disconnected_known), or a group with such a member. A finding or advice of such a rule that is no
     longer given may come back once those are answered: it is not resolved. Only a facts file
     tells (a saved JSON side keeps no answers): otherwise nothing reads as open."""
     a = after.assessment
@@ -216,7 +216,7 @@ def _reads_open(after: Side, model: Model | None):
         if subject == "done":
             return ref in unknown
         if subject == "disconnected":
-            return ref in unknown or any(p in unknown for p in model.prerequisites(ref))
+            return not disconnected_known(a, a.element(ref))
         if subject in GROUP_SUBJECTS:
             return any(m in unknown or m in status_open for m in model.members[ref])
         return False  # the stage: known, the highest a fired rule sets

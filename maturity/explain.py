@@ -287,7 +287,7 @@ _WORDS = {"equals": "", "not_equals": "not ", "lt": "fewer than ", "lte": "at mo
 def need_text(need: dict) -> str:
     """A need as a client reads it: the question, the answer it needs, and the answer given;
     and the other answers that would do instead, if any ("or instead: ...")."""
-    text = _need_words(need)
+    text = f"{need['question']} Needs {_wanted(need)} (now: {answer(need['actual'])})"
     if need.get("or"):
         # the ways on one question together: "includes employee_stories or video"
         by_question: dict[str, list[dict]] = {}
@@ -302,10 +302,6 @@ def need_text(need: dict) -> str:
                 ways.append(f"{question} {' or '.join(wanted)}")
         text += "; or instead: " + "; or ".join(ways)
     return text
-
-
-def _need_words(need: dict) -> str:
-    return f"{need['question']} Needs {_wanted(need)} (now: {answer(need['actual'])})"
 
 
 def _wanted(need: dict) -> str:

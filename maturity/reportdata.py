@@ -102,12 +102,13 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
     # or open itself (its done rests on questions not answered yet).
     pending = [e for e in a.elements if e.element.id in a.done_unknown and e.element.id not in a.unassessed]
     if pending:
-        beneath = list(dict.fromkeys(label for e in pending for label in missing_foundations(a, e)[1]))
+        below = [missing_foundations(a, e) for e in pending]  # (not done, not answered, open)
+        beneath = list(dict.fromkeys(label for _, unasked, _ in below for label in unasked))
         opened = list(dict.fromkeys([e.element.label for e in pending if e.element.id in a.done_open]
-                                    + [label for e in pending for label in missing_foundations(a, e)[2]]))
-        named = ([f"{', '.join(beneath)} {'is' if len(beneath) == 1 else 'are'} answered"] if beneath else []) \
+                                    + [label for _, _, open_ in below for label in open_]))
+        waits = ([f"{', '.join(beneath)} {'is' if len(beneath) == 1 else 'are'} answered"] if beneath else []) \
             + ([f"the open questions of {', '.join(opened)} are answered"] if opened else [])
-        until = " and ".join(named) if len(beneath) + len(opened) <= NAMED_IN_SUMMARY \
+        until = " and ".join(waits) if len(beneath) + len(opened) <= NAMED_IN_SUMMARY \
             else "the dots beneath them are answered"
         parts.append(f"Whether {len(pending)} more {'is' if len(pending) == 1 else 'are'} connected "
                      f"is not known until {until}.")
