@@ -120,6 +120,21 @@ class Assessment:
     def disconnected(self) -> list[ElementResult]:
         return [e for e in self.elements if e.disconnected]
 
+    @property
+    def status_open(self) -> frozenset[str]:
+        """The answered dots whose status is only as high as the answers show so far: a rule
+        that would set one higher did not fire, but asks about a question not answered and, in
+        three-valued logic, could still hold (`_floors`). The dots in `done_open` are among them.
+        Worked out on first use (what a client reads asks for it, the rules never do), and again
+        whenever the elements are no longer those it was worked out for."""
+        elements = tuple(map(id, self.elements))
+        kept = self.__dict__.get("_status_open")
+        if kept is None or kept[0] != elements:
+            ranks = {e.element.id: e.status.rank for e in self.elements}
+            found = _floors(self.model, ranks, rule_facts(self.model, self.organisation), self.unassessed)
+            kept = self.__dict__["_status_open"] = (elements, found)
+        return kept[1]
+
     def advice_for(self, element_id: str) -> list[AdviceResult]:
         # Grouped by element on first use (the roadmap asks for every step of a large model),
         # and again whenever the list is no longer the one grouped (a C-speed comparison).
@@ -576,16 +591,40 @@ def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
     return frozenset(found)
 
 
+def _floors(model: Model, ranks: dict[str, int], seen: dict[str, Any],
+            unassessed: frozenset[str]) -> frozenset[str]:
+    """The answered dots (of `ranks`, each element's status rank) whose status is a floor: a
+    rule setting one at a higher level did not fire (none did: its status is the highest a
+    fired rule sets) but asks about a question with no answer (or "don't know") and could still
+    hold (_could_hold), as for done in _open. Status rules test facts only, so three-valued
+    logic on the answers is exact for them."""
+    plan = _plan_for(model)
+    levels, asks, rules, get = plan.levels, plan.evidence_facts, model.rule_by_id, seen.get
+    found = []
+    for element_id, setting in plan.setters.items():
+        if element_id in unassessed:
+            continue
+        rank = ranks[element_id]
+        for rule_id in setting:  # highest level first
+            if max(r for e, r in levels[rule_id] if e == element_id) <= rank:
+                break
+            if None in map(get, asks[rule_id]) and _could_hold(rules[rule_id].when, seen):
+                found.append(element_id)
+                break
+    return frozenset(found)
+
+
 def _could_hold(condition, seen: dict[str, Any]) -> bool:
     """Whether a condition that did not hold could hold once the questions not answered are:
-    in three-valued logic, not false (relevance.kleene). An `all` of plain tests, the common
-    shape of a rule, is read here directly: false as soon as an answered test fails."""
+    in three-valued logic, not false (relevance.kleene), every test of such a question unknown,
+    whether it is answered (`present`) too. An `all` of plain tests, the common shape of a
+    rule, is read here directly: false as soon as an answered test fails."""
     if type(condition) is not All:
         return kleene(condition, seen) is not False
     for item in condition.items:
         if type(item) is Test and item.subject in ("fact", "count"):
             answer = seen.get(item.ref)
-            if (answer is not None or item.op == "present") and not item.passes(answer):
+            if answer is not None and not item.passes(answer):
                 return False
         elif kleene(item, seen) is False:
             return False

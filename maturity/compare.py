@@ -145,12 +145,9 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
                "disconnected": e["disconnected"]}
         row["movement"] = _movement(row)
         # done as far as each side's answers tell (saved JSON from before done_known: known)
-        # below a done level with its done not known: its level is what the answers show so far
-        # (a dot whose done is open, docs/engine.md)
-        at_least = not e.get("done_known", True) and e["status_label"] != NOT_ANSWERED \
-            and e["status"] in done_level and not done_level[e["status"]]
         row["movement_text"] = _movement_text(row, bool(was is None or was.get("done_known", True)),
-                                              e.get("done_known", True), at_least)
+                                              e.get("done_known", True), _floor(e, done_level),
+                                              was is not None and _floor(was, done_level))
         elements.append(row)
         if row["done"] and not row["was_done"]:
             connected.append(e["id"])
@@ -174,7 +171,7 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
         # a dot now not answered, or whose done is open: a higher stage may rest on it
         "stage": {"from": _stage(b), "to": _stage(c), "change": stage_change,
                   "open": any(e["status_label"] == NOT_ANSWERED or not e.get("done_known", True)
-                              for e in c["elements"])},
+                              or not e.get("status_known", True) for e in c["elements"])},
         "status_steps": steps,
         "dots": {"before": sum(e["done"] for e in b["elements"]),
                       "after": sum(e["done"] for e in c["elements"]),
@@ -205,7 +202,7 @@ def _reads_open(after: Side, model: Model | None):
     if a is None or model is None:
         return lambda rule_id: False
     facts, unknown = rule_facts(model, a.organisation), a.done_unknown
-    status_open = a.unassessed | a.done_open
+    status_open = a.unassessed | a.status_open
 
     def reads_open(test) -> bool:
         subject, ref = test.subject, test.ref
@@ -253,10 +250,23 @@ def _movement(row: dict) -> str:
     return "same"
 
 
-def _movement_text(row: dict, was_known: bool, known: bool, at_least: bool = False) -> str:
+def _floor(e: dict, done_level: dict[str, bool]) -> bool:
+    """Whether a side's level of an answered dot is only a floor, what the answers show so far
+    (questions not answered could raise it): `status_known` false; in JSON saved before it
+    was written, below a done level with its done not known (a dot whose done is open)."""
+    if e["status_label"] == NOT_ANSWERED:
+        return False
+    if "status_known" in e:
+        return not e["status_known"]
+    return not e.get("done_known", True) and e["status"] in done_level and not done_level[e["status"]]
+
+
+def _movement_text(row: dict, was_known: bool, known: bool, at_least: bool = False,
+                   was_at_least: bool = False) -> str:
     """The change in words; `was_known`, `known`: whether the answers then and now tell if the
     dot is done (a dot not answered, or at a done level on one, is neither done nor not);
-    `at_least`: its level now is only what the answers show so far (its done is open)."""
+    `at_least`, `was_at_least`: its level now, or then, is only what the answers show(ed) so
+    far (_floor): a fall to a floor, or a rise from one, may be less than it reads."""
     parts = []
     if row["from_label"] != row["to_label"] and NOT_ANSWERED in (row["from_label"], row["to_label"]):
         # no level on the side not answered: nothing moved, the answers came (or went), and
@@ -267,7 +277,8 @@ def _movement_text(row: dict, was_known: bool, known: bool, at_least: bool = Fal
     elif row["change"]:
         parts.append(f"{'up' if row['change'] > 0 else 'down'} {abs(row['change'])} "
                      f"level{'s' if abs(row['change']) != 1 else ''}"
-                     + (" as far as the answers now show" if at_least and row["change"] < 0 else ""))
+                     + (" as far as the answers now show" if at_least and row["change"] < 0 else
+                        " from what the answers showed then" if was_at_least and row["change"] > 0 else ""))
     elif row["from"] != row["to"]:
         parts.append("status changed")
     if row["done"] and not row["was_done"]:

@@ -92,6 +92,8 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                [[str(e["n"]), e["label"] + (" (next)" if e["next"] else ""), e["status_label"],
                  e["done_label"], e["disconnected_label"], e["reason"]]
                 for e in group["rows"]], [0.8, 4, 2.4, 1.4, 2.6, 7])
+    if r["scorecard_note"]:
+        d.add_paragraph(r["scorecard_note"])
 
     d.add_heading("Findings", 1)
     # under a group's heading, a finding's is one level down: Heading 3, if the reference

@@ -139,6 +139,10 @@ def status_said(result) -> tuple[str, bool]:
 
 
 NOT_ANSWERED = "Not answered"  # shown for a dot whose status rests on no answer (unassessed)
+# Shown for an answered dot whose status questions not answered yet could raise (status_known):
+# after its level ("Started or more"), or, at the lowest level, instead of it.
+OR_MORE = "or more"
+NOT_KNOWN = "Not known"
 
 
 def unassessed(assessment, result) -> bool:
@@ -203,14 +207,43 @@ def disconnected_known(assessment, result) -> bool:
     return result.status.rank == 0 or not result.missing_prerequisites
 
 
+def status_known(assessment, result) -> bool:
+    """Whether the answers show an element's status: not for a dot not answered, nor for one
+    whose status is only a floor, which questions not answered yet could raise
+    (Assessment.status_open)."""
+    return not unassessed(assessment, result) and result.element.id not in assessment.status_open
+
+
 def shown_status(assessment, result) -> str:
-    """An element's status as the client reads it: its level's label, or NOT_ANSWERED."""
-    return NOT_ANSWERED if unassessed(assessment, result) else result.status.label
+    """An element's status as the client reads it: its level's label; NOT_ANSWERED; or, where
+    questions not answered yet could raise it, "Started or more", and NOT_KNOWN at the lowest
+    level (no answer shows work on it, and the open ones could)."""
+    if unassessed(assessment, result):
+        return NOT_ANSWERED
+    label = result.status.label
+    if result.element.id in assessment.status_open:
+        return f"{label} {OR_MORE}" if result.status.rank else NOT_KNOWN
+    return label
+
+
+def floor_note(assessment) -> str:
+    """What "or more" and NOT_KNOWN mean, for those shown (shown_status); "" for none."""
+    rising = assessment.status_open - assessment.unassessed
+    ranks = {assessment.element(e).status.rank > 0 for e in rising}
+    return " ".join(([f"'{OR_MORE}': questions not answered yet could show a higher status."]
+                     if True in ranks else [])
+                    + ([f"'{NOT_KNOWN}': no answer shows work on it yet, and questions not "
+                        "answered yet could."] if False in ranks else []))
 
 
 def status_now(assessment, result) -> str:
-    """Where a dot stands, after its name: "now started", or "not answered yet"."""
-    return "not answered yet" if unassessed(assessment, result) else f"now {result.status.label.lower()}"
+    """Where a dot stands, after its name: "now started", "now started or more", "not known
+    yet" or "not answered yet"."""
+    if unassessed(assessment, result):
+        return "not answered yet"
+    if result.element.id in assessment.status_open:
+        return f"now {result.status.label.lower()} {OR_MORE}" if result.status.rank else "not known yet"
+    return f"now {result.status.label.lower()}"
 
 
 def _index(model: Model) -> tuple[dict[tuple[str, str], list[Rule]], dict[str, int]]:

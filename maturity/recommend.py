@@ -84,6 +84,11 @@ def _step(assessment: Assessment, result: ElementResult) -> Step:
         # nothing to go on: its status is the lowest only for want of answers
         reasons = [f"none of the questions about {element.label} is answered yet, so no answer "
                    "shows work on it"]
+    elif not result.status.rank and element.id in assessment.status_open:
+        # answered, no answer shows work on it, and the open questions could
+        reasons = [f"no answer so far shows work on {element.label}; "
+                   + ("whether it is done rests on questions not answered yet" if element.id in assessment.done_open
+                      else "questions not answered yet could show some")]
     else:
         said, restated = status_said(result)  # a reason restating the status is said once
         reasons = [said + ("; whether it is done rests on questions not answered yet"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .assess import Assessment
 from .errors import OutputError
-from .explain import NOT_ANSWERED, unassessed
+from .explain import NOT_ANSWERED, shown_status, unassessed
 from .files import check_output_path, write_atomic
 from .recommend import connection_order, next_dot
 from .views import GroupProgress, group_progress, select
@@ -89,7 +89,7 @@ def to_dot(assessment: Assessment, only: str | None = None, *, layout: str = "wi
             attrs = {"fillcolor": _NOT_ANSWERED, "style": "rounded,filled,dotted", "penwidth": "2"}
             used.not_answered = True
         else:
-            notes = [e.status.label]
+            notes = [shown_status(a, e)]  # "Started or more" where open questions could raise it
             attrs = {"fillcolor": status_color(a, e.status.rank)}
             used.statuses.add(e.status.rank)
         if e.disconnected:

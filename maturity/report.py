@@ -9,7 +9,7 @@ from typing import Any
 
 from .advice import coverage, merged, priorities, strengths, unanswered
 from .assess import AdviceResult, Assessment, Evidence
-from .explain import answer, foundations_text, need_text, shown_status, status_now
+from .explain import answer, floor_note, foundations_text, need_text, shown_status, status_known, status_now
 from .organisation import STATE_WORDS
 from .recommend import Step, next_dot
 from .schedule import plan
@@ -71,7 +71,7 @@ def assessment_data(a: Assessment) -> dict:
         **_head(a),
         "answers": answers_data(a),
         "elements": [{"id": e.element.id, "label": e.element.label, "status": e.status.id,
-                      "status_label": shown_status(a, e), "done": e.done,
+                      "status_label": shown_status(a, e), "status_known": status_known(a, e), "done": e.done,
                       "done_known": e.element.id not in a.done_unknown, "disconnected": e.disconnected,
                       "missing_prerequisites": list(e.missing_prerequisites),
                       "because": [_evidence(x) for x in e.evidence]} for e in a.elements],
@@ -249,6 +249,9 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
         if nxt and nxt.result.element.id == e.element.id:
             marks.append("NEXT")
         lines.append(f"{indent}{e.element.label:<{width}}  {shown[e.element.id]:<{status_width}}  {', '.join(marks)}".rstrip())
+    note = floor_note(a)
+    if note:
+        lines += _wrap(note, indent, indent)
     found = strengths(a)
     if found:
         lines += ["", "Strengths"]
@@ -376,8 +379,11 @@ def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None)
         lines.append("Roadmap: nothing left, every dot is connected")
         return "\n".join(lines) + "\n"
     total = sum(len(p.steps) for p in dots)
+    further = sum(s.result.done for p in dots for s in p.steps)  # done, needed higher by a stage above
     if dots:
-        lines.append(f"Roadmap: {total} dot{'s' if total != 1 else ''} to connect in {len(dots)} "
+        counts = [f"{n} dot{'s' if n != 1 else ''} to {verb}" for n, verb in
+                  ((total - further, "connect"), (further, "take further")) if n]
+        lines.append(f"Roadmap: {' and '.join(counts)} in {len(dots)} "
                      f"phase{'s' if len(dots) != 1 else ''}" + (", after the quick wins" if
                                                                len(phases) > len(dots) else ""))
     else:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 
 from .assess import Assessment
-from .explain import (answer, disconnected_known, foundations_text, missing_foundations, need_text,
+from .explain import (answer, disconnected_known, floor_note, foundations_text, missing_foundations, need_text,
                       unassessed)
 from .model import SEVERITIES
 from .recommend import connection_order
+from .targets import stage_needs
 from .report import assessment_data, done_heading, roadmap_data, top_groups
 
 REPORT_FORMAT = 1
@@ -72,6 +73,7 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
                     "alt": _picture_alt(a, picture_view)},
         "scorecard": scorecard,
         "scorecard_groups": _scorecard_groups(a, scorecard),
+        "scorecard_note": floor_note(a),
         "findings": findings,
         "findings_groups": _findings_groups(a, findings),
         "next": _step(nxt, labels, facts, number) if nxt else None,
@@ -98,19 +100,21 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
                  + (f" ({', '.join(named)})." if 0 < len(named) <= NAMED_IN_SUMMARY
                     else f" ({_per_group(a, {e.element.id for e in done}, True)})."
                     if named and grouped else "."))
-    # Connected or not, the answers do not say: at a done level on a dot not answered or open,
-    # or open itself (its done rests on questions not answered yet).
-    pending = [e for e in a.elements if e.element.id in a.done_unknown and e.element.id not in a.unassessed]
+    # Connected or not, the answers do not say (the scorecard's "not known"): not answered, at a
+    # done level on a dot not answered or open, or open itself (its done rests on questions not
+    # answered yet).
+    pending = [e for e in a.elements if e.element.id in a.done_unknown]
     if pending:
         below = [missing_foundations(a, e) for e in pending]  # (not done, not answered, open)
-        beneath = list(dict.fromkeys(label for _, unasked, _ in below for label in unasked))
+        beneath = list(dict.fromkeys([e.element.label for e in pending if e.element.id in a.unassessed]
+                                     + [label for _, unasked, _ in below for label in unasked]))
         opened = list(dict.fromkeys([e.element.label for e in pending if e.element.id in a.done_open]
                                     + [label for _, _, open_ in below for label in open_]))
         waits = ([f"{', '.join(beneath)} {'is' if len(beneath) == 1 else 'are'} answered"] if beneath else []) \
             + ([f"the open questions of {', '.join(opened)} are answered"] if opened else [])
         until = " and ".join(waits) if len(beneath) + len(opened) <= NAMED_IN_SUMMARY \
             else "the dots beneath them are answered"
-        parts.append(f"Whether {len(pending)} more {'is' if len(pending) == 1 else 'are'} connected "
+        parts.append(f"Whether {len(pending)} {'more ' if done else ''}{'is' if len(pending) == 1 else 'are'} connected "
                      f"is not known until {until}.")
     if dis:
         what = (f": {', '.join(dis)}" if len(dis) <= NAMED_IN_SUMMARY
@@ -118,7 +122,10 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
                 if grouped else "; the scorecard marks them")
         parts.append(f"{len(dis)} {'dot is' if len(dis) == 1 else 'dots are'} disconnected, "
                      f"started before {'its' if len(dis) == 1 else 'their'} foundations{what}.")
-    parts.append(f"The next dot to connect is {nxt['label']}." if nxt
+    target = stage_needs(a).get(nxt["id"]) if nxt and a.element(nxt["id"]).done else None
+    parts.append(f"The next step is to take {nxt['label']}, connected already, to "
+                 f"{target.label.lower()}, which a stage above needs." if target
+                 else f"The next dot to connect is {nxt['label']}." if nxt
                  else "Every dot is connected already")
     return {"stage": {"id": stage.id, "label": stage.label, "rank": stage.rank + 1,
                       "of": len(a.model.stages), "description": stage.description},
@@ -216,6 +223,8 @@ def _reason(e: dict, a: Assessment) -> str:
         return e["because"][0]["because"] or f"rule {e['because'][0]['rule']}"
     if unassessed(a, result):
         return "none of its questions is answered yet"
+    if result.element.id in a.status_open:
+        return "no answer shows work on it yet; the questions not answered could"
     return "no rule found evidence of work on it"
 
 

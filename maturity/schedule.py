@@ -15,6 +15,7 @@ from .assess import AdviceResult, Assessment, assess
 from .errors import DataError, Problem
 from .model import EFFORTS, All, Any_, Condition, Not, Scaled, Stage, Test, candidates
 from .recommend import Step, roadmap
+from .targets import stage_needs
 
 QUARTERS_BY_EFFORT = {"small": 1, "medium": 1, "large": 2}
 
@@ -93,10 +94,13 @@ def _largest(efforts) -> str:
 
 
 def _done_facts(a: Assessment, element_id: str, facts: dict[str, Any]) -> dict[str, Any]:
-    """Answers that make a rule setting `element_id` to its lowest done level hold: the rule's
-    tests on facts, each met by an allowed answer (the answer given when it already meets it)."""
+    """Answers that make a rule setting `element_id` to the level its step aims at hold: its
+    lowest done level, or the higher one a stage above needs (targets.stage_needs: a dot done
+    already is on the roadmap for that); the rule's tests on facts, each met by an allowed
+    answer (the answer given when it already meets it)."""
     model = a.model
-    for level in (s for s in model.statuses if s.done):
+    target = stage_needs(a).get(element_id)
+    for level in (s for s in model.statuses if s.done and (target is None or s.rank >= target.rank)):
         for rule in sorted((r for r in model.rules if (element_id, level.id) in r.status),
                            key=lambda r: r.id):
             found = _satisfy(rule.when, False, model, dict(facts))

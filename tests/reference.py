@@ -98,9 +98,11 @@ def evaluate(model: Model, facts: dict[str, Any], settled: frozenset[str] = froz
     env.unknown = {e for e, asked in deciding.items() if asked and e not in set_by and not asked & answered}
     # An answered dot below a done level is open when a rule that would set it at a done level
     # did not fire but could still hold, in three-valued logic, on the questions not answered.
+    env.answering = True
     open_ = {element for rule in rounds[0] if rule not in fired for element, level in rule.status
              if element not in env.unknown and not model.statuses[rank[element]].done
-             and model.status_by_id[level].done and _holds(rule.when, env) is None}
+             and model.status_by_id[level].done and _holds(rule.when, env) is not False}
+    env.answering = False
     done: dict[str, bool | None] = {}
 
     def is_done(element: str) -> bool | None:
@@ -179,6 +181,9 @@ class _Env:
         self.stage = 0
         self.through: set[str] = set()  # facts whose tests are let through (question twins)
         self.settled: frozenset[str] = frozenset()  # not applicable: never asked about
+        # Reading what could hold once the questions not answered are: every test of such a
+        # question is unknown, whether it is answered (`present`) too.
+        self.answering = False
 
 
 def _round(rule: Rule) -> int:
@@ -255,7 +260,7 @@ def _test(t: Test, env: _Env) -> bool | str | None:
         if t.ref in env.through and t.op != "present":
             return THROUGH
         if t.ref not in env.facts:
-            return on_unanswered(t)
+            return None if env.answering else on_unanswered(t)
         if t.op == "present":
             return t.value is True
         value = env.facts[t.ref]

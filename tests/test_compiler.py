@@ -95,23 +95,24 @@ def holds(c, facts: dict, state: dict) -> bool:
     return truth(c, facts, state) is True
 
 
-def truth(c, facts: dict, state: dict) -> bool | None:
+def truth(c, facts: dict, state: dict, answering: bool = False) -> bool | None:
     """Condition `c` in Kleene's three-valued logic: True, False or UNKNOWN. This is the one
-    place where what unanswered means is decided."""
+    place where what unanswered means is decided. `answering`: what could hold once the
+    questions not answered are, every test of one UNKNOWN, whether it is answered too."""
     if isinstance(c, (All, Any_)):
-        values = [truth(i, facts, state) for i in c.items]
+        values = [truth(i, facts, state, answering) for i in c.items]
         decisive = isinstance(c, Any_)  # any: one true decides; all: one false decides
         if decisive in values:
             return decisive
         return UNKNOWN if UNKNOWN in values else not decisive
     if isinstance(c, Not):
-        value = truth(c.item, facts, state)
+        value = truth(c.item, facts, state, answering)
         return UNKNOWN if value is UNKNOWN else not value
     assert isinstance(c, Check)
     if c.subject in ("fact", "count"):
         value = facts.get(c.ref)
         if c.op == "present":
-            return (value is not None) == c.value
+            return UNKNOWN if answering and value is None else (value is not None) == c.value
         if value is None:
             return UNKNOWN
         if c.subject == "count":
@@ -154,7 +155,7 @@ def reference(model: Model, facts: dict) -> dict:
     # An answered dot below a done level is open when a rule that would set it at one did not
     # fire and could still hold on the questions not answered: its done is unknown.
     open_ = {e for r in rounds[0] if r not in fired for e, level in r.status
-             if e not in unknown and rank[e] < 2 <= STATUSES.index(level) and truth(r.when, facts, {}) is UNKNOWN}
+             if e not in unknown and rank[e] < 2 <= STATUSES.index(level) and truth(r.when, facts, {}, answering=True) is UNKNOWN}
 
     def done(e: str) -> bool | None:
         below = [done(p) for p in prerequisites[e]]
@@ -290,6 +291,25 @@ def test_engine_fires_exactly_the_rules_the_reference_says_hold(rules, fact_sets
     for facts in fact_sets:
         got = observed(maturity.assess(model, maturity.Organisation("o", facts)))
         assert got == reference(model, facts), (facts, rules)
+
+
+def test_a_done_rule_asking_whether_a_question_is_answered_leaves_done_open(tmp_path):
+    # Found by the oracle above: a done-level rule with `present` inside a nested `all`, on a
+    # question not answered. Once answered, it could hold: a's done is open. A `present` at the
+    # top and one nested in an `all` were once read apart (and the oracles read both as false).
+    rules = [{"id": f"done{n}", "when": when, "then": {"status": {"a": "defined"}}}
+             for n, when in enumerate([
+                 {"all": [{"fact": "a.yes", "equals": False}, {"all": [{"fact": "a.yes", "present": True}]}]},
+                 {"all": [{"fact": "a.yes", "equals": False}, {"fact": "a.yes", "present": True}]}])]
+    rules += [{"id": "a.started", "when": {"fact": "a.n", "equals": -2},  # a.n: a question of a
+               "then": {"status": {"a": "started"}}},
+              {"id": "c.started", "when": {"fact": "a.n", "not_equals": -2},
+               "then": {"status": {"c": "started"}}}]
+    for rule in rules[:2]:
+        model = load({**MODEL, "rules": [rule, *rules[2:]]}, tmp_path)
+        a = maturity.assess(model, maturity.Organisation("o", {"a.n": -1}))
+        assert a.done_open == frozenset({"a"})
+        assert observed(a) == reference(model, {"a.n": -1})
 
 
 @pytest.mark.parametrize("facts", [{}, {"a.yes": True, "b.pick": "hires", "c.many": []},

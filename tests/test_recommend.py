@@ -219,19 +219,23 @@ def test_a_dot_with_no_answer_is_not_said_to_be_missing():
     assert step.result.element.id == "purpose"
     assert step.reasons == ("none of the questions about Purpose is answered yet, so no answer "
                             "shows work on it", "has no prerequisites")
+    # Goals not written: no answer shows work on Purpose, and the questions still open could
+    # (a named owner starts it), so it is not said to be missing.
     answered = maturity.next_dot(assess(model, {"purpose.goals_written": False}))
-    assert answered.reasons[:2] == ("Purpose is missing, below the level at which it counts as done",
-                                    "no rule found evidence of work on Purpose")
+    assert answered.reasons[:2] == ("no answer so far shows work on Purpose; questions not answered "
+                                    "yet could show some", "has no prerequisites")
     from maturity.organisation import Answer, DONT_KNOW
     org = maturity.Organisation("Acme", {}, answers={"purpose.goals_written": Answer(None, DONT_KNOW)})
     unsure = maturity.next_dot(maturity.assess(model, org))
     # the other questions are open: what they say could make it done
-    assert unsure.reasons[0] == "Purpose is missing; whether it is done rests on questions not answered yet"
+    assert unsure.reasons[0] == ("no answer so far shows work on Purpose; whether it is done rests on "
+                                 "questions not answered yet")
 
 
 def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown():
     # Not "Missing": the text's elements and next dot, the report's scorecard and the end of an
-    # interview say it is not answered; a dot with an answer (even "don't know") shows its status.
+    # interview say it is not answered; a dot with an answer (even "don't know") shows its status,
+    # "Not known" where no answer shows work on it and the questions still open could.
     from maturity.explain import shown_status, unassessed
     from maturity.interview import summary_lines
     from maturity.organisation import Answer, DONT_KNOW
@@ -242,26 +246,30 @@ def test_a_dot_with_no_answer_is_shown_not_answered_wherever_its_status_is_shown
                                 answers={"brand.evp_documented": Answer(None, DONT_KNOW)})
     a = maturity.assess(model, org)
     assert [unassessed(a, e) for e in a.elements] == [True, False, False, True, True, True]
-    assert [shown_status(a, e) for e in a.elements] == ["Not answered", "Missing", "Missing",
+    assert [shown_status(a, e) for e in a.elements] == ["Not answered", "Not known", "Not known",
                                                          "Not answered", "Not answered", "Not answered"]
     text = assessment_text(a)
     assert "  Purpose                                 Not answered  NEXT\n" in text
-    assert "  Defined Target Audience                 Missing\n" in text
+    assert "  Defined Target Audience                 Not known\n" in text
     assert "Next dot: Purpose, not answered yet\n" in text
     rows = {r["id"]: r for r in report_data(a)["scorecard"]}
     assert (rows["purpose"]["status_label"], rows["purpose"]["reason"]) == \
         ("Not answered", "none of its questions is answered yet")
     assert (rows["brand"]["status_label"], rows["brand"]["reason"]) == \
-        ("Missing", "no rule found evidence of work on it")
+        ("Not known", "no answer shows work on it yet; the questions not answered could")
     assert summary_lines(model, org, a, maturity.next_dot(a), "dots report")[2] == \
         "Next dot: Purpose (purpose), not answered yet"
     # With an answer about every dot (here "don't know"), the column is as wide as before: the
-    # statuses' labels decide it.
+    # statuses' labels decide it. No answer shows work on any, and each could be started.
     from maturity.assess import asked_about
     unsure = {min(asked_about(model)[e.id]): Answer(None, DONT_KNOW) for e in model.elements}
     answered = assessment_text(maturity.assess(model, maturity.Organisation("Acme", {}, answers=unsure)))
-    assert "  Purpose                                 Missing     NEXT\n" in answered
-    assert "Not answered" not in answered and "Next dot: Purpose, now missing\n" in answered
+    assert "  Purpose                                 Not known   NEXT\n" in answered
+    assert "Not answered" not in answered and "Next dot: Purpose, not known yet\n" in answered
+    # Answers that rule out every level above the lowest: the status is stated, Missing.
+    missing = {"audience.personas": 0, "audience.priority_roles_named": False}
+    a = maturity.assess(model, maturity.Organisation("Acme", missing))
+    assert shown_status(a, a.element("audience")) == "Missing"
 
 
 def _without_purpose() -> dict:
@@ -342,7 +350,8 @@ def test_a_dot_on_a_foundation_not_answered_is_not_said_to_be_ahead_of_it():
     # The edges from a dot whose done is not known are drawn dotted, with a legend row of their own.
     assert all("style=dotted" in line for line in edges.values())  # every source is such a dot
     assert "builds on a dot not known to be done" in picture and "not yet done" not in picture
-    assert ("0 of 6 dots are connected so far. Whether 4 more are connected is not known until "
+    # Purpose itself is one of the five the scorecard says "not known" of.
+    assert ("0 of 6 dots are connected so far. Whether 5 are connected is not known until "
             "Purpose is answered.") in report_data(a)["summary"]["text"]
     # Audience answered and not done: Brand is disconnected on it, and Purpose is named apart.
     a = assess(model, {**_without_purpose(), "audience.priority_roles_named": False,

@@ -44,7 +44,7 @@ def test_dot_has_title_nodes_edges_and_legend(acme):
     assert lines[4:10] == [
         '\tpurpose [label="1. Purpose', '(Missing, NEXT)" color="#1155cc" fillcolor="#f4cccc" penwidth=4 tooltip=Purpose]',
         '\taudience [label="2. Audience', '(Missing)" fillcolor="#f4cccc" tooltip=Audience]',
-        '\tplatforms [label="3. Platforms', '(Started, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
+        '\tplatforms [label="3. Platforms', '(Started or more, disconnected)" color="#cc0000" fillcolor="#fce5cd" '
         'penwidth=2.5 style="rounded,filled,dashed" tooltip=Platforms]',
     ]
     assert lines[10:12] == ["\tpurpose -> audience", '\taudience -> platforms [color="#cc0000" style=dashed]']
@@ -223,7 +223,7 @@ def test_done_dots_are_numbered_first(tiny_model):
     # Platforms, started on it, is not called disconnected (nobody said Audience is not done).
     assert '\taudience [label="2. Audience\n(not answered, NEXT)" color="#1155cc" fillcolor="#ffffff" ' \
         'penwidth=4 style="rounded,filled,dotted"' in dot
-    assert '\tplatforms [label="3. Platforms\n(Started)"' in dot
+    assert '\tplatforms [label="3. Platforms\n(Started or more)"' in dot
     assert ('<TD BGCOLOR="#ffffff" BORDER="2" STYLE="rounded,dotted" WIDTH="24"></TD>'
             '<TD BORDER="0" ALIGN="LEFT">not answered: no answer about it yet</TD></TR>') in dot
 
@@ -284,7 +284,7 @@ def test_slide_puts_ladder_and_legend_under_the_graph(acme):
 
 def test_changed_dots_are_marked_and_explained(acme):
     dot = maturity.to_dot(acme, changed={"platforms": "was Missing"}, since="2026-08-01")
-    assert ('(Started, disconnected, was Missing)" color="#cc0000" fillcolor="#fce5cd" fontcolor="#b45f06" '
+    assert ('(Started or more, disconnected, was Missing)" color="#cc0000" fillcolor="#fce5cd" fontcolor="#b45f06" '
             'penwidth=2.5 style="rounded,filled,dashed"') in dot
     assert ('<TD BORDER="0"><FONT COLOR="#b45f06">was ...</FONT></TD>'
             '<TD BORDER="0" ALIGN="LEFT">changed since 2026-08-01: what it was</TD>') in dot

@@ -39,9 +39,9 @@ def test_each_phase_has_an_effort_and_a_projected_stage_that_never_falls():
     phases = plan(a)
     ranks = [p.projected.rank for p in phases]
     assert ranks == sorted(ranks) and ranks[0] == a.stage.rank
-    # Every dot done and connected; the top stage also needs engagement optimised, which the
-    # roadmap (each dot to done) does not plan.
-    assert phases[-1].projected.id == "connected"
+    # Every dot done and connected, and engagement optimised, as the top stage needs and its
+    # step says ("a stage above needs it optimised"): the whole roadmap reaches the top stage.
+    assert phases[-1].projected.id == "engaging"
     # Purpose and audience done after the first two phases: at least focused.
     second = next(p for p in phases if p.number == 2)
     assert second.projected.rank >= MODEL.stage_by_id["focused"].rank
@@ -89,3 +89,26 @@ def test_a_dot_whose_actions_all_moved_to_now_points_there_and_says_nothing_fals
     text = roadmap_text(a)
     assert text.count('do: start with its quick wins under "Now" above') == len(emptied)
     assert "no advice rule fired" not in text
+
+
+def test_a_dot_done_already_that_a_stage_above_needs_higher_is_taken_there():
+    # The connected example with engagement connected too: every dot is done, and Engaging
+    # needs Engagement optimised. The roadmap's phase aims at that level, so finishing it
+    # reaches Engaging (it said Connected, where the organisation already is), the roadmap
+    # counts the dot as one to take further, and the report's summary does not call the next
+    # dot one "to connect".
+    from maturity.report import roadmap_text
+    from maturity.reportdata import report_data
+    model, org = maturity.load_facts(ROOT / "examples" / "connected.yaml")
+    facts = {**org.facts, "engagement.response_target": True, "engagement.response_time_hours": 12,
+             "engagement.offline_actions": ["apply", "refer", "attend_event", "join_talent_community"],
+             "engagement.measurement": "hires"}
+    a = maturity.assess(model, maturity.Organisation("Larchmont", facts))
+    assert all(e.done for e in a.elements) and a.stage.id == "connected"
+    phases = [p for p in plan(a) if p.steps]
+    assert [[s.result.element.id for s in p.steps] for p in phases] == [["engagement"]]
+    assert phases[-1].projected.id == "engaging"
+    assert "Roadmap: 1 dot to take further in 1 phase" in roadmap_text(a)
+    summary = report_data(a)["summary"]["text"]
+    assert summary.endswith("The next step is to take Engagement, connected already, to optimised, "
+                            "which a stage above needs.")

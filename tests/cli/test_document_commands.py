@@ -196,17 +196,18 @@ def test_compare_json_follows_its_schema_and_shows_movement_inside_the_stage(wor
 
 def test_compare_says_when_a_dot_not_answered_before_is_answered_now(workdir):
     # Engagement had no answer before: "Not answered", not Missing. Answered "no" now, it is
-    # at the same lowest level, and the movement says it is now answered, not "no change".
+    # at the same lowest level, not known to be more (its other questions are open), and the
+    # movement says it is now answered, not "no change".
     (workdir / "q3.yaml").write_text("organisation: {name: Acme}\nfacts:\n  purpose.goals_written: true\n", "utf-8")
     (workdir / "q4.yaml").write_text("organisation: {name: Acme}\nfacts:\n  purpose.goals_written: true\n"
                                      "  engagement.two_way: false\n", "utf-8")
     data = json.loads(invoke(["compare", "q3.yaml", "q4.yaml", "--format", "json"]).stdout)
     row = next(e for e in data["elements"] if e["id"] == "engagement")
-    assert (row["from_label"], row["to_label"], row["movement_text"]) == ("Not answered", "Missing", "now answered")
+    assert (row["from_label"], row["to_label"], row["movement_text"]) == ("Not answered", "Not known", "now answered")
     # no level moved (there was none to move from), and the row did change
     assert (row["from"], row["to"], row["change"], row["movement"]) == ("missing", "missing", None, "changed")
     text = invoke(["compare", "q3.yaml", "q4.yaml"]).stdout
-    assert "  Engagement                              Not answered -> Missing       now answered\n" in text
+    assert "  Engagement                              Not answered    -> Not known        now answered\n" in text
     back = json.loads(invoke(["compare", "q4.yaml", "q3.yaml", "--format", "json"]).stdout)
     assert next(e for e in back["elements"] if e["id"] == "engagement")["movement_text"] == "no longer answered"
 
