@@ -497,3 +497,25 @@ def test_member_data_advice_asks_only_for_what_is_missing(facts, untrue):
 def test_brightwell_is_asked_for_skills_only():
     given = {x.advice.id for x in assess(_BRIGHTWELL, TALENT).advice if x.kind == "action"}
     assert {"ask-skills", "tag-members"} <= given and "ask-location" not in given
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # an EVP written but not researched with employees: there is no research behind it
+    ({"brand.evp_documented": True, "brand.evp_researched_with_employees": False,
+      "brand.evp_approved": False}, "with the employee research behind it"),
+    # paid social on a done audience where the ATS does not record source
+    ({**_AUDIENCE_DONE, "platforms.paid_social": "none", "platforms.ats_tracks_source": False},
+     "from the ATS source data"),
+])
+def test_brand_and_paid_social_advice_presumes_no_research_or_source_data(facts, untrue):
+    assert untrue not in " ".join(maturity.assessment_text(assess(facts)).split())
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # members get insider content, not job alerts
+    ({"proposition.member_value": ["insider_content"]}, "more than job alerts"),
+    # the careers site has a sign-up already
+    ({"capture.entry_points": ["careers_site"]}, "already meet you: the careers site"),
+])
+def test_talent_community_advice_does_not_advise_what_is_there(facts, untrue):
+    assert untrue not in " ".join(maturity.assessment_text(assess(facts, TALENT)).split())
