@@ -280,6 +280,10 @@ def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradi
     assert "only once the audience and the message it speaks for are both agreed" in found["content"]
 
 
+def _example_facts(name: str) -> dict:
+    return yaml.safe_load((ROOT / "examples" / f"{name}.yaml").read_text("utf-8"))["facts"]
+
+
 _NOTHING_WRITTEN = {"purpose.goals_written": False, "audience.priority_roles_named": False,
                     "brand.evp_documented": False}
 _PURPOSE_DONE = {"purpose.goals_written": True, "purpose.tied_to_hiring_plan": True,
@@ -339,6 +343,15 @@ _AUDIENCE_DONE = {**_PURPOSE_DONE, "employer.size_band": "small", "audience.prio
     ({**_AUDIENCE_DONE, "content.posts_per_week": 1, "content.pillars_from_evp": False,
       "platforms.active": ["linkedin"], "platforms.chosen_by_audience": True,
       "platforms.owned_channels": ["careers_site", "email"]}, "content once they are done"),
+    # content pillars for an EVP that is written (and, at mid-size, approved)
+    (_example_facts("mid-size"), "once there is one"),
+    (_example_facts("broadcasting-next-quarter"), "once there is one"),
+    ({"brand.evp_documented": True, "content.pillars_from_evp": False}, "if there is none yet"),
+    # broadcasting: strategy first, but the quick wins it is given are new work too
+    (_example_facts("broadcasting"), "before adding anything new"),
+    ({**_PURPOSE_DONE, "employer.size_band": "large", "audience.personas": 0,
+      "platforms.active": ["linkedin", "facebook"], "content.posts_per_week": 3,
+      "engagement.referral_programme": False}, "before adding anything new"),
 ])
 def test_no_sentence_the_answers_contradict(facts, untrue):
     """Reproducers of an audit: each sentence was printed to an organisation whose answers
@@ -443,3 +456,66 @@ _TC_PROPOSITION_DONE = {"proposition.written": True, "proposition.member_value":
 def test_no_talent_community_sentence_the_answers_contradict(facts, untrue):
     a = assess(facts, TALENT)
     assert untrue not in " ".join(maturity.assessment_text(a).split())
+
+
+def test_the_just_do_it_finding_names_its_stage_not_the_first():
+    """Audit: the finding's reason said "At the first stage", but "Just do it" is the second of
+    seven stages (not started is the first)."""
+    assert [s.id for s in MODEL.stages][:2] == ["not_started", "just_do_it"]
+    data = maturity.assessment_data(example("just-do-it"))
+    because = next(f["because"] for f in data["findings"] if f["id"] == "just-do-it")
+    assert "first stage" not in because and '"Just do it" stage' in because
+
+
+def test_content_pillars_are_drawn_from_a_written_evp_as_one_there_is():
+    written = assess({"brand.evp_documented": True, "content.pillars_from_evp": False})
+    def content(a):
+        return [x.advice.id for x in a.advice if x.advice.element == "content" and x.kind == "action"]
+    assert content(written) == ["content-pillars-from-evp"]
+    unwritten = assess({"brand.evp_documented": False, "content.pillars_from_evp": False})
+    assert content(unwritten) == ["content-pillars"]
+
+
+_BRIGHTWELL = yaml.safe_load((ROOT / "examples" / "talent-community-brightwell.yaml").read_text("utf-8"))["facts"]
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # location is recorded at sign-up already; skills are not
+    (_BRIGHTWELL, "skills and location at sign-up"),
+    (_BRIGHTWELL, "Ask for location"),
+    # skills recorded and most members tagged: neither is asked for, no "until most are tagged"
+    ({"segmentation.profile_fields": ["skills"], "segmentation.tagged_pct": 70}, "Ask for skills"),
+    ({"segmentation.profile_fields": ["skills"], "segmentation.tagged_pct": 70}, "until most"),
+    # no skills recorded, so none to update
+    (_BRIGHTWELL, "update skills and locations"),
+])
+def test_member_data_advice_asks_only_for_what_is_missing(facts, untrue):
+    a = assess(facts, TALENT)
+    assert untrue not in " ".join(maturity.assessment_text(a).split())
+
+
+def test_brightwell_is_asked_for_skills_only():
+    given = {x.advice.id for x in assess(_BRIGHTWELL, TALENT).advice if x.kind == "action"}
+    assert {"ask-skills", "tag-members"} <= given and "ask-location" not in given
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # an EVP written but not researched with employees: there is no research behind it
+    ({"brand.evp_documented": True, "brand.evp_researched_with_employees": False,
+      "brand.evp_approved": False}, "with the employee research behind it"),
+    # paid social on a done audience where the ATS does not record source
+    ({**_AUDIENCE_DONE, "platforms.paid_social": "none", "platforms.ats_tracks_source": False},
+     "from the ATS source data"),
+])
+def test_brand_and_paid_social_advice_presumes_no_research_or_source_data(facts, untrue):
+    assert untrue not in " ".join(maturity.assessment_text(assess(facts)).split())
+
+
+@pytest.mark.parametrize("facts, untrue", [
+    # members get insider content, not job alerts
+    ({"proposition.member_value": ["insider_content"]}, "more than job alerts"),
+    # the careers site has a sign-up already
+    ({"capture.entry_points": ["careers_site"]}, "already meet you: the careers site"),
+])
+def test_talent_community_advice_does_not_advise_what_is_there(facts, untrue):
+    assert untrue not in " ".join(maturity.assessment_text(assess(facts, TALENT)).split())

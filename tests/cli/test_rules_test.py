@@ -145,9 +145,12 @@ def test_talent_community_pack_passes(workdir):
         "PASS size-unanswered-two-hires\n"
         "PASS written-proposition-without-segments\n"
         "PASS searched-without-hires\n"
+        "PASS location-recorded\n"
+        "PASS skills-recorded-most-tagged\n"
+        "PASS nothing-recorded\n"
         "every stage reached in some test case\n"
         "every rule fired in some test case\n"
-        "11 passed, 0 failed\n")
+        "14 passed, 0 failed\n")
 
 
 def test_rules_check_accepts_every_builtin_pack(workdir):
