@@ -316,7 +316,8 @@ def _summary(d: dict) -> str:
     moved = [e for e in d["elements"] if e["movement"] != "same"]
     if moved:
         text += " " + ("Inside the stage, " if s["change"] == 0 else "") + "; ".join(
-            f"{e['label']} {e['from_label'].lower()} to {e['to_label'].lower()}"
+            (f"{e['label']} {e['from_label'].lower()} to {e['to_label'].lower()}"
+             if e["from_label"] != e["to_label"] else f"{e['label']} still {e['to_label'].lower()}")
             + (f" ({e['movement_text']})" if e["movement_text"] not in ("no change",) else "")
             for e in moved) + "."
     else:

@@ -130,15 +130,13 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     d.add_heading("Roadmap", 1)
     for p in r["roadmap"]:
         d.add_heading(p["label"] + (f" ({p['when']})" if p["when"] else ""), 2)
+        if p["intro"]:
+            d.add_paragraph(p["intro"])
         if p["quick_wins"]:
-            d.add_paragraph("Quick wins to start at once" + (f"; effort {p['effort']}" if p.get("effort") else ""))
             for x in p["actions"]:
                 para = d.add_paragraph(style="List Bullet")
                 para.add_run(f"{x['element_label']}: ").bold = True
                 para.add_run(x["action"])
-        elif p.get("projected_stage"):
-            d.add_paragraph(f"Then: stage {p['projected_stage']['label']}"
-                            + (f"; effort {p['effort']}" if p.get("effort") else ""))
         for step in p["elements"]:
             para = d.add_paragraph(style="List Bullet")
             para.add_run(f"{step['n']}. {step['label']}").bold = True
@@ -150,6 +148,16 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                 d.add_paragraph("Start with its quick wins under Now, above.", style="List Bullet 2")
     if not r["roadmap"]:
         d.add_paragraph("Nothing left: every dot is connected already.")
+
+    if r["more_advice"]:
+        d.add_heading("More advice", 1)
+        d.add_paragraph("Advice the priorities and the roadmap do not list, mostly on dots connected already.")
+        for group in r["more_advice"]:
+            para = d.add_paragraph(style="List Bullet")
+            para.add_run(group["element_label"]).bold = True
+            for x in group["actions"]:
+                d.add_paragraph(x["action"] + (f" ({x['when']})" if x["when"] else ""),
+                                style="List Bullet 2")
 
     d.add_heading("Questions not answered", 1)
     if r["unanswered"]:
@@ -170,7 +178,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     if r["appendix"]:
         ap = r["appendix"]
         d.add_heading("Appendix: the evidence behind each conclusion", 1)
-        d.add_paragraph(f"{ap['rules_fired']} rules fired.")
+        d.add_paragraph(f"{ap['rules_fired']} rules fired; each of their conclusions is below.")
         _table(d, ["Conclusion", "Rule", "Facts"],
                [[x["conclusion"], x["rule"], "\n".join(f"{f['fact']} = {f['answer']}" for f in x["facts"])]
                 for x in ap["conclusions"]], [5, 4, 7])
@@ -238,4 +246,5 @@ def _progress(d, g: dict) -> None:
     if g["newly_answered"]:
         d.add_paragraph("Questions newly answered:")
         for q in g["newly_answered"]:
-            d.add_paragraph(f"{q['question'] or q['fact']}: {q['answer']}", style="List Bullet")
+            para = d.add_paragraph(f"{q['question'] or q['fact']} ", style="List Bullet")
+            para.add_run(str(q["answer"])).bold = True

@@ -262,7 +262,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
         lines += ["", "Priorities"]
         for n, x in enumerate(top, 1):
             lines += _wrap(f"{_label(a, x.advice.element)}: {x.action} [{x.advice.priority} priority, "
-                           f"{x.advice.effort} effort, {_TIMEFRAMES[x.advice.timeframe]}]"
+                           f"{x.advice.effort} effort, {TIMEFRAME_WORDS[x.advice.timeframe]}]"
                            + (f" (rule {x.evidence.rule})" if explain else ""), "     ", f"  {n}. ")
     if a.disconnected:
         lines += ["", "Disconnected dots"]
@@ -297,7 +297,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-_TIMEFRAMES = {"now": "start now", "quarter": "this quarter", "year": "this year"}
+TIMEFRAME_WORDS = {"now": "start now", "quarter": "this quarter", "year": "this year"}
 
 
 def top_groups(model) -> dict[str, str]:
@@ -392,7 +392,8 @@ def roadmap_text(a: Assessment, explain: bool = False, start: str | None = None)
         when = f", {phase.starts}" + (f" to {phase.ends}" if phase.ends != phase.starts else "") \
             if phase.starts else ""
         if phase.number == 0:
-            lines += ["", f"Now: quick wins to start at once ({phase.effort} effort{when})"]
+            wins = "quick wins to start at once" if phase.effort == "small" else "to start at once"
+            lines += ["", f"Now: {wins} ({phase.effort} effort{when})"]
             for x in phase.quick_wins:
                 lines += _wrap(f"{_label(a, x.advice.element)}: {x.action}"
                                + (f" (rule {x.evidence.rule})" if explain else ""), "    ", "  - ")

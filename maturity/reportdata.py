@@ -14,10 +14,11 @@ from __future__ import annotations
 from .assess import Assessment
 from .explain import (answer, disconnected_known, floor_note, foundations_text, missing_foundations, need_text,
                       unassessed)
-from .model import SEVERITIES
+from .model import SEVERITIES, tests_in
+from .organisation import rule_facts
 from .recommend import connection_order
 from .targets import stage_needs
-from .report import assessment_data, done_heading, roadmap_data, top_groups
+from .report import TIMEFRAME_WORDS, assessment_data, done_heading, roadmap_data, top_groups
 
 REPORT_FORMAT = 1
 # A model of hundreds of elements is read by its groups: the summary names the dots done or
@@ -26,7 +27,7 @@ REPORT_FORMAT = 1
 NAMED_IN_SUMMARY = 10
 STRENGTHS_LISTED = 12
 SECTIONS = ("cover", "summary", "progress", "strengths", "priorities", "picture", "scorecard",
-            "findings", "next", "roadmap", "unanswered", "benchmark", "appendix")
+            "findings", "next", "roadmap", "more_advice", "unanswered", "benchmark", "appendix")
 
 
 def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None = None,
@@ -78,6 +79,7 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "findings_groups": _findings_groups(a, findings),
         "next": _step(nxt, labels, facts, number) if nxt else None,
         "roadmap": _roadmap(road["phases"], labels, facts, number),
+        "more_advice": _more_advice(data, road["phases"], labels),
         "unanswered": _unanswered(data, labels),
         "coverage": data["coverage"],
         "benchmark": _benchmark(benchmark if benchmark is not None else data.get("benchmark")),
@@ -268,11 +270,37 @@ def _roadmap(phases: list[dict], labels: dict, facts, number: dict) -> list[dict
 def _phase(p: dict, labels: dict, facts, number: dict) -> dict:
     label = p.get("label") or f"Phase {p['phase']}"
     when = " to ".join(x for x in (p.get("starts"), p.get("ends")) if x)
-    return {"phase": p["phase"], "label": label, "when": when, "effort": p.get("effort"),
+    return {"phase": p["phase"], "label": label, "when": when, "effort": p.get("effort"), "intro": _phase_intro(p),
             "projected_stage": p.get("projected_stage"), "quick_wins": bool(p.get("quick_wins")),
             "actions": [{**x, "element_label": labels.get(x["element"] or "", "General")}
                         for x in p.get("actions", [])],
             "elements": [_step(s, labels, facts, number) for s in p["elements"]]}
+
+
+def _more_advice(data: dict, phases: list[dict], labels: dict) -> list[dict]:
+    """The advice given that neither the priorities nor the roadmap show (advice on dots done
+    already, mostly), by element in model order: without it, only the appendix would hold it."""
+    shown = {x["id"] for x in data["priorities"]} | {
+        x["id"] for p in phases for x in [*p.get("actions", []), *(a for s in p["elements"] for a in s["actions"])]}
+    by: dict[str, list[dict]] = {}
+    for x in data["advice"]:
+        if x["id"] not in shown:
+            by.setdefault(x["element"] or "", []).append(
+                {"action": x["action"], "priority": x.get("priority"), "effort": x.get("effort"),
+                 "timeframe": x.get("timeframe"),
+                 "when": f"{x['effort']} effort, {TIMEFRAME_WORDS[x['timeframe']]}" if x.get("effort") else ""})
+    return [{"element": e or None, "element_label": labels.get(e, "General"), "actions": items}
+            for e, items in by.items()]
+
+
+def _phase_intro(p: dict) -> str:
+    """The line under a phase's heading: quick wins only when their effort is small."""
+    if p.get("quick_wins"):
+        what = "Quick wins to start at once" if p.get("effort") == "small" else "To start at once"
+        return what + (f"; effort {p['effort']}" if p.get("effort") else "")
+    if p.get("projected_stage"):
+        return f"Then: stage {p['projected_stage']['label']}" + (f"; effort {p['effort']}" if p.get("effort") else "")
+    return ""
 
 
 def _unanswered(data: dict, labels: dict) -> list[dict]:
@@ -305,6 +333,7 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
     """Rule ids and the facts behind each conclusion, and every answer given."""
     rows = [{"conclusion": f"Stage: {data['stage']['label']}", **_ev(e, facts)}
             for e in data["stage"]["because"]]
+    rows += _stages_below(a, facts)
     for e in data["elements"]:
         rows += [{"conclusion": _level_set(a, e, x["rule"]), **_ev(x, facts)} for x in e["because"]]
     rows += [{"conclusion": f"Finding: {f['message']}", **_ev(f, facts)} for f in data["findings"]]
@@ -316,6 +345,20 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
                 "evidence": list(notes.get(f.id, {}).get("evidence") or [])}
                for f in a.model.facts if f.id in a.organisation.facts]
     return {"conclusions": rows, "answers": answers, "rules_fired": len(a.fired)}
+
+
+def _stages_below(a: Assessment, facts) -> list[dict]:
+    """The rules that fired setting a stage below the one reached, highest first: each a
+    conclusion the stage tops, so that every rule counted as fired has its row."""
+    model, seen = a.model, rule_facts(a.model, a.organisation)
+    rules = sorted((model.rule_by_id[r] for r in a.fired if model.rule_by_id[r].stage
+                    and model.rule_by_id[r].stage != a.stage.id),
+                   key=lambda r: (-model.stage_by_id[r.stage].rank, r.id))
+    return [{"conclusion": f"Stage: {model.stage_by_id[r.stage].label} (below {a.stage.label}, "
+                           "which another rule sets)",
+             **_ev({"rule": r.id, "because": model.words(r.because, seen),
+                    "facts": {t.ref: seen.get(t.ref) for t in sorted(tests_in(r.when), key=lambda t: t.ref)
+                              if t.subject in ("fact", "count")}}, facts)} for r in rules]
 
 
 def _level_set(a: Assessment, e: dict, rule_id: str) -> str:

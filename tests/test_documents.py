@@ -18,7 +18,7 @@ from maturity.reportdata import SECTIONS, report_data
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADINGS = ["Summary", "Strengths", "Priorities", "The picture", "Scorecard", "Findings",
-            "The next dot", "Roadmap", "Questions not answered",
+            "The next dot", "Roadmap", "More advice", "Questions not answered",
             "Appendix: the evidence behind each conclusion"]
 
 
@@ -386,12 +386,14 @@ def test_now_phase_lists_its_quick_wins_in_every_format(tmp_path):
     assert wins and emptied
     r = report_data(a)
     assert [x["action"] for x in r["roadmap"][0]["actions"]] == wins
+    # medium effort: no "quick wins" (they would be, had every one a small effort)
+    assert r["roadmap"][0]["intro"] == "To start at once; effort medium"
     path = tmp_path / "r.docx"
     documents.write_report(a, path)
     bodies = {fmt: documents.render_template(r, fmt) for fmt in ("html", "md")}
     bodies["docx"] = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     for fmt, body in bodies.items():
-        now = body[body.index("Quick wins to start at once"):body.index("Phase 1")]
+        now = body[body.index(r["roadmap"][0]["intro"]):body.index("Phase 1")]
         assert all(w.replace("'", "&#39;" if fmt == "html" else "'") in now for w in wins), fmt
         assert "Then: stage" not in now, fmt
         assert body.count("Start with its quick wins under Now, above.") == len(emptied), fmt
@@ -642,3 +644,32 @@ def test_findings_under_groups_fall_back_to_heading_2_without_heading_3(large, t
     default = docx.Document(io.BytesIO(documents.render_document(report_data(large), "docx")))
     said = [p for p in default.paragraphs if p.text == f"[{first['severity']}] {first['message']}"]
     assert [p.style.name for p in said] == ["Heading 3"]
+
+
+def test_every_piece_of_advice_is_in_the_report_without_its_appendix():
+    # mid-size's advice on dots connected already (review the goals, ground the personas, start
+    # advocacy) is in neither the priorities nor the roadmap: without "More advice" it was only
+    # in the appendix, and `--no-appendix` dropped it.
+    a = assessed("mid-size")
+    r = report_data(a, appendix=False)
+    shown = {x["action"] for x in r["priorities"]} | {
+        x["action"] for p in r["roadmap"] for x in [*p["actions"], *(y for s in p["elements"] for y in s["actions"])]}
+    more = [x["action"] for g in r["more_advice"] for x in g["actions"]]
+    assert {x.action for x in a.advice} == shown | set(more) and not shown & set(more)
+    assert [g["element_label"] for g in r["more_advice"]] == [
+        "Purpose", "Defined Target Audience", "Employment Brand & Workforce Marketing"]
+    assert r["more_advice"][0]["actions"][0]["when"] == "small effort, this quarter"
+    for fmt in ("html", "md"):
+        body = documents.render_template(r, fmt).replace("&#39;", "'")
+        assert all(x in body for x in more), fmt
+
+
+def test_the_appendix_has_a_row_for_every_rule_that_fired():
+    # A rule setting a stage below the one reached fired too ("34 rules fired" over 32 rows).
+    a = assessed("broadcasting")
+    rows = report_data(a)["appendix"]["conclusions"]
+    assert {row["rule"] for row in rows} == set(a.fired)
+    assert {"conclusion": "Stage: Just do it (below Broadcasting, which another rule sets)",
+            "rule": "stage.just_do_it_posts", "because": "Recruitment posts go out every week.",
+            "facts": [{"fact": "content.posts_per_week", "answer": "3",
+                       "question": a.model.fact_by_id["content.posts_per_week"].question}]} in rows

@@ -66,7 +66,7 @@ def test_roadmap_json_and_text_with_start():
         assert {"effort", "projected_stage", "starts", "ends"} <= set(phase)
         assert list(phase["projected_stage"]) == ["id", "label", "rank"]
     text = maturity.roadmap_text(example("just-do-it"), start="2027-01")
-    assert "Now: quick wins to start at once" in text
+    assert "Now: to start at once (medium effort, 2027-Q1)" in text  # quick wins if small
     assert "2027-Q1" in text and "when it is done, the stage is" in text
 
 

@@ -84,12 +84,12 @@ def test_report_with_previous_shows_progress(workdir):
     md = (workdir / "r.md").read_text("utf-8")
     progress = md.split("## Progress since 2026-11-01\n\n", 1)[1].split("\n## ", 1)[0]
     assert progress.startswith("Still Broadcasting. Inside the stage, Purpose started to defined "
-                               "(up 1 level, now connected); Defined Target Audience started to "
+                               "(up 1 level, now connected); Defined Target Audience still "
                                "started (no longer disconnected);")
     assert "| Defined Target Audience | Started | Started | no longer disconnected |" in progress
     assert "| Engagement | Started | Started | no change |" in progress
     question = maturity.load_pack(None).fact_by_id["audience.months_since_refresh"].question
-    assert f"Questions newly answered:\n\n- {question}: 2\n" in progress
+    assert f"Questions newly answered:\n\n- {question} **2**\n" in progress  # the answer set apart, not "?: 2"
 
 
 def test_report_with_a_template_folder(workdir):
