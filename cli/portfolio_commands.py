@@ -110,8 +110,8 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
 def portfolio_command(results: str, by: str | None, min_group: int, pack: str | None,
                       rules: str | None, fmt: str, output: str | None, picture: str | None) -> None:
     """Statistics over batch results (the .sqlite, .csv or .jsonl file 'dots batch' wrote): the
-    share at each stage with n and a 95% confidence interval (Wilson), the share at the first
-    stage ("just do it"), the most common next dot and each element's status distribution, for
+    share at each stage with n and a 95% confidence interval (Wilson), the share with a
+    disconnected dot (the "just do it" signature, at any stage), the most common next dot and each element's status distribution, for
     all organisations and (--by) each segment."""
     def work() -> None:
         from maturity.portfolio import portfolio_data, portfolio_text

@@ -182,7 +182,7 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
     for s in g["stages"]:
         lines.append(f"  {s['label']:<{width}}  {_pct(s['share']):>6}  {_ci(s):>12}  {s['count']:>6,}")
     f = g["disconnected"]
-    lines.append(f"  \"Just do it\", work on a dot whose foundations are missing: {_pct(f['share'])} "
+    lines.append(f"  With a disconnected dot (the \"just do it\" signature, at any stage): {_pct(f['share'])} "
                  f"(95% CI {_ci(f)}), "
                  f"{f['count']:,} of {g['n']:,}")
     m = g["most_common_next"]

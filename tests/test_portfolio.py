@@ -133,7 +133,7 @@ def test_text_gives_share_interval_and_n(known):
     line = next(l for l in retail.splitlines() if l.startswith("  Just do it"))
     assert line.split() == ["Just", "do", "it", "50.0%", f"{lo * 100:.1f}-{hi * 100:.1f}%", "6"]
     assert "Retail (n = 12)" in text
-    assert '"Just do it", work on a dot whose foundations are missing: 40.0%' in text
+    assert 'With a disconnected dot (the "just do it" signature, at any stage): 40.0%' in text
     assert "1 with errors (not counted)" in text
 
 
@@ -314,7 +314,7 @@ def test_csv_and_jsonl_results_give_the_statistics_of_the_database(tmp_path, def
         outputs[suffix] += (benchmark_text(b).replace(f"known.{suffix}", "RESULTS"),)
     assert outputs["csv"] == outputs["sqlite"] and outputs["jsonl"] == outputs["sqlite"]
     assert "Retail (n = 12)" in outputs["csv"][0] and "Hospitality (n = 3)" in outputs["csv"][0]
-    assert '"Just do it", work on a dot whose foundations are missing: 40.0%' in outputs["jsonl"][0]
+    assert 'With a disconnected dot (the "just do it" signature, at any stage): 40.0%' in outputs["jsonl"][0]
     assert "1 with errors (not counted)" in outputs["csv"][0]
 
 
