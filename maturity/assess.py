@@ -22,11 +22,12 @@ import networkx as nx
 
 from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
-from .model import (SEVERITIES, Advice, All, Element, Finding, Model, Rule, Stage, Status, Test, asked_in,
-                    tests_in)
+from .explain import disconnected_known
+from .model import (GROUP_SUBJECTS, SEVERITIES, Advice, All, Element, Finding, Model, Rule, Stage, Status,
+                    Test, asked_in, tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
-from .relevance import kleene
+from .relevance import kleene, three_valued
 
 
 GAP = "If the answer shows a gap: "
@@ -133,6 +134,18 @@ class Assessment:
             ranks = {e.element.id: e.status.rank for e in self.elements}
             found = _floors(self.model, ranks, rule_facts(self.model, self.organisation), self.unassessed)
             kept = self.__dict__["_status_open"] = (elements, found)
+        return kept[1]
+
+    @property
+    def stage_open(self) -> bool:
+        """Whether the stage is only as high as the answers show so far: a rule setting a
+        higher stage asks about a question not answered and, in three-valued logic on what the
+        answers show (statuses that are floors, done and connection not known: unknown), could
+        still hold (`_stage_could_rise`). Worked out on first use, as `status_open` is."""
+        key = (tuple(map(id, self.elements)), self.stage.id)
+        kept = self.__dict__.get("_stage_open")
+        if kept is None or kept[0] != key:
+            kept = self.__dict__["_stage_open"] = (key, _stage_could_rise(self))
         return kept[1]
 
     def advice_for(self, element_id: str) -> list[AdviceResult]:
@@ -612,6 +625,54 @@ def _floors(model: Model, ranks: dict[str, int], seen: dict[str, Any],
                 found.append(element_id)
                 break
     return frozenset(found)
+
+
+def _stage_could_rise(a: Assessment) -> bool:
+    """Whether a rule setting a stage above `a`'s did not fire but could hold once the questions
+    not answered are, through its facts or what rests on them (Assessment.stage_open). Each test reads what the answers show: a fact's
+    answer; a status, unknown where it is a floor or not answered; done and disconnected,
+    unknown where the answers cannot tell; a group, unknown where a member is."""
+    model = a.model
+    seen = rule_facts(model, a.organisation)
+    floors = a.status_open | a.unassessed
+    rank = {s.id: s.rank for s in model.statuses}
+    results = {e.element.id: e for e in a.elements}
+
+    def known(t: Test, negated: bool) -> bool | None:
+        if t.subject in ("fact", "count"):
+            answer = seen.get(t.ref)
+            return None if answer is None else t.passes(answer)
+        if t.subject == "status":
+            if t.ref in floors:
+                return None
+            want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
+            return Test(t.subject, t.ref, t.op, want).passes(results[t.ref].status.rank)
+        if t.subject == "done":
+            return None if t.ref in a.done_unknown else t.passes(results[t.ref].done)
+        if t.subject == "disconnected":
+            result = results[t.ref]
+            return t.passes(result.disconnected) if disconnected_known(a, result) else None
+        if t.subject in GROUP_SUBJECTS:
+            members = model.members[t.ref]
+            if any(m in a.done_unknown or m in floors for m in members):
+                return None
+            if t.subject == "all_done":
+                return t.passes(all(results[m].done for m in members))
+            if t.subject == "done_count":
+                return t.passes(sum(results[m].done for m in members))
+            lowest = min(results[m].status.rank for m in members)
+            want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
+            return Test(t.subject, t.ref, t.op, want).passes(lowest)
+        return None  # the stage: stage rules do not test it
+
+    plan = _plan_for(model)
+    for rule in plan.stage_rules:  # highest stage first
+        if model.stage_by_id[rule.stage].rank <= a.stage.rank:
+            break
+        # it did not fire: false on what is known, or unknown on what is open
+        if three_valued(rule.when, known) is None:
+            return True
+    return False
 
 
 def _could_hold(condition, seen: dict[str, Any]) -> bool:

@@ -170,8 +170,9 @@ def compare(before: Side, after: Side, *, allow_pack_change: bool = False,
         "previous": _about(before), "current": _about(after),
         # a dot now not answered, or whose done is open: a higher stage may rest on it
         "stage": {"from": _stage(b), "to": _stage(c), "change": stage_change,
-                  "open": any(e["status_label"] == NOT_ANSWERED or not e.get("done_known", True)
-                              or not e.get("status_known", True) for e in c["elements"])},
+                  "open": not c["stage"].get("known", True)
+                  or any(e["status_label"] == NOT_ANSWERED or not e.get("done_known", True)
+                         or not e.get("status_known", True) for e in c["elements"])},
         "status_steps": steps,
         "dots": {"before": sum(e["done"] for e in b["elements"]),
                       "after": sum(e["done"] for e in c["elements"]),

@@ -38,7 +38,7 @@ def _head(a: Assessment) -> dict:
         "organisation": {"id": org.id, "name": org.name, **dict(sorted(org.meta.items()))},
         "pack": {"id": a.model.id, "label": a.model.label, "version": a.model.version},
         "stage": {"id": a.stage.id, "label": a.stage.label, "rank": a.stage.rank + 1,
-                  "of": len(a.model.stages),
+                  "of": len(a.model.stages), "known": not a.stage_open,
                   "because": [_evidence(e) for e in a.stage_evidence]
                   or [{"rule": None, "because": NO_STAGE_RULE, "facts": {}}]},
     }
@@ -140,8 +140,18 @@ def _title(a: Assessment) -> list[str]:
     return lines
 
 
+STAGE_FLOOR = "questions not answered yet could raise it"
+
+
+def _stage_heading(a: Assessment) -> str:
+    """"Stage: Just do it (2 of 7)", with "or higher" where questions not answered yet could
+    raise it (Assessment.stage_open)."""
+    return f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})" \
+        + (f" or higher: {STAGE_FLOOR}" if a.stage_open else "")
+
+
 def _stage_lines(a: Assessment, explain: bool = False) -> list[str]:
-    lines = [f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})"]
+    lines = _wrap(_stage_heading(a), "  ", "")
     if a.stage.description:
         lines += _wrap(a.stage.description, "  ")
     if a.stage_evidence:
@@ -364,7 +374,7 @@ def _next_lines(a: Assessment, nxt: Step | None, explain: bool = False) -> list[
 
 
 def _short_head(a: Assessment) -> list[str]:
-    return _title(a) + ["", f"Stage: {a.stage.label} ({a.stage.rank + 1} of {len(a.model.stages)})", ""]
+    return _title(a) + [""] + _wrap(_stage_heading(a), "  ", "") + [""]
 
 
 def next_text(a: Assessment, explain: bool = False) -> str:

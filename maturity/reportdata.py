@@ -96,6 +96,8 @@ def _summary(a: Assessment, data: dict, done: list, labels: dict) -> dict:
     nxt = data["next"]
     parts = [f"{a.organisation.name} is at stage {stage.rank + 1} of {len(a.model.stages)}, "
              f"{stage.label}" + (f": {stage.description}" if stage.description else ".")]
+    if a.stage_open:
+        parts.append("Questions not answered yet could put it at a higher stage.")
     named = [e.element.label for e in done]
     grouped = bool(top_groups(a.model))
     parts.append(f"{len(done)} of {total} dots {'is' if len(done) == 1 else 'are'} connected so far"

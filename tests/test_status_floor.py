@@ -160,3 +160,36 @@ def test_the_report_explains_or_more_under_its_scorecard(tmp_path, suffix):
     assert "Started or more" in text
     assert "&#39;or more&#39;: questions not answered yet could show a higher status." in text \
         if suffix == ".html" else "'or more': questions not answered yet could show a higher status." in text
+
+
+@pytest.mark.parametrize("name", ["broadcasting", "connected", "mid-size", "just-do-it"])
+def test_a_stage_is_a_floor_exactly_when_some_answer_to_the_blank_question_raises_it(name):
+    # Oracle, as for statuses: with one answer taken away, the stage is a floor when, and only
+    # when, some answer to that question gives a higher stage (through the facts a stage rule
+    # tests, or the statuses, done and connection resting on them).
+    model, org = example(name)
+    opened = 0
+    for fact_id in sorted(org.facts):
+        candidates = _candidates(model.fact_by_id[fact_id])
+        facts = {f: v for f, v in org.facts.items() if f != fact_id}
+        a = assess(model, facts)
+        raised = any(assess(model, {**facts, fact_id: v}).stage.rank > a.stage.rank for v in candidates)
+        assert a.stage_open == raised, fact_id
+        opened += raised
+    assert opened or name == "just-do-it"
+
+
+def test_a_stage_a_blank_answer_could_raise_says_or_higher():
+    # broadcasting without its posts a week: the rules reach Just do it only, and the answer
+    # could make it Broadcasting.
+    a = without("broadcasting", "content.posts_per_week")
+    assert (a.stage.id, a.stage_open) == ("just_do_it", True)
+    text = assessment_text(a)
+    assert "Stage: Just do it (2 of 7) or higher: questions not answered yet could raise it\n" in text
+    assert assessment_data(a)["stage"]["known"] is False
+    assert "Questions not answered yet could put it at a higher stage." in report_data(a)["summary"]["text"]
+    model, org = example("broadcasting")
+    full = maturity.assess(model, org)
+    assert not full.stage_open and assessment_data(full)["stage"]["known"] is True
+    assert "or higher" not in assessment_text(full)
+    assert compare(side_of(full, "q3.yaml"), side_of(a, "q4.yaml"))["stage"]["open"]

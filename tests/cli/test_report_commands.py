@@ -74,7 +74,7 @@ def test_json_golden_has_documented_keys(example, command):
     assert data["format"] == 1
     assert list(data["pack"]) == ["id", "label", "version"]
     assert data["pack"]["id"] == model.id
-    assert list(data["stage"]) == ["id", "label", "rank", "of", "because"]
+    assert list(data["stage"]) == ["id", "label", "rank", "of", "known", "because"]
     assert 1 <= data["stage"]["rank"] <= data["stage"]["of"] == len(model.stages)
     assert data["organisation"]["id"] and data["organisation"]["name"]
     steps = ([data["next"]] if command != "roadmap" else
