@@ -16,14 +16,14 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from itertools import filterfalse
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
 from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
-from .model import (SEVERITIES, Advice, All, Element, Finding, Model, Rule, Stage, Status, Test, asked_in,
-                    tests_in)
+from .model import (SEVERITIES, Advice, All, Condition, Element, Finding, Model, Rule, Stage, Status, Test,
+                    asked_in, tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 from .relevance import kleene
@@ -190,8 +190,10 @@ class _Plan:
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
     status_questions: dict[str, frozenset[str]] = field(default_factory=dict)  # see asked_about
-    # element -> the rules setting it at a done level, each with the facts it asks about
-    done_rules: dict[str, tuple[tuple[Rule, tuple[str, ...]], ...]] = field(default_factory=dict)
+    # element -> the rules setting it at a done level, each as the facts it asks about and its
+    # condition split for reading on open questions (_split)
+    done_rules: dict[str, tuple[tuple[tuple[str, ...], tuple[_PlainTest, ...], tuple[Condition, ...]], ...]] = \
+        field(default_factory=dict)
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -223,7 +225,7 @@ def _make_plan(model: Model) -> _Plan:
                                      if t.subject in ("fact", "count")
                                      and model.fact_by_id[t.ref].element is not None)
                         for e, found in setting.items()}
-    done_rules = {e: tuple((r, tuple(sorted({t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")})))
+    done_rules = {e: tuple((evidence_facts[r.id], *_split(r.when))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
     done_rules = {e: rules for e, rules in done_rules.items() if rules}  # elements some rule can make done
@@ -567,27 +569,44 @@ def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
     for element_id, rules in plan.done_rules.items():
         if element_id in unknown or statuses[element_id].done:
             continue  # (a done-level rule that fired made it done)
-        for rule, asks in rules:
+        for asks, plain, others in rules:
             # a rule with every question it asks answered did not fire and cannot: only one
             # asking about an open question is read again
-            if None in map(get, asks) and _could_hold(rule.when, seen):
+            if None in map(get, asks) and _could_hold(plain, others, seen):
                 found.append(element_id)
                 break
     return frozenset(found)
 
 
-def _could_hold(condition, seen: dict[str, Any]) -> bool:
-    """Whether a condition that did not hold could hold once the questions not answered are:
-    in three-valued logic, not false (relevance.kleene). An `all` of plain tests, the common
-    shape of a rule, is read here directly: false as soon as an answered test fails."""
+_PlainTest = tuple[str, Callable[[Any], bool], bool]  # a fact, its test, decided when unanswered
+
+
+def _split(condition: Condition) -> tuple[tuple[_PlainTest, ...], tuple[Condition, ...]]:
+    """A rule's condition as `_could_hold` reads it, split once per rule: an `all`, the common
+    shape of a rule, into its plain tests of facts (each as the fact, the test, and whether it
+    is decided when the fact has no answer: a test of presence) and its other items; anything
+    else is one item of the second kind."""
     if type(condition) is not All:
-        return kleene(condition, seen) is not False
-    for item in condition.items:
-        if type(item) is Test and item.subject in ("fact", "count"):
-            answer = seen.get(item.ref)
-            if (answer is not None or item.op == "present") and not item.passes(answer):
-                return False
-        elif kleene(item, seen) is False:
+        return (), (condition,)
+    plain = tuple((t.ref, t.passes, t.op == "present") for t in condition.items if _is_plain(t))
+    return plain, tuple(item for item in condition.items if not _is_plain(item))
+
+
+def _is_plain(item: Condition) -> bool:
+    return type(item) is Test and item.subject in ("fact", "count")
+
+
+def _could_hold(plain: tuple[_PlainTest, ...], others: tuple[Condition, ...], seen: dict[str, Any]) -> bool:
+    """Whether a condition that did not hold (`_split`) could hold once the questions not
+    answered are: in three-valued logic, not false (relevance.kleene). Its plain tests are read
+    first and directly, an answer that fails one deciding; the other items by `kleene`."""
+    get = seen.get
+    for ref, passes, decided_unanswered in plain:
+        answer = get(ref)
+        if (answer is not None or decided_unanswered) and not passes(answer):
+            return False
+    for item in others:
+        if kleene(item, seen) is False:
             return False
     return True
 
