@@ -183,7 +183,7 @@ class _Plan:
     advice: list[tuple[Rule, Advice]]                 # in report order
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
     levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
-    stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
+    stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets, highest first
     because: dict[str, str] = field(default_factory=dict)  # rule -> its reason as written
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
@@ -229,20 +229,21 @@ def _make_plan(model: Model) -> _Plan:
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
     done_rules = {e: rules for e, rules in done_rules.items() if rules}  # elements some rule can make done
+    stage_rules = sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id))
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
         model, compiled,
         [(e, tuple(model.prerequisites(e))) for e in order],
         setters,
-        sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),
+        stage_rules,
         sorted(((r, f) for r in rules for f in r.findings),
                key=lambda x: (severity[x[1].severity], _element_index(model, x[1].element), x[1].id)),
         sorted(((r, a) for r in rules for a in r.advice),
                key=lambda x: (_element_index(model, x[1].element), x[1].id)),
         evidence_facts,
         {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
-        {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
+        {r.id: model.stage_by_id[r.stage].rank for r in stage_rules},
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
@@ -544,7 +545,8 @@ def _resolve_statuses(plan: _Plan, fired: list[str]) -> dict[str, Status]:
 
 def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
     """The highest stage a rule in `fired` sets, else the first."""
-    return plan.model.stages[max((rank for r, rank in plan.stage_ranks.items() if r in fired), default=0)]
+    # the rules setting the highest stage come first: the first rule that fired sets it
+    return plan.model.stages[next((rank for r, rank in plan.stage_ranks.items() if r in fired), 0)]
 
 
 def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> frozenset[str]:
