@@ -417,21 +417,26 @@ def results(done: Resolved) -> Assessment:
         elements.append(result)
     stage = done.stage
     findings = []
+    # A text with a threshold in it is worded for the organisation, each time; only those are.
     for r, f in plan.findings:
         if r.id in why:
-            if not keeping or "{threshold:" in f.message:
+            if "{threshold:" in f.message:
                 findings.append(FindingResult(_worded(f, "message", words, seen), why[r.id]))
-                continue
-            looked += 1  # the same finding on the same evidence: made once
-            findings.append(_shared(kept, (id(f), known[r.id]), FindingResult, f, why[r.id]))
+            elif not keeping:
+                findings.append(FindingResult(f, why[r.id]))
+            else:
+                looked += 1  # the same finding on the same evidence: made once
+                findings.append(_shared(kept, (id(f), known[r.id]), FindingResult, f, why[r.id]))
     advice = []
     for r, a in plan.advice:
         if r.id in why:
-            if not keeping or "{threshold:" in a.action:
+            if "{threshold:" in a.action:
                 advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
-                continue
-            looked += 1  # the same advice on the same evidence: made once
-            advice.append(_shared(kept, (id(a), known[r.id]), AdviceResult, a, why[r.id], a.kind, a.action))
+            elif not keeping:
+                advice.append(AdviceResult(a, why[r.id], a.kind, a.action))
+            else:
+                looked += 1  # the same advice on the same evidence: made once
+                advice.append(_shared(kept, (id(a), known[r.id]), AdviceResult, a, why[r.id], a.kind, a.action))
         elif r.id in asked:
             # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
