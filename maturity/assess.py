@@ -16,15 +16,15 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from itertools import filterfalse
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
 from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
 from .explain import disconnected_known
-from .model import (GROUP_SUBJECTS, SEVERITIES, Advice, All, Element, Finding, Model, Rule, Stage, Status,
-                    Test, asked_in, tests_in)
+from .model import (GROUP_SUBJECTS, SEVERITIES, Advice, All, Condition, Element, Finding, Model, Rule, Stage,
+                    Status, Test, asked_in, tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 from .relevance import kleene, three_valued
@@ -211,15 +211,17 @@ class _Plan:
     advice: list[tuple[Rule, Advice]]                 # in report order
     evidence_facts: dict[str, tuple[str, ...]]        # rule -> the facts it tests, sorted
     levels: dict[str, tuple[tuple[str, int], ...]]    # status rule -> (element, rank) it sets
-    stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets
+    stage_ranks: dict[str, int]                       # stage rule -> the rank of the stage it sets, highest first
     because: dict[str, str] = field(default_factory=dict)  # rule -> its reason as written
     results: dict[tuple, ElementResult] = field(default_factory=dict)  # see Resolved._results
     kept: _Kept = field(default_factory=lambda: _Kept())               # see results
     twins: frozenset[str] = frozenset()               # the question twins' ids (questions.SUFFIX)
     worded: frozenset[str] = frozenset()              # rules whose reason has a threshold to word
     status_questions: dict[str, frozenset[str]] = field(default_factory=dict)  # see asked_about
-    # element -> the rules setting it at a done level, each with the facts it asks about
-    done_rules: dict[str, tuple[tuple[Rule, tuple[str, ...]], ...]] = field(default_factory=dict)
+    # element -> the rules setting it at a done level, each as the facts it asks about and its
+    # condition split for reading on open questions (_split)
+    done_rules: dict[str, tuple[tuple[tuple[str, ...], tuple[_PlainTest, ...], tuple[Condition, ...]], ...]] = \
+        field(default_factory=dict)
 
 
 def _plan_for(model: Model) -> _Plan:
@@ -251,24 +253,25 @@ def _make_plan(model: Model) -> _Plan:
                                      if t.subject in ("fact", "count")
                                      and model.fact_by_id[t.ref].element is not None)
                         for e, found in setting.items()}
-    done_rules = {e: tuple((r, tuple(sorted({t.ref for t in tests_in(r.when) if t.subject in ("fact", "count")})))
+    done_rules = {e: tuple((evidence_facts[r.id], *_split(r.when))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
     done_rules = {e: rules for e, rules in done_rules.items() if rules}  # elements some rule can make done
+    stage_rules = sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id))
     compiled = kept_compiled(model)  # made by the pack cache from this very model
     compiled = compiled if compiled is not None else compile_pack(model)
     return _Plan(
         model, compiled,
         [(e, tuple(model.prerequisites(e))) for e in order],
         setters,
-        sorted((r for r in rules if r.stage), key=lambda r: (-model.stage_by_id[r.stage].rank, r.id)),
+        stage_rules,
         sorted(((r, f) for r in rules for f in r.findings),
                key=lambda x: (severity[x[1].severity], _element_index(model, x[1].element), x[1].id)),
         sorted(((r, a) for r in rules for a in r.advice),
                key=lambda x: (_element_index(model, x[1].element), x[1].id)),
         evidence_facts,
         {r.id: tuple((e, model.status_by_id[level].rank) for e, level in r.status) for r in rules if r.status},
-        {r.id: model.stage_by_id[r.stage].rank for r in rules if r.stage},
+        {r.id: model.stage_by_id[r.stage].rank for r in stage_rules},
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
@@ -442,21 +445,26 @@ def results(done: Resolved) -> Assessment:
         elements.append(result)
     stage = done.stage
     findings = []
+    # A text with a threshold in it is worded for the organisation, each time; only those are.
     for r, f in plan.findings:
         if r.id in why:
-            if not keeping or "{threshold:" in f.message:
+            if "{threshold:" in f.message:
                 findings.append(FindingResult(_worded(f, "message", words, seen), why[r.id]))
-                continue
-            looked += 1  # the same finding on the same evidence: made once
-            findings.append(_shared(kept, (id(f), known[r.id]), FindingResult, f, why[r.id]))
+            elif not keeping:
+                findings.append(FindingResult(f, why[r.id]))
+            else:
+                looked += 1  # the same finding on the same evidence: made once
+                findings.append(_shared(kept, (id(f), known[r.id]), FindingResult, f, why[r.id]))
     advice = []
     for r, a in plan.advice:
         if r.id in why:
-            if not keeping or "{threshold:" in a.action:
+            if "{threshold:" in a.action:
                 advice.append(AdviceResult(a, why[r.id], a.kind, words(a.action, seen)))
-                continue
-            looked += 1  # the same advice on the same evidence: made once
-            advice.append(_shared(kept, (id(a), known[r.id]), AdviceResult, a, why[r.id], a.kind, a.action))
+            elif not keeping:
+                advice.append(AdviceResult(a, why[r.id], a.kind, a.action))
+            else:
+                looked += 1  # the same advice on the same evidence: made once
+                advice.append(_shared(kept, (id(a), known[r.id]), AdviceResult, a, why[r.id], a.kind, a.action))
         elif r.id in asked:
             # A fact recorded as not applicable is settled: never asked again (docs/yaml-format.md).
             asks = tuple(f for f in a.about if f not in seen
@@ -570,7 +578,8 @@ def _resolve_statuses(plan: _Plan, fired: list[str]) -> dict[str, Status]:
 
 def _resolve_stage(plan: _Plan, fired: set[str]) -> Stage:
     """The highest stage a rule in `fired` sets, else the first."""
-    return plan.model.stages[max((rank for r, rank in plan.stage_ranks.items() if r in fired), default=0)]
+    # the rules setting the highest stage come first: the first rule that fired sets it
+    return plan.model.stages[next((rank for r, rank in plan.stage_ranks.items() if r in fired), 0)]
 
 
 def _unassessed(plan: _Plan, fired: list[str], organisation: Organisation) -> frozenset[str]:
@@ -595,10 +604,10 @@ def _open(plan: _Plan, statuses: dict[str, Status], seen: dict[str, Any],
     for element_id, rules in plan.done_rules.items():
         if element_id in unknown or statuses[element_id].done:
             continue  # (a done-level rule that fired made it done)
-        for rule, asks in rules:
+        for asks, plain, others in rules:
             # a rule with every question it asks answered did not fire and cannot: only one
             # asking about an open question is read again
-            if None in map(get, asks) and _could_hold(rule.when, seen):
+            if None in map(get, asks) and _could_hold(plain, others, seen):
                 found.append(element_id)
                 break
     return frozenset(found)
@@ -621,7 +630,7 @@ def _floors(model: Model, ranks: dict[str, int], seen: dict[str, Any],
         for rule_id in setting:  # highest level first
             if max(r for e, r in levels[rule_id] if e == element_id) <= rank:
                 break
-            if None in map(get, asks[rule_id]) and _could_hold(rules[rule_id].when, seen):
+            if None in map(get, asks[rule_id]) and _could_hold(*_split(rules[rule_id].when), seen):
                 found.append(element_id)
                 break
     return frozenset(found)
@@ -675,19 +684,35 @@ def _stage_could_rise(a: Assessment) -> bool:
     return False
 
 
-def _could_hold(condition, seen: dict[str, Any]) -> bool:
-    """Whether a condition that did not hold could hold once the questions not answered are:
-    in three-valued logic, not false (relevance.kleene), every test of such a question unknown,
-    whether it is answered (`present`) too. An `all` of plain tests, the common shape of a
-    rule, is read here directly: false as soon as an answered test fails."""
+_PlainTest = tuple[str, Callable[[Any], bool]]  # a fact and its test
+
+
+def _split(condition: Condition) -> tuple[tuple[_PlainTest, ...], tuple[Condition, ...]]:
+    """A rule's condition as `_could_hold` reads it, split once per rule: an `all`, the common
+    shape of a rule, into its plain tests of facts (each as the fact and the test) and its other
+    items; anything else is one item of the second kind."""
     if type(condition) is not All:
-        return kleene(condition, seen) is not False
-    for item in condition.items:
-        if type(item) is Test and item.subject in ("fact", "count"):
-            answer = seen.get(item.ref)
-            if answer is not None and not item.passes(answer):
-                return False
-        elif kleene(item, seen) is False:
+        return (), (condition,)
+    plain = tuple((t.ref, t.passes) for t in condition.items if _is_plain(t))
+    return plain, tuple(item for item in condition.items if not _is_plain(item))
+
+
+def _is_plain(item: Condition) -> bool:
+    return type(item) is Test and item.subject in ("fact", "count")
+
+
+def _could_hold(plain: tuple[_PlainTest, ...], others: tuple[Condition, ...], seen: dict[str, Any]) -> bool:
+    """Whether a condition that did not hold (`_split`) could hold once the questions not
+    answered are: in three-valued logic, not false (relevance.kleene), every test of such a
+    question unknown, whether it is answered (`present`) too. Its plain tests are read first
+    and directly, an answer that fails one deciding; the other items by `kleene`."""
+    get = seen.get
+    for ref, passes in plain:
+        answer = get(ref)
+        if answer is not None and not passes(answer):
+            return False
+    for item in others:
+        if kleene(item, seen) is False:
             return False
     return True
 

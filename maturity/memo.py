@@ -151,6 +151,22 @@ def classifier(tests: list[tuple[str, Any]]) -> Callable[[Any], Any]:
     texts = {c: n for n, c in enumerate(sorted(set(compared)))} if textual else {}
     members = sorted(set(items)) if listed else []
 
+    # The strings found plain in lists so far, bounded: a list's items are mostly the pack's
+    # own values, met again and again, and lists of them too many to keep each one's class.
+    plain_items: set[str] = set()
+
+    def all_plain(items: list) -> bool:
+        try:
+            if plain_items.issuperset(items):
+                return True
+        except TypeError:  # an unhashable item: not a string
+            return False
+        if not all(_plain(item) for item in items):
+            return False
+        if len(plain_items) < CLASSES_KEPT:
+            plain_items.update(items)
+        return True
+
     # Classes are ints of distinct residues mod 4, from 4 on (never equal to a bool, None or a
     # raw tuple): 4k+4 an int, 4k+5 a float, 4k+6 a string, 4k+7 a list.
     def place(value: Any, kind: type) -> Any:
@@ -164,7 +180,7 @@ def classifier(tests: list[tuple[str, Any]]) -> Callable[[Any], Any]:
                 return 4 * (texts.get(value, -1) + 1) + 6
             return raw(value)
         if kind is list:
-            if listed and all(_plain(item) for item in value):
+            if listed and all_plain(value):
                 mask = 0
                 for n, member in enumerate(members):
                     if member in value:

@@ -170,6 +170,21 @@ def test_numbers_between_the_same_constants_share_a_class_and_strings_with_no_co
     assert memo.classifier([("?", None)])(4) != memo.classifier([("?", None)])(5)
 
 
+def test_lists_are_classed_as_when_first_met_once_their_strings_are_known_plain():
+    # A classifier keeps the strings it found plain in lists, and the classes of at most
+    # CLASSES_KEPT lists: many more lists, and lists with an item that is no plain string
+    # among known ones, are classed as a new classifier classes them.
+    tests = [("$iany", "a"), ("$iall", "b")]
+    classify = memo.classifier(tests)
+    rng = random.Random(7)
+    items = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    lists = [rng.sample(items, rng.randint(0, len(items))) for _ in range(3 * memo.CLASSES_KEPT)]
+    odd = [["a", 'c"'], ["a", "c" * 201], ["a", 1], ["a", True], ["a", None], ["a", ["c"]], ["a", {"c": 1}]]
+    for value in lists + odd + lists[:10]:
+        assert classify(value) == memo.classifier(tests)(value)
+    assert all(classify(value) == memo.raw(value) for value in odd)  # not plain: raw
+
+
 # Memo against an engine that sends everything ----------------------------------------------
 
 def same(a: maturity.Assessment, b: maturity.Assessment) -> bool:
