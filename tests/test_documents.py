@@ -673,3 +673,43 @@ def test_the_appendix_has_a_row_for_every_rule_that_fired():
             "rule": "stage.just_do_it_posts", "because": "Recruitment posts go out every week.",
             "facts": [{"fact": "content.posts_per_week", "answer": "3",
                        "question": a.model.fact_by_id["content.posts_per_week"].question}]} in rows
+
+
+# Layout of the documents ---------------------------------------------------------------------
+
+def test_ids_in_the_html_break_only_after_a_dot_or_underscore(broadcasting):
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert "<code>stage.<wbr>broadcasting_<wbr>goals</code>" in html
+    assert "<code>purpose.<wbr>goals_<wbr>written</code>" in html
+    assert "overflow-wrap: anywhere" not in html  # which cut "stage.bro/adcasting/_goals"
+    assert str(documents._wbr("a<b>.c")) == "a&lt;b&gt;.<wbr>c"  # escaped first
+
+
+def test_every_html_table_can_scroll_sideways_on_a_phone(broadcasting):
+    """On a narrow screen a table scrolls in its wrapper rather than cutting words
+    ("St/at/us", "Mi/ssi/ng"): every table is in one."""
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert html.count("<table") == len(re.findall(r'<div class="table-wrap[^"]*"><table', html)) > 3
+    narrow = html[html.index("@media screen and (max-width: 40rem)"):]
+    narrow = narrow[:narrow.index("\n}")]
+    assert ".table-wrap { overflow-x: auto; }" in narrow and "anywhere" not in narrow
+
+
+def test_a_short_table_starts_on_the_page_of_its_heading(broadcasting, tmp_path):
+    """The scorecard once began at the foot of page 3 with its header and one row."""
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert '<div class="table-wrap keep"><table class="scorecard">' in html
+    path = documents.write_report(broadcasting, tmp_path / "r.pdf")
+    import subprocess
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    (page,) = [p for p in pages if any(line.strip() == "Scorecard" for line in p.splitlines())]
+    assert "Disconnected" in page and "no rule found evidence" in page  # row 3 with the header
+
+
+def test_a_long_table_may_split(large):
+    """A table of more than 12 rows is not kept whole: a group of 40 dots splits across pages
+    (its first rows stay with its header)."""
+    html = documents.render_document(report_data(large), "html").decode("utf-8")
+    assert '<div class="table-wrap"><table class="scorecard">' in html
+    assert "tbody tr:nth-child(-n+3) { break-before: avoid;" in html
