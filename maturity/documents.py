@@ -244,7 +244,8 @@ def write_report(assessment, path: Path | str, *, template_dir: Path | str | Non
             raise
         missing = f"{exc.message} ({exc.hint})"
     data = report_data(assessment, appendix=appendix, picture_svg=svg, picture_missing=missing,
-                       picture_view=view, progress=progress, benchmark=benchmark)
+                       picture_view=view, picture_layout=layout, progress=progress,
+                       benchmark=benchmark)
     write_atomic(path, render_document(data, fmt, folder, png))
     return path
 
