@@ -88,6 +88,7 @@ def _environment(template_dir: Path | None, fmt: str):
                              autoescape=fmt == "html", trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.filters["cell"] = _cell
+    env.filters["wbr"] = _wbr
     env.filters["base64"] = lambda text: base64.b64encode(text.encode("utf-8")).decode("ascii")
     return env
 
@@ -95,6 +96,16 @@ def _environment(template_dir: Path | None, fmt: str):
 def _cell(value: Any) -> str:
     """Text safe inside a Markdown table cell: one line, pipes escaped."""
     return " ".join(str(value).split()).replace("|", "\\|")
+
+
+_ID_BREAK = re.compile(r"([._])")
+
+
+def _wbr(value: Any):
+    """An id (rule, fact) as HTML that may break only after a "." or "_"
+    ("stage.broadcasting_goals" -> "stage.<wbr>broadcasting_<wbr>goals"), escaped."""
+    import markupsafe
+    return markupsafe.Markup(_ID_BREAK.sub(r"\1<wbr>", str(markupsafe.escape(value))))
 
 
 def render_template(data: dict, fmt: str, template_dir: Path | None = None) -> str:
@@ -233,7 +244,8 @@ def write_report(assessment, path: Path | str, *, template_dir: Path | str | Non
             raise
         missing = f"{exc.message} ({exc.hint})"
     data = report_data(assessment, appendix=appendix, picture_svg=svg, picture_missing=missing,
-                       picture_view=view, progress=progress, benchmark=benchmark)
+                       picture_view=view, picture_layout=layout, progress=progress,
+                       benchmark=benchmark)
     write_atomic(path, render_document(data, fmt, folder, png))
     return path
 

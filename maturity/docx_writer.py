@@ -8,18 +8,21 @@ from datetime import datetime
 from pathlib import Path
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_BREAK
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Emu, Pt, Twips
 
 
 def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when: datetime) -> bytes:
     """The document as bytes; `reference` is a .docx whose styles (and header, footer) it uses."""
     d = docx.Document(str(reference)) if reference else docx.Document()
-    if reference:  # keep the reference's styles, header and footer, not its text
+    if reference:  # keep the reference's styles, page set-up, header and footer, not its text
         body = d.element.body
         for child in list(body):
             if not child.tag.endswith("}sectPr"):
                 body.remove(child)
+    else:  # python-docx's own default is US Letter: A4 with the PDF's margins instead
+        _a4(d.sections[0])
     props = d.core_properties
     props.title = r["title"]
     props.author = r["cover"]["consultant"] or ""
@@ -77,12 +80,17 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                         "says where to go on." if r["next"] else
                         "Nothing left to do: every dot is connected already.")
 
+    landscape = r["picture"].get("layout") in ("slide", "wide")
+    if landscape:  # a page of its own, turned, as in the PDF
+        _turn(d.add_section(WD_SECTION.NEW_PAGE), WD_ORIENT.LANDSCAPE)
     d.add_heading("The picture", 1)
     if picture_png:
-        d.add_picture(io.BytesIO(picture_png), width=Cm(16))
+        d.add_picture(io.BytesIO(picture_png), width=_picture_width(d.sections[-1], picture_png))
         d.add_paragraph(r["picture"]["alt"], style="Caption")
     else:
         d.add_paragraph(f"The picture could not be drawn: {r['picture']['missing']}")
+    if landscape:
+        _turn(d.add_section(WD_SECTION.NEW_PAGE), WD_ORIENT.PORTRAIT)
 
     d.add_heading("Scorecard", 1)
     for group in r["scorecard_groups"]:
@@ -199,7 +207,43 @@ def _pairs(d, pairs: list[tuple[str, str]]) -> None:
             p.add_run(str(value))
 
 
-TEXT_WIDTH_CM = 16.0
+# The PDF's page (style.css's @page): A4, margins 18 mm top, 16 mm sides, 20 mm bottom.
+PAGE_CM = (21.0, 29.7)
+MARGINS_CM = {"top_margin": 1.8, "right_margin": 1.6, "bottom_margin": 2.0, "left_margin": 1.6}
+PICTURE_HEIGHT = 0.85  # at most this share of the text height, leaving room for heading and caption
+
+
+def _a4(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(PAGE_CM[0]), Cm(PAGE_CM[1])
+    for name, cm in MARGINS_CM.items():
+        setattr(section, name, Cm(cm))
+
+
+def _turn(section, orientation) -> None:
+    """A new section's page turned to `orientation` (it starts as a copy of the one before)."""
+    short, long = sorted((section.page_width, section.page_height))
+    section.orientation = orientation
+    if orientation == WD_ORIENT.LANDSCAPE:
+        section.page_width, section.page_height = long, short
+    else:
+        section.page_width, section.page_height = short, long
+
+
+def text_width(section) -> int:
+    """The width between the section's margins (EMU)."""
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def _picture_width(section, png: bytes) -> int:
+    """As wide as the text, unless that makes the picture taller than PICTURE_HEIGHT of the
+    text height (a tall page picture): then as wide as that height allows."""
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # IHDR
+    room = section.page_height - section.top_margin - section.bottom_margin
+    most = text_width(section)
+    if width and height:
+        most = min(most, int(room * PICTURE_HEIGHT * width / height))
+    return Emu(most)
 
 
 def _table(d, head: list[str], rows: list[list[str]], weights: list[float]) -> None:
@@ -215,7 +259,8 @@ def _table(d, head: list[str], rows: list[list[str]], weights: list[float]) -> N
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
             cell.text = text
-    widths = [Cm(TEXT_WIDTH_CM * w / sum(weights)) for w in weights]
+    full = text_width(d.sections[-1]) // 635  # in twips, as Word keeps them: rounded down,
+    widths = [Twips(int(full * w / sum(weights))) for w in weights]  # they never add up past it
     for column, width in zip(table.columns, widths):
         column.width = width
     for row in table.rows:

@@ -78,7 +78,10 @@ def picture_bytes(pack: dict, by: str | None, min_group: int, fmt: str) -> bytes
 
 
 def _short(label: str) -> str:
-    return label if len(label) <= 24 else label[:22] + "..."
+    """An element's label under the heatmap, whole: wrapped on two or more lines rather than
+    cut ("Employment Brand &" / "Workforce Marketing")."""
+    import textwrap
+    return "\n".join(textwrap.wrap(label, 20, break_on_hyphens=False)) or label
 
 
 def write_picture(pack: dict, by: str | None, min_group: int, path: Path) -> None:

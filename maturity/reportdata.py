@@ -32,9 +32,10 @@ SECTIONS = ("cover", "summary", "progress", "strengths", "priorities", "picture"
 
 def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None = None,
                 picture_missing: str = "", picture_view: str = "whole",
-                progress: dict | None = None, benchmark: dict | None = None) -> dict:
+                picture_layout: str = "page", progress: dict | None = None, benchmark: dict | None = None) -> dict:
     """The report's content. `picture_svg` is the picture drawn for documents (None: the report
-    says the picture could not be drawn), of the view `picture_view` (views.document_view);
+    says the picture could not be drawn), of the view `picture_view` (views.document_view),
+    drawn with `picture_layout` (render.LAYOUTS: "slide" and "wide" get a landscape page);
     `progress` is a comparison's data (maturity.compare)."""
     data = assessment_data(a)
     road = roadmap_data(a)
@@ -71,7 +72,7 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "strengths_more": len(strengths[STRENGTHS_LISTED:]),
         "priorities": _priorities(data, labels),
         "picture": {"svg": picture_svg, "missing": picture_missing, "view": picture_view,
-                    "alt": _picture_alt(a, picture_view)},
+                    "layout": picture_layout, "alt": _picture_alt(a, picture_view)},
         "scorecard": scorecard,
         "scorecard_groups": _scorecard_groups(a, scorecard),
         "scorecard_note": floor_note(a),

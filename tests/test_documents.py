@@ -673,3 +673,113 @@ def test_the_appendix_has_a_row_for_every_rule_that_fired():
             "rule": "stage.just_do_it_posts", "because": "Recruitment posts go out every week.",
             "facts": [{"fact": "content.posts_per_week", "answer": "3",
                        "question": a.model.fact_by_id["content.posts_per_week"].question}]} in rows
+
+
+# Layout of the documents ---------------------------------------------------------------------
+
+def test_ids_in_the_html_break_only_after_a_dot_or_underscore(broadcasting):
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert "<code>stage.<wbr>broadcasting_<wbr>goals</code>" in html
+    assert "<code>purpose.<wbr>goals_<wbr>written</code>" in html
+    assert "overflow-wrap: anywhere" not in html  # which cut "stage.bro/adcasting/_goals"
+    assert str(documents._wbr("a<b>.c")) == "a&lt;b&gt;.<wbr>c"  # escaped first
+
+
+def test_every_html_table_can_scroll_sideways_on_a_phone(broadcasting):
+    """On a narrow screen a table scrolls in its wrapper rather than cutting words
+    ("St/at/us", "Mi/ssi/ng"): every table is in one."""
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert html.count("<table") == len(re.findall(r'<div class="table-wrap[^"]*"><table', html)) > 3
+    narrow = html[html.index("@media screen and (max-width: 40rem)"):]
+    narrow = narrow[:narrow.index("\n}")]
+    assert ".table-wrap { overflow-x: auto; }" in narrow and "anywhere" not in narrow
+
+
+def test_a_short_table_starts_on_the_page_of_its_heading(broadcasting, tmp_path):
+    """The scorecard once began at the foot of page 3 with its header and one row."""
+    html = documents.render_document(report_data(broadcasting), "html").decode("utf-8")
+    assert '<div class="table-wrap keep"><table class="scorecard">' in html
+    path = documents.write_report(broadcasting, tmp_path / "r.pdf")
+    import subprocess
+    pages = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    (page,) = [p for p in pages if any(line.strip() == "Scorecard" for line in p.splitlines())]
+    assert "Disconnected" in page and "no rule found evidence" in page  # row 3 with the header
+
+
+def test_a_long_table_may_split(large):
+    """A table of more than 12 rows is not kept whole: a group of 40 dots splits across pages
+    (its first rows stay with its header)."""
+    html = documents.render_document(report_data(large), "html").decode("utf-8")
+    assert '<div class="table-wrap"><table class="scorecard">' in html
+    assert "tbody tr:nth-child(-n+3) { break-before: avoid;" in html
+
+
+def _within(d, section) -> int:
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def test_docx_is_a4_and_everything_fits_between_its_margins(docx_bytes):
+    """Once US Letter with 6.0" between the margins, and every table and the picture 16 cm
+    (6.3") wide: past the right margin. Now the PDF's page: A4, 16 mm sides."""
+    import docx
+    from docx.shared import Cm
+    d = docx.Document(io.BytesIO(docx_bytes))
+    (section,) = d.sections
+    assert (round(section.page_width.cm, 2), round(section.page_height.cm, 2)) == (21.0, 29.7)
+    assert (round(section.left_margin.cm, 2), round(section.right_margin.cm, 2)) == (1.6, 1.6)
+    width = _within(d, section)
+    assert d.tables
+    for table in d.tables:
+        assert width - Cm(0.01) <= sum(c.width for c in table.columns) <= width
+    (picture,) = d.inline_shapes
+    assert Cm(12) < picture.width <= width
+    assert picture.height <= section.page_height - section.top_margin - section.bottom_margin
+
+
+def test_docx_with_a_reference_keeps_its_page_and_fits_it(broadcasting, tmp_path):
+    import docx
+    from docx.shared import Inches
+    reference = docx.Document()  # US Letter, 1.25" sides: 6.0" between the margins
+    assert reference.sections[0].left_margin == Inches(1.25)
+    (tmp_path / "brand").mkdir()
+    reference.save(tmp_path / "brand" / "reference.docx")
+    path = documents.write_report(broadcasting, tmp_path / "r.docx", template_dir=tmp_path / "brand")
+    d = docx.Document(str(path))
+    section = d.sections[0]
+    assert section.page_width == Inches(8.5) and section.left_margin == Inches(1.25)
+    for table in d.tables:
+        assert sum(c.width for c in table.columns) <= Inches(6)
+    assert d.inline_shapes[0].width <= Inches(6)
+
+
+@pytest.mark.parametrize("layout", ["slide", "wide"])
+def test_a_slide_or_wide_picture_gets_a_landscape_page(broadcasting, tmp_path, layout):
+    """Across a portrait page, a slide picture's text was about 5 pt and a wide one a thin strip
+    (16 x 2.3 cm in the DOCX): each now has an A4 landscape page of its own."""
+    import subprocess
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+    d = docx.Document(str(documents.write_report(broadcasting, tmp_path / "r.docx", layout=layout)))
+    portrait, turned, back = d.sections
+    assert turned.orientation == WD_ORIENT.LANDSCAPE and turned.page_width > turned.page_height
+    assert back.orientation == portrait.orientation == WD_ORIENT.PORTRAIT
+    assert back.page_width == portrait.page_width
+    (picture,) = d.inline_shapes
+    assert _within(d, portrait) < picture.width <= _within(d, turned) or layout == "slide"
+    assert picture.width > 0.85 * _within(d, turned)
+    assert picture.height < turned.page_height - turned.top_margin - turned.bottom_margin
+    html = documents.render_document(report_data(broadcasting, picture_layout=layout), "html").decode()
+    assert '<section id="picture" class="landscape">' in html
+    pdf = documents.write_report(broadcasting, tmp_path / "r.pdf", layout=layout)
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    pages = out.split("\f")[:-1]
+    (n,) = [n for n, p in enumerate(pages, 1) if any(line.strip() == "The picture" for line in p.splitlines())]
+    sizes = [v.strip() for k, _, v in (line.partition(":") for line in subprocess.run(
+        ["pdfinfo", "-l", "99", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines())
+        if k.startswith("Page") and "size" in k]
+    assert sizes[n - 1] == "841.89 x 595.276 pts (A4)"  # the picture's page, turned
+    assert [s for s in sizes if s.startswith("841.89")] == [sizes[n - 1]]  # and only it
+    assert "Scorecard" not in pages[n - 1]

@@ -459,3 +459,11 @@ def test_results_of_format_1_are_still_read_but_not_added_to(tmp_path, default_m
     with pytest.raises(maturity.DataError, match="results written in format 1 by an earlier dots; a "
                        "batch adds to format 2 only"):
         open_store(old, default_model, pack_hash(default_model))
+
+
+def test_picture_labels_are_whole_not_cut(known):
+    """A long element label under the heatmap is wrapped, not cut ('Employment Brand & Wor...')."""
+    from maturity.portfolio_plots import _short, picture_bytes
+    assert _short("Employment Brand & Workforce Marketing") == "Employment Brand &\nWorkforce Marketing"
+    svg = picture_bytes(portfolio_data(known, by="sector", min_group=3)["packs"][0], "sector", 3, "svg")
+    assert b"Workforce Marketing" in svg and b"Wor..." not in svg

@@ -58,3 +58,20 @@ def test_printing_gives_a4_pages(browser, reports, example, tmp_path):
     for size in sizes:  # Chromium rounds to its own units: within a point of 595 x 842
         w, h = (float(x) for x in size.split()[0:3:2])
         assert abs(w - 595.28) < 1 and abs(h - 841.89) < 1, size
+
+
+def test_no_word_of_the_scorecard_is_cut_on_a_phone(browser, reports):
+    """At 390 px the scorecard scrolls sideways in its wrapper; "Started", "Missing", "yes"
+    are never cut across lines ("St/art/ed"), as overflow-wrap: anywhere did."""
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(reports["broadcasting.html"].as_uri())
+    lines = page.evaluate("""() => [...document.querySelectorAll('table.scorecard td:nth-child(n+3)')]
+        .filter(td => td.cellIndex < 5).map(td => {
+            const walk = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), tops = new Set();
+            for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+                const range = document.createRange(); range.selectNodeContents(t);
+                for (const r of range.getClientRects()) if (r.width) tops.add(Math.round(r.top));
+            }
+            return [td.textContent.trim(), tops.size]; })""")
+    page.close()
+    assert lines and all(n <= len(text.split()) for text, n in lines), lines
