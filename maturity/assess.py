@@ -638,9 +638,10 @@ def _floors(model: Model, ranks: dict[str, int], seen: dict[str, Any],
 
 def _stage_could_rise(a: Assessment) -> bool:
     """Whether a rule setting a stage above `a`'s did not fire but could hold once the questions
-    not answered are, through its facts or what rests on them (Assessment.stage_open). Each test reads what the answers show: a fact's
-    answer; a status, unknown where it is a floor or not answered; done and disconnected,
-    unknown where the answers cannot tell; a group, unknown where a member is."""
+    not answered are, through its facts or what rests on them (Assessment.stage_open). Each
+    test reads what the answers show: a fact's answer; a status, unknown where it is a floor or
+    not answered; done and disconnected, unknown where the answers cannot tell; a group,
+    unknown where a member is."""
     model = a.model
     seen = rule_facts(model, a.organisation)
     floors = a.status_open | a.unassessed
