@@ -192,7 +192,7 @@ def summary_to_dot(assessment: Assessment, layout: str = "slide") -> str:
                           "give elements a 'group' (see docs/yaml-format.md), or draw the whole model")
     import graphviz
     text = graphviz.escape
-    title = text(f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(model.stages)})")
+    title = text(f"{a.organisation.name}: {a.stage.label} ({_stage_of(a)})")
     page = layout == "page"
     g = graphviz.Digraph("summary", graph_attr={
         "rankdir": "TB" if page else "LR", "label": title, "labelloc": "t", "fontname": "Helvetica",
@@ -243,8 +243,13 @@ def _progress_color(share: float) -> str:
     return stops[min(int(share * (len(stops) - 1) + 1e-9), len(stops) - 1)]
 
 
+def _stage_of(a: Assessment) -> str:
+    """"stage 2 of 7", and "or higher" where questions not answered could raise it."""
+    return f"stage {a.stage.rank + 1} of {len(a.model.stages)}" + (" or higher" if a.stage_open else "")
+
+
 def _title(a: Assessment) -> str:
-    title = f"{a.organisation.name}: {a.stage.label} (stage {a.stage.rank + 1} of {len(a.model.stages)})"
+    title = f"{a.organisation.name}: {a.stage.label} ({_stage_of(a)})"
     date = a.organisation.meta.get("assessed_on")
     return title + (f", assessed {date}" if date else "")
 

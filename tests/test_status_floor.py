@@ -188,6 +188,7 @@ def test_a_stage_a_blank_answer_could_raise_says_or_higher():
     assert "Stage: Just do it (2 of 7) or higher: questions not answered yet could raise it\n" in text
     assert assessment_data(a)["stage"]["known"] is False
     assert "Questions not answered yet could put it at a higher stage." in report_data(a)["summary"]["text"]
+    assert 'label="Acme: Just do it (stage 2 of 7 or higher)"' in to_dot(a)
     model, org = example("broadcasting")
     full = maturity.assess(model, org)
     assert not full.stage_open and assessment_data(full)["stage"]["known"] is True
