@@ -418,7 +418,6 @@ def results(done: Resolved) -> Assessment:
     and advice (questions for advice waiting on unanswered facts)."""
     model, organisation, seen, asked = done.model, done.organisation, done.seen, done.asked
     plan = _plan_for(model)
-    answer, tested = seen.get, plan.evidence_facts
     words = model.words  # thresholds in texts, as they apply to this organisation
     # One Evidence per fired rule, shared by everything that cites the rule. While it pays
     # (_Kept), evidence is the same object for every organisation whose answers to the rule's
@@ -470,8 +469,7 @@ def results(done: Resolved) -> Assessment:
             asks = tuple(f for f in a.about if f not in seen
                          and f in plan.evidence_facts[r.id] and not _not_applicable(organisation, f))
             if asks:
-                evidence = Evidence(r.id, words(r.because, seen),
-                                    tuple([(ref, answer(ref)) for ref in tested[r.id]]))
+                evidence = rule_evidence(model, r.id, seen)
                 advice.append(AdviceResult(a, evidence, "question", question_text(model, a, asks, seen), asks))
     if keeping:
         looked += len(elements)
@@ -504,10 +502,7 @@ def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any],
     known: dict[str, tuple] = {}
     if not keeping:
         for rule_id in fired:
-            refs = tested[rule_id]
-            text = because[rule_id]
-            why[rule_id] = Evidence(rule_id, words(text, seen) if rule_id in worded else text,
-                                    tuple(zip(refs, map(get, refs))))
+            why[rule_id] = rule_evidence(plan.model, rule_id, seen)
         return why, known
     kept = plan.kept.evidence
     before = len(kept)
@@ -531,6 +526,15 @@ def _evidence(plan: _Plan, fired: list[str], seen: dict[str, Any],
     plan.kept.looked += len(fired)
     plan.kept.found += len(fired) - (len(kept) - before)
     return why, known
+
+
+def rule_evidence(model: Model, rule_id: str, seen: dict[str, Any]) -> Evidence:
+    """A rule's Evidence on the answers the rules saw (`seen`: organisation.rule_facts): its
+    reason, worded where it has a threshold, and the answers to the facts it tests."""
+    plan = _plan_for(model)
+    refs, text = plan.evidence_facts[rule_id], plan.because[rule_id]
+    return Evidence(rule_id, model.words(text, seen) if rule_id in plan.worded else text,
+                    tuple(zip(refs, map(seen.get, refs))))
 
 
 def _worded(item, key: str, words, facts: dict):
@@ -648,15 +652,16 @@ def _stage_could_rise(a: Assessment) -> bool:
     rank = {s.id: s.rank for s in model.statuses}
     results = {e.element.id: e for e in a.elements}
 
+    def by_rank(t: Test, level: int) -> bool:  # a test of a status id, on a status's rank
+        want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
+        return Test(t.subject, t.ref, t.op, want).passes(level)
+
     def known(t: Test, negated: bool) -> bool | None:
         if t.subject in ("fact", "count"):
             answer = seen.get(t.ref)
             return None if answer is None else t.passes(answer)
         if t.subject == "status":
-            if t.ref in floors:
-                return None
-            want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
-            return Test(t.subject, t.ref, t.op, want).passes(results[t.ref].status.rank)
+            return None if t.ref in floors else by_rank(t, results[t.ref].status.rank)
         if t.subject == "done":
             return None if t.ref in a.done_unknown else t.passes(results[t.ref].done)
         if t.subject == "disconnected":
@@ -670,9 +675,7 @@ def _stage_could_rise(a: Assessment) -> bool:
                 return t.passes(all(results[m].done for m in members))
             if t.subject == "done_count":
                 return t.passes(sum(results[m].done for m in members))
-            lowest = min(results[m].status.rank for m in members)
-            want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
-            return Test(t.subject, t.ref, t.op, want).passes(lowest)
+            return by_rank(t, min(results[m].status.rank for m in members))
         return None  # the stage: stage rules do not test it
 
     plan = _plan_for(model)

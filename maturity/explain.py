@@ -228,8 +228,7 @@ def shown_status(assessment, result) -> str:
 
 def floor_note(assessment) -> str:
     """What "or more" and NOT_KNOWN mean, for those shown (shown_status); "" for none."""
-    rising = assessment.status_open - assessment.unassessed
-    ranks = {assessment.element(e).status.rank > 0 for e in rising}
+    ranks = {assessment.element(e).status.rank > 0 for e in assessment.status_open}
     return " ".join(([f"'{OR_MORE}': questions not answered yet could show a higher status."]
                      if True in ranks else [])
                     + ([f"'{NOT_KNOWN}': no answer shows work on it yet, and questions not "

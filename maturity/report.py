@@ -21,7 +21,7 @@ NO_STAGE_RULE = "none of the answers given meets a rule for a later stage"
 
 # JSON ------------------------------------------------------------------------------------
 
-def _evidence(e: Evidence) -> dict:
+def evidence_data(e: Evidence) -> dict:
     return {"rule": e.rule, "because": e.because, "facts": {k: v for k, v in e.facts}}
 
 
@@ -39,7 +39,7 @@ def _head(a: Assessment) -> dict:
         "pack": {"id": a.model.id, "label": a.model.label, "version": a.model.version},
         "stage": {"id": a.stage.id, "label": a.stage.label, "rank": a.stage.rank + 1,
                   "of": len(a.model.stages), "known": not a.stage_open,
-                  "because": [_evidence(e) for e in a.stage_evidence]
+                  "because": [evidence_data(e) for e in a.stage_evidence]
                   or [{"rule": None, "because": NO_STAGE_RULE, "facts": {}}]},
     }
 
@@ -51,7 +51,7 @@ def _step(step: Step) -> dict:
         "disconnected": r.disconnected, "prerequisites_done": list(step.prerequisites_done),
         "waits_for": list(step.waits_for), "why": list(step.reasons),
         "needs": [dict(n) for n in step.needs],
-        "evidence": [_evidence(e) for e in r.evidence],
+        "evidence": [evidence_data(e) for e in r.evidence],
         "actions": [{"id": x.advice.id, "action": x.action, "rule": x.evidence.rule, **_advice_fields(x)}
                     for x in step.actions],
     }
@@ -74,12 +74,12 @@ def assessment_data(a: Assessment) -> dict:
                       "status_label": shown_status(a, e), "status_known": status_known(a, e), "done": e.done,
                       "done_known": e.element.id not in a.done_unknown, "disconnected": e.disconnected,
                       "missing_prerequisites": list(e.missing_prerequisites),
-                      "because": [_evidence(x) for x in e.evidence]} for e in a.elements],
+                      "because": [evidence_data(x) for x in e.evidence]} for e in a.elements],
         "disconnected": [e.element.id for e in a.disconnected],
         "findings": [{"id": f.finding.id, "severity": f.finding.severity, "element": f.finding.element,
-                      "message": f.finding.message, **_evidence(f.evidence)} for f in a.findings],
+                      "message": f.finding.message, **evidence_data(f.evidence)} for f in a.findings],
         "advice": [{"id": x.advice.id, "element": x.advice.element, "action": x.action,
-                    **_advice_fields(x), **_evidence(x.evidence)} for x in a.advice],
+                    **_advice_fields(x), **evidence_data(x.evidence)} for x in a.advice],
         "priorities": [{"id": x.advice.id, "element": x.advice.element, "action": x.action,
                         "priority": x.advice.priority, "effort": x.advice.effort,
                         "timeframe": x.advice.timeframe, "kind": x.kind, "rule": x.evidence.rule}

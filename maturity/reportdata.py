@@ -11,14 +11,14 @@ the same as `dots assess --format json` and `dots roadmap --format json` give.
 from __future__ import annotations
 
 
-from .assess import Assessment
+from .assess import Assessment, rule_evidence
 from .explain import (answer, disconnected_known, floor_note, foundations_text, missing_foundations, need_text,
                       unassessed)
-from .model import SEVERITIES, tests_in
+from .model import SEVERITIES
 from .organisation import rule_facts
 from .recommend import connection_order
 from .targets import stage_needs
-from .report import TIMEFRAME_WORDS, assessment_data, done_heading, roadmap_data, top_groups
+from .report import TIMEFRAME_WORDS, assessment_data, evidence_data, done_heading, roadmap_data, top_groups
 
 REPORT_FORMAT = 1
 # A model of hundreds of elements is read by its groups: the summary names the dots done or
@@ -359,9 +359,7 @@ def _stages_below(a: Assessment, facts) -> list[dict]:
                    key=lambda r: (-model.stage_by_id[r.stage].rank, r.id))
     return [{"conclusion": f"Stage: {model.stage_by_id[r.stage].label} (below {a.stage.label}, "
                            "which another rule sets)",
-             **_ev({"rule": r.id, "because": model.words(r.because, seen),
-                    "facts": {t.ref: seen.get(t.ref) for t in sorted(tests_in(r.when), key=lambda t: t.ref)
-                              if t.subject in ("fact", "count")}}, facts)} for r in rules]
+             **_ev(evidence_data(rule_evidence(model, r.id, seen)), facts)} for r in rules]
 
 
 def _level_set(a: Assessment, e: dict, rule_id: str) -> str:
