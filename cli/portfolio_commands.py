@@ -68,7 +68,9 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
                   workers: int | None, timeout: float) -> None:
     """Assess many organisations: facts files, folders of them, and survey exports (CSV or XLSX,
     one row per organisation, with --mapping). Organisations already in RESULTS with the same
-    content and pack are skipped, so an interrupted batch resumes where it stopped."""
+    content and pack are skipped, so an interrupted batch resumes where it stopped. An
+    organisation that cannot be assessed is stored with its error, which is printed too; then
+    the exit status is 1."""
     def work() -> None:
         from maturity.batch import run_batch
         terminal = sys.stderr.isatty()
@@ -82,11 +84,23 @@ def batch_command(inputs: tuple[str, ...], output: str, rules: str | None, mappi
             sys.exit(130)
         if progress:
             progress(s, final=True)
+        for message in s.messages:
+            click.echo(message, err=True)
+        failed = s.errors + s.kept_errors
+        if failed > len(s.failures):
+            more = failed - len(s.failures)
+            click.echo(f"error: {more:,} more organisation{'s' if more != 1 else ''} could not be "
+                       f"assessed\n  hint: the error column of {output} holds each one's message",
+                       err=True)
         line = (f"assessed {s.assessed:,}, errors {s.errors:,}, already in the results "
                 f"{s.skipped:,}")
+        if s.kept_errors:
+            line += f" ({s.kept_errors:,} of them {'an error' if s.kept_errors == 1 else 'errors'})"
         if s.restarts:
             line += f", workers replaced {s.restarts:,}"
         click.echo(f"{line}; wrote {output}", err=True)
+        if failed:
+            sys.exit(1)  # the results are written; some organisations in them are errors
     run(work)
 
 

@@ -5,17 +5,18 @@ results hold already. The per-organisation work is `records.assess_task`."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from .errors import DataError, Problem
 from .files import check_output_path
-from .records import Record, Task, content_hash, pack_hash
+from .records import Record, Task, content_hash, pack_hash, row_error
 from .yamlio import display_path, link_problem
 
 FACTS_SUFFIXES = (".yaml", ".yml")
 SURVEY_SUFFIXES = (".csv", ".xlsx")
+SHOWN_FAILURES = 20  # errors a batch prints; every one is in the results' error column
 
 # Inputs ----------------------------------------------------------------------------------
 
@@ -80,14 +81,29 @@ class Summary:
     assessed: int = 0
     errors: int = 0
     skipped: int = 0             # already in the results (same content, same pack)
+    kept_errors: int = 0         # of those, the ones stored with a data error
     restarts: int = 0            # workers replaced after a crash or a timeout
     seconds: float = 0.0
     interrupted: bool = False
     pool: Any = None             # the worker pool's stats (workers.PoolStats): pids, restarts
+    # the first SHOWN_FAILURES errors, of this run or kept from an earlier one, in the order of
+    # their inputs (source, row): whatever order the workers finish in, the same ones are shown
+    failures: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def done(self) -> int:
         return self.assessed + self.errors + self.skipped
+
+    def failed(self, errors: list[tuple[str, int, str]]) -> None:
+        self.failures += errors
+        if len(self.failures) > SHOWN_FAILURES:
+            self.failures.sort()
+            del self.failures[SHOWN_FAILURES:]
+
+    @property
+    def messages(self) -> list[str]:
+        """The errors to show, in the order of their inputs."""
+        return [message for _, _, message in sorted(self.failures)]
 
 
 def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping: str | None = None,
@@ -142,11 +158,15 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
     store = open_store(output, model, pack_hash(model))
     start = time.monotonic()
 
-    def rows(stored: list[tuple], read: int, ok: int, skipped: int) -> None:
+    def rows(stored: list[tuple], read: int, ok: int, skipped: int,
+             kept_errors: list[tuple[str, int, str]]) -> None:
         store.add_rows(stored)
         summary.assessed += ok
         summary.errors += len(stored) - ok
         summary.skipped += skipped
+        summary.kept_errors += len(kept_errors)
+        if ok < len(stored) or kept_errors:
+            summary.failed([e for e in map(row_error, stored) if e[2] is not None] + kept_errors)
         if progress:
             summary.seconds = time.monotonic() - start
             progress(summary)
@@ -154,6 +174,7 @@ def run_batch(inputs: list[str], output: Path, rules: str | None = None, mapping
     def record(r: Record) -> None:
         store.add(r)
         summary.errors += 1
+        summary.failed([(r.source, r.row or 0, r.error or "")])
         if progress:
             summary.seconds = time.monotonic() - start
             progress(summary)

@@ -102,6 +102,12 @@ def result_row(r: Record, pack_hash: str, model: Model) -> tuple:
             r.stage_rank, r.next_dot, r.error_kind, r.error, r.attempts, elements)
 
 
+def row_error(row: tuple) -> tuple[str, int, str | None]:
+    """Where a stored row (`result_row`) comes from (source, row or 0) and its error message,
+    None when it was assessed."""
+    return row[4], row[5] or 0, row[15]
+
+
 # The per-organisation function -----------------------------------------------------------
 
 def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Record:

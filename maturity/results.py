@@ -18,7 +18,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .records import Record, result_row
 from .errors import DataError, OutputError, Problem
@@ -116,18 +116,21 @@ class Store:
     def close(self) -> None: ...
 
 
-def done_check(resume: tuple):
-    """`done(key)`: whether an organisation is in the results already (and not to be tried
-    again), from a store's `resume()`: in a worker process, which opens the database itself."""
+def done_check(resume: tuple) -> Callable[[str], str | None]:
+    """`done(key)`, from a store's `resume()`, in a worker process (which opens the database
+    itself): None when an organisation is not in the results yet (or is to be tried again);
+    else "" when it was assessed, or the message of the data error it is stored with."""
     if resume[0] == "keys":
-        return resume[1].__contains__
+        return resume[1].get
     _, path, pack_hash = resume
     db = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
 
-    def done(key: str) -> bool:
-        found = db.execute("SELECT error_kind FROM organisations WHERE pack_hash=? AND "
+    def done(key: str) -> str | None:
+        found = db.execute("SELECT error_kind, error FROM organisations WHERE pack_hash=? AND "
                            "content_hash=?", (pack_hash, key)).fetchone()
-        return found is not None and found[0] not in RETRIED_KINDS
+        if found is None or found[0] in RETRIED_KINDS:
+            return None
+        return found[1] or ""
     return done
 
 
@@ -252,8 +255,8 @@ class FileStore(Store):
                 self.rows[(row["pack_hash"], row["content_hash"])] = row
 
     def resume(self) -> tuple | None:
-        done = frozenset(k for (h, k), row in self.rows.items()
-                         if h == self.pack_hash and row["error_kind"] not in RETRIED_KINDS)
+        done = {k: row["error"] or "" for (h, k), row in self.rows.items()
+                if h == self.pack_hash and row["error_kind"] not in RETRIED_KINDS}
         return ("keys", done) if done else None
 
     def add_rows(self, rows: list[tuple]) -> None:

@@ -63,12 +63,16 @@ def _worker_main(rules: str | None, mapping: str | None, resume: tuple | None, s
         if chunk is None:
             return
         rows, read, ok, skipped, stopping = [], 0, 0, 0, False
+        kept_errors: list[tuple[str, int, str]] = []  # of those skipped, the stored data errors
         for task in span_tasks(chunk, survey) if isinstance(chunk, Span) else chunk:
             count += 1
             read += 1
             started.value = count
-            if done is not None and done(task.key):
+            kept = None if done is None else done(task.key)
+            if kept is not None:
                 skipped += 1
+                if kept:
+                    kept_errors.append((task.source, task.row or 0, kept))
                 continue
             record = assess_task(model, engine, task, survey)
             rows.append(result_row(record, h, model))
@@ -77,7 +81,7 @@ def _worker_main(rules: str | None, mapping: str | None, resume: tuple | None, s
             if getattr(engine, "_poisoned", ""):
                 stopping = True
                 break
-        conn.send(("rows", rows, read, ok, skipped, stopping))
+        conn.send(("rows", rows, read, ok, skipped, kept_errors, stopping))
         if stopping:
             return
 
@@ -131,10 +135,12 @@ def _signal_name(code: int | None) -> str:
 
 @dataclass
 class Results:
-    """Where run_pool puts what workers send: `rows(rows, read, ok, skipped)` for each chunk's
-    result rows (ready to store), `record(record)` for an organisation that failed twice."""
+    """Where run_pool puts what workers send: `rows(rows, read, ok, skipped, kept_errors)` for
+    each chunk's result rows (ready to store; `kept_errors`, the source, row and message of those
+    skipped that the results hold as data errors), `record(record)` for an organisation that
+    failed twice."""
 
-    rows: Callable[[list[tuple], int, int, int], None]
+    rows: Callable[[list[tuple], int, int, int, list[tuple[str, int, str]]], None]
     record: Callable[[Record], None]
     tick: Callable[[], None] | None = None    # at least once a second
 
@@ -247,10 +253,10 @@ def run_pool(rules: str | None, work: Iterable[Task | Span], workers: int, timeo
                         while w.conn.poll():
                             message = w.conn.recv()
                             if message[0] == "rows":
-                                _, rows, read, ok, skipped, stopping = message
+                                _, rows, read, ok, skipped, kept_errors, stopping = message
                                 w.done += read
                                 chunk, w.chunk = w.chunk, []
-                                results.rows(rows, read, ok, skipped)
+                                results.rows(rows, read, ok, skipped, kept_errors)
                                 if stopping:  # its engine failed: replace it, go on with the rest
                                     again.extendleft(reversed(tasks_of(chunk)[read:]))
                                     pool.remove(w)

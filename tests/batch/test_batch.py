@@ -69,8 +69,11 @@ def test_a_crashing_worker_costs_only_its_organisation(work, monkeypatch):
     # The test hook: the worker assessing harbour-care kills itself with SIGSEGV, every time.
     monkeypatch.setenv("DOTS_TEST_CRASH", "harbour-care")
     r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "2")
-    assert r.exit_code == 0, r.output
-    assert "assessed 4, errors 1" in r.stderr and "workers replaced 2" in r.stderr
+    assert r.exit_code == 1, r.output  # written, with an error in it
+    assert r.stderr == ("error: orgs/broadcasting.yaml: the worker assessing it killed by SIGSEGV, twice "
+                        "(the second time alone in a fresh worker)\n"
+                        "assessed 4, errors 1, already in the results 0, workers replaced 2; "
+                        "wrote results.sqlite\n")
     errors = rows(work / "results.sqlite", "SELECT source, error_kind, attempts, error FROM organisations "
                   "WHERE error_kind IS NOT NULL")
     assert errors == [("orgs/broadcasting.yaml", "crash", 2,
@@ -92,15 +95,16 @@ def test_a_crash_is_retried_once_in_a_fresh_worker(work, monkeypatch):
 def test_an_organisation_that_hangs_is_stopped_at_the_timeout(work, monkeypatch):
     monkeypatch.setenv("DOTS_TEST_CRASH", "harbour-care:hang")
     r = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "1", "--timeout", "0.5")
-    assert r.exit_code == 0, r.output
-    assert "assessed 4, errors 1" in r.stderr
+    assert r.exit_code == 1, r.output
+    assert "assessed 4, errors 1" in r.stderr and "took longer than 0.5 s" in r.stderr
     assert rows(work / "results.sqlite", "SELECT error_kind, error FROM organisations WHERE error_kind IS NOT NULL") \
         == [("timeout", "error: orgs/broadcasting.yaml: the worker assessing it took longer than 0.5 s, twice "
                         "(the second time alone in a fresh worker)")]
     # Crashes and timeouts are tried again by the next run (without the hook, it succeeds).
     monkeypatch.delenv("DOTS_TEST_CRASH")
     again = dots("batch", "orgs", "-o", "results.sqlite", "--workers", "1")
-    assert "assessed 1, errors 0, already in the results 4" in again.stderr
+    assert again.exit_code == 0, again.output
+    assert again.stderr == "assessed 1, errors 0, already in the results 4; wrote results.sqlite\n"
 
 
 def test_interrupted_batch_keeps_whole_organisations_and_resumes_with_what_is_missing(work, monkeypatch):
@@ -174,8 +178,11 @@ def test_survey_with_bad_rows_gives_error_rows_naming_row_and_column(work):
     (work / "survey.csv").write_text(SURVEY, "utf-8")
     (work / "map.yaml").write_text(MAPPING, "utf-8")
     r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output
     assert "assessed 2, errors 2" in r.stderr
+    # each error printed as its row stores it, the located lines of `dots assess`
+    printed = [line for line in r.stderr.splitlines() if line.startswith("error: ")]
+    assert [p.split(": row")[0] for p in printed] == ["error: survey.csv:3:4", "error: survey.csv:4:5"]
     got = rows(work / "results.sqlite", "SELECT row, org_id, stage, error FROM organisations ORDER BY row")
     stages = {s.id for s in maturity.load_pack(None).stages}
     assert [g[:2] for g in got] == [(2, "a1"), (3, ""), (4, ""), (5, "d4")]
@@ -238,9 +245,19 @@ def test_csv_and_jsonl_results_are_written_whole_sorted_and_the_same_each_time(w
 def test_bad_inputs_are_error_rows_or_located_errors(work):
     (work / "orgs" / "broken.yaml").write_text("organisation: {name: X}\nfacts:\n  purpose.goals_written: maybe\n")
     r = dots("batch", "orgs", "-o", "results.sqlite")
-    assert "assessed 5, errors 1" in r.stderr
+    assert r.exit_code == 1 and "assessed 5, errors 1, already in the results 0;" in r.stderr
     (err,) = rows(work / "results.sqlite", "SELECT error_kind, error FROM organisations WHERE error_kind IS NOT NULL")
     assert err[0] == "data" and err[1].startswith("error: orgs/broken.yaml:3:26: 'purpose.goals_written' is yes/no")
+    assert r.stderr.startswith(err[1] + "\n")
+    # Run again: the bad file is still bad, though the results hold it already.
+    again = dots("batch", "orgs", "-o", "results.sqlite")
+    assert again.exit_code == 1
+    assert again.stderr == (err[1] + "\nassessed 0, errors 0, already in the results 6 (1 of them an "
+                            "error); wrote results.sqlite\n")
+    (work / "orgs" / "broken.yaml").write_text("organisation: {name: X}\nfacts:\n  purpose.goals_written: true\n")
+    mended = dots("batch", "orgs", "-o", "results.sqlite")
+    assert mended.exit_code == 0, mended.output
+    assert mended.stderr == "assessed 1, errors 0, already in the results 5; wrote results.sqlite\n"
     r = dots("batch", "nowhere", "-o", "results.sqlite")
     assert r.exit_code == 1 and "error: nowhere: no such file or folder" in r.stderr
     (work / "notes.txt").write_text("x")
@@ -363,7 +380,7 @@ def test_a_crash_in_a_survey_row_costs_only_that_row(work, monkeypatch):
     _big_survey(work, monkeypatch)
     monkeypatch.setenv("DOTS_TEST_CRASH", "r321")
     r = dots("batch", "survey.csv", "--mapping", "map.yaml", "-o", "results.sqlite", "--workers", "2")
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output
     assert "assessed 599, errors 1" in r.stderr and "workers replaced 2" in r.stderr
     assert rows(work / "results.sqlite", "SELECT row, error_kind, attempts, error FROM organisations "
                 "WHERE error_kind IS NOT NULL") == [
@@ -460,3 +477,22 @@ def test_a_file_named_twice_is_assessed_once(work):
     assert r.exit_code == 0
     assert f"assessed {len(DEFAULT_EXAMPLES)}, errors 0" in r.stderr
     assert (work / "results.csv").read_text("utf-8").count("\n") == len(DEFAULT_EXAMPLES) + 1
+
+
+def test_a_batch_prints_its_first_twenty_errors_and_counts_the_rest(work):
+    # JSONL results: the kept errors of a run again come from the file, not a database.
+    for n in range(23):
+        (work / "orgs" / f"bad{n:02d}.yaml").write_text(
+            f"organisation: {{name: X{n}}}\nfacts:\n  purpose.goals_written: maybe\n", "utf-8")
+    for attempt in range(2):
+        r = dots("batch", "orgs", "-o", "results.jsonl", "--workers", "1")
+        assert r.exit_code == 1, r.output
+        lines = r.stderr.splitlines()
+        printed = [line for line in lines if line.startswith("error: orgs/bad")]
+        assert printed == [f"error: orgs/bad{n:02d}.yaml:3:26: 'purpose.goals_written' is yes/no, "
+                           "got 'maybe'" for n in range(20)]
+        assert lines[-3:] == [
+            "error: 3 more organisations could not be assessed",
+            "  hint: the error column of results.jsonl holds each one's message",
+            "assessed 5, errors 23, already in the results 0; wrote results.jsonl" if attempt == 0 else
+            "assessed 0, errors 0, already in the results 28 (23 of them errors); wrote results.jsonl"]
