@@ -22,6 +22,12 @@ def exact(value: Any) -> bool:
         (not isinstance(value, float) or math.isfinite(value)) and -LIMIT <= value <= LIMIT)
 
 
-def too_large(value: Any) -> str:
-    """The message for a number outside that range."""
-    return f"the number {value} is too large for the rule engine to compare exactly"
+def not_exact(value: Any) -> tuple[str, str]:
+    """The message and hint for a number outside that range: YAML's `.nan` and `.inf` are not
+    numbers the engine can compare at all, a number beyond ±2^53 is too large."""
+    if isinstance(value, float) and math.isnan(value):
+        return "'.nan' (not a number) is not a number the rule engine can compare", \
+            "write a number, or leave the answer out when it is not known"
+    if isinstance(value, float) and math.isinf(value):
+        return f"'{'-' if value < 0 else ''}.inf' (infinity) is not a number the rule engine can compare", HINT
+    return f"the number {value} is too large for the rule engine to compare exactly", HINT

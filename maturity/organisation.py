@@ -329,7 +329,8 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
         if isinstance(value, float) and not math.isfinite(value):
             return f"'{fact.id}' is a number, got {value}", "write a finite number"
         if not numbers.exact(value):
-            return f"'{fact.id}': {numbers.too_large(value)}", numbers.HINT
+            message, hint = numbers.not_exact(value)
+            return f"'{fact.id}': {message}", hint
         if kind == "integer" and isinstance(value, float) and not value.is_integer():
             return f"'{fact.id}' is a whole number, got {_yaml(value)}", ""
         if fact.min is not None and value < fact.min:

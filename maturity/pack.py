@@ -658,7 +658,7 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
         ok = False
     for key in ("min", "max"):
         if not numbers.exact(d.get(key)):
-            problems.append(item.problem(numbers.too_large(d[key]), numbers.HINT, key=key))
+            problems.append(item.problem(*numbers.not_exact(d[key]), key=key))
             ok = False
     if d.get("min") is not None and d.get("max") is not None and d["min"] > d["max"]:
         problems.append(item.problem("'min' is greater than 'max'", key="min"))
@@ -945,7 +945,7 @@ def _check_numbers(op: str, values, what: str, integer: bool) -> tuple[str, str,
         if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not float(v).is_integer()):
             return f"{what} is a number; {v!r} is not", "write a number without quotes", False
         if not numbers.exact(v):
-            return numbers.too_large(v), numbers.HINT, False
+            return (*numbers.not_exact(v), False)
         if isinstance(v, float) and (not math.isfinite(v) or "e" in repr(v)):
             # durable-rules cannot read such a number in a rule (error 204 when compiling)
             return (f"the rule engine cannot compare with {v!r}",

@@ -92,6 +92,19 @@ def test_rule_constants_beyond_the_limit_are_refused(tmp_path, test, value):
         (f"the number {value} is too large for the rule engine to compare exactly", HINT)]
 
 
+@pytest.mark.parametrize("value, message, hint", [
+    (float("nan"), "'.nan' (not a number) is not a number the rule engine can compare",
+     "write a number, or leave the answer out when it is not known"),
+    (float("inf"), "'.inf' (infinity) is not a number the rule engine can compare", HINT),
+    (float("-inf"), "'-.inf' (infinity) is not a number the rule engine can compare", HINT)])
+def test_nan_and_infinity_in_a_pack_are_named_as_such(tmp_path, value, message, hint):
+    # YAML's .nan and .inf are floats: not "too large", but no number the engine compares
+    assert load_error(pack_with(tmp_path, {"fact": "audience.reach", "gte": value})) == [(message, hint)]
+    fact = {"id": "audience.other", "element": "audience", "type": "number", "max": value}
+    assert (message, hint) in load_error(pack_with(tmp_path, {"fact": "audience.other", "gte": 0},
+                                                   facts=(fact,)))
+
+
 @pytest.mark.parametrize("key", ["min", "max"])
 def test_fact_min_and_max_beyond_the_limit_are_refused(tmp_path, key):
     fact = {"id": "audience.other", "element": "audience", "type": "integer", key: 10 ** 20}
