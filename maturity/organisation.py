@@ -174,7 +174,8 @@ def organisation_from(doc: yamlio.Document, model: Model, path: Path | str,
         from .sheet import coerce_facts
         coerce_facts(doc, model)
     problems = [] if template_ok else meta_problems(doc)
-    problems += check_facts(doc.data["facts"] or {}, model, doc, ("facts",))
+    problems += _another_pack(check_facts(doc.data["facts"] or {}, model, doc, ("facts",)),
+                              doc, model)
     if problems:
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
@@ -279,6 +280,32 @@ def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> 
             text, hint = message
             problems.append(doc.problem(where, text, hint))
     return problems
+
+
+def _another_pack(problems: list[Problem], doc: yamlio.Document, model: Model) -> list[Problem]:
+    """`problems` with, when most of the facts given are unknown to `model` (a file written for
+    another pack), their unknown-fact lines made one, naming the built-in pack that knows the
+    most of them: a line per fact would bury what is wrong."""
+    given = doc.data["facts"] or {}
+    unknown = [f for f in given if f not in model.fact_by_id]
+    if len(unknown) < 3 or len(unknown) * 2 <= len(given):
+        return problems
+    from . import pack as packs
+    best, known = None, 0
+    for name in packs.builtin_packs():
+        if name != model.id:
+            count = sum(f in packs.load_pack(name).fact_by_id for f in unknown)
+            if count > known:
+                best, known = name, count
+    shown = ", ".join(unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+    hint = (f"{'they are' if known == len(unknown) else f'{known} of them are'} facts of the "
+            f"built-in pack '{best}': give --rules {best}, or add 'pack: {best}' to the file"
+            if best else f"the facts of pack '{model.id}' are listed by 'dots facts'")
+    line, column = doc.where(("facts",), True)
+    unknown_lines = {doc.where(("facts", f), True) for f in unknown}
+    return [p for p in problems if (p.line, p.column) not in unknown_lines] + [Problem(
+        doc.file, line, column, f"{len(unknown)} of the {len(given)} facts given are not facts of "
+        f"pack '{model.id}' ({shown}): the file is written for another pack", hint)]
 
 
 def _mapping_problems(fact_id: str, value: dict, doc: yamlio.Document, at: tuple) -> list[Problem]:

@@ -5,6 +5,7 @@ no traceback, and nothing written: no output file appears and the input files ar
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
+
+import maturity
 
 from bundled import invoke
 
@@ -146,6 +149,38 @@ def test_unknown_fact_without_close_match_points_to_dots_facts(workdir):
     run_and_check(workdir, ["assess", name], 1,
                   f"error: odd.yaml:{line}:{column + 2}: unknown fact 'budget'\n"
                   "  hint: the facts of pack 'default' are listed by 'dots facts'\n")
+
+
+def test_a_facts_file_for_another_pack_is_one_error_naming_that_pack(workdir):
+    # Without 'pack:', the default pack reads a talent-community file: one line for the facts it
+    # does not know, not one a fact; a fact it knows is still checked on its own line.
+    text = (ROOT / "examples" / "talent-community-brightwell.yaml").read_text("utf-8")
+    text = text.replace("pack: talent_community\n", "").replace("facts:\n", "facts:\n  audience.personas: six\n", 1)
+    (workdir / "tc.yaml").write_text(text, "utf-8")
+    lines = text.splitlines()
+    at = lines.index("facts:") + 1
+    facts = [line.split(":")[0].strip() for line in lines[at:] if re.match(r"  [a-z]", line)]
+    default = maturity.load_pack(None).fact_by_id
+    unknown = [f for f in facts if f not in default]
+    assert len(facts) - len(unknown) == 2  # audience.personas, and employer.size_band: both packs have it
+    run_and_check(workdir, ["assess", "tc.yaml"], 1,
+                  f"error: tc.yaml:{at}:1: {len(unknown)} of the {len(facts)} facts given are not facts "
+                  f"of pack 'default' ({', '.join(unknown[:3])}, ...): the file is written for another pack\n"
+                  "  hint: they are facts of the built-in pack 'talent_community': give --rules "
+                  "talent_community, or add 'pack: talent_community' to the file\n"
+                  f"error: tc.yaml:{at + 1}:22: 'audience.personas' is a number, got 'six'\n"
+                  "  hint: write a number without quotes\n")
+
+
+def test_two_unknown_facts_are_each_their_own_line(workdir):
+    # a few typos are not another pack: each keeps its line and its "did you mean"
+    text = EXAMPLE.replace("  purpose.goals_written: false", "  purpose.goals_writen: false").replace(
+        "  audience.personas: 0", "  audience.persona: 0")
+    (workdir / "two.yaml").write_text(text, "utf-8")
+    result = invoke(["assess", "two.yaml"])
+    assert result.exit_code == 1
+    assert [line.split(": ", 2)[2] for line in result.stderr.splitlines() if line.startswith("error")] == [
+        "unknown fact 'purpose.goals_writen'", "unknown fact 'audience.persona'"]
 
 
 def test_word_where_a_number_is_wanted(workdir):
