@@ -82,9 +82,21 @@ class SheetDocument(Document):
 
     def problem(self, path: Path_, message: str, hint: str = "", key: bool = False,
                 severity: str = "error") -> Problem:
-        row, column = self.where(path, key)
-        place = f"{self.sheet}!{column_name(column - 1)}{row}" if self.sheet and row else ""
-        return Problem(self.file, row, column, message, hint, severity, place)
+        return doc_problem(self.file, self.sheet, self.where(path, key), message, hint, severity)
+
+
+def doc_problem(file: str, sheet: str, at: tuple[int, int], message: str, hint: str = "",
+                severity: str = "error") -> Problem:
+    """A problem at a table's cell (row, column), named as the cell ("Facts!C14") when the
+    table is a sheet."""
+    row, column = at
+    place = f"{sheet}!{column_name(column - 1)}{row}" if sheet and row else ""
+    return Problem(file, row, column, message, hint, severity, place)
+
+
+class UnsavedFormula(str):
+    """A cell holding a formula whose value was never saved (a workbook written by a program
+    that does not calculate): read as it stands, it would look empty, an unanswered question."""
 
 
 def read_rows(rows: list[tuple[int, list[Any]]], file: str, sheet: str = "") -> SheetDocument:
@@ -121,6 +133,13 @@ def read_rows(rows: list[tuple[int, list[Any]]], file: str, sheet: str = "") -> 
                                     "keep one row for it", "error", f"{sheet}!A{number}" if sheet else ""))
             continue
         seen[name] = number
+        unsaved = [k for k in ("answer", "note", "evidence") if isinstance(get(k), UnsavedFormula)]
+        if unsaved:
+            problems += [doc_problem(file, sheet, at(k), f"the {k} cell of '{name}' holds a formula "
+                                     f"whose value was never saved ({get(k)})",
+                                     "open the workbook in Excel or LibreOffice and save it, or "
+                                     "type the value in place of the formula") for k in unsaved]
+            continue
         answer = get("answer")
         answer = None if isinstance(answer, str) and not answer.strip() else answer
         if isinstance(answer, (datetime.date, datetime.datetime)):

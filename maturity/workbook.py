@@ -15,7 +15,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .errors import DataError, Problem
 from .model import Model
-from .sheet import ANSWER, EVIDENCE, HELP, NOTE, QUESTION, SheetDocument, column_name, read_rows, template_rows
+from .sheet import (ANSWER, EVIDENCE, HELP, NOTE, QUESTION, SheetDocument, UnsavedFormula, column_name,
+                    read_rows, template_rows)
 from .yamlio import display_path
 
 SHEET = "Facts"
@@ -93,7 +94,25 @@ def read(path: Path | str) -> SheetDocument:
                                  "save it from Excel or LibreOffice as .xlsx")]) from None
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+        title = ws.title
         rows = [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-        return read_rows(rows, shown, ws.title)
+    finally:
+        wb.close()
+    if any(v is None for _, row in rows for v in row):
+        _unsaved_formulas(p, title, rows)
+    return read_rows(rows, shown, title)
+
+
+def _unsaved_formulas(path: Path, title: str, rows: list[tuple[int, list]]) -> None:
+    """Mark, in place, the empty cells of `rows` that hold a formula: its value was never saved
+    (openpyxl, like other programs that write workbooks, saves formulas without calculating
+    them). Such a cell is not an unanswered question."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = wb[title].iter_rows(values_only=True)
+        for (_, values), cells in zip(rows, formulas):
+            for i, cell in enumerate(cells):
+                if i < len(values) and values[i] is None and isinstance(cell, str) and cell.startswith("="):
+                    values[i] = UnsavedFormula(cell)
     finally:
         wb.close()

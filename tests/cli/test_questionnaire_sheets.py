@@ -166,6 +166,30 @@ def test_a_bad_answer_in_a_workbook_names_the_cell(workdir, fact, answer, messag
     assert result.stderr.count("error:") == 1
 
 
+def test_a_formula_whose_value_was_never_saved_is_an_error_not_an_empty_answer(workdir):
+    # openpyxl (and other programs that write workbooks) saves a formula without its value: read
+    # for values alone, the cell is empty, and the question would pass for unanswered.
+    _named_template("xlsx")
+    wb = openpyxl.load_workbook("client.xlsx")
+    ws = wb["Facts"]
+    row = _row_of(ws, "purpose.success_metrics")
+    ws.cell(row=row, column=3, value="=1+2")
+    note_row = _row_of(ws, "audience.personas")
+    ws.cell(row=note_row, column=4, value='=CONCAT("from ", "HR")')
+    wb.save("client.xlsx")
+    result = invoke(["assess", "client.xlsx"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: client.xlsx: Facts!C{row}: the answer cell of 'purpose.success_metrics' holds a formula "
+        "whose value was never saved (=1+2)\n"
+        "  hint: open the workbook in Excel or LibreOffice and save it, or type the value in place of "
+        "the formula\n"
+        f"error: client.xlsx: Facts!D{note_row}: the note cell of 'audience.personas' holds a formula whose "
+        "value was never saved (=CONCAT(\"from \", \"HR\"))\n"
+        "  hint: open the workbook in Excel or LibreOffice and save it, or type the value in place of "
+        "the formula\n")
+
+
 def test_other_problems_in_a_workbook_name_their_cell(workdir):
     _named_template("xlsx")
     wb = openpyxl.load_workbook("client.xlsx")
