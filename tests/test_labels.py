@@ -1,6 +1,7 @@
 """Display labels of choice values (`labels:` on a choice or choices fact): checked as the pack
-loads, each problem at its file:line:column with a hint; layered like any other fact field;
-Fact.label_of and Fact.labels_of word a value by its label."""
+loads, each problem at its file:line:column with a hint; layered like any other fact field; the
+one way every text for people words an answer (Fact.label_of, Fact.labels_of, explain.answer).
+The commands: tests/cli/test_labels_commands.py."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 import maturity
 from conftest import write_pack, write_text
+from maturity.explain import answer, need_text, unmet_needs
 
 
 @pytest.fixture(autouse=True)
@@ -173,3 +175,26 @@ def test_a_bad_label_in_an_extending_pack_is_said_in_its_own_file():
             """)
     assert info.value.format() == ("error: ext/pack.yaml:3:66: a label for 'hire', which is not a "
                                    "value of 'e.measure'\n  hint: did you mean 'hires'?")
+
+
+# Wording answers -----------------------------------------------------------------------------
+
+def test_an_answer_is_worded_by_its_labels(model):
+    channels, measure = model.fact_by_id["e.channels"], model.fact_by_id["e.measure"]
+    assert answer("none", measure) == "Not measured"
+    assert answer(["x_twitter", "tiktok"], channels) == "[X (Twitter), tiktok]"
+    assert answer([], channels) == "none"
+    assert answer(True, channels) == "yes"
+    assert answer(None, channels) == "unanswered"
+    assert answer("none") == "none"  # without the fact: as written
+
+
+def test_what_a_dot_needs_names_the_choices_by_their_labels(model):
+    facts = {"e.channels": ["linkedin"], "e.measure": "none"}
+    needs = unmet_needs(model, "e", facts)
+    assert [need_text(n, model) for n in needs] == [
+        "e.channels Needs includes X (Twitter) (now: [LinkedIn])",
+        "e.measure Needs one of [Reach, Hires from social] (now: Not measured)"]
+    # the needs themselves (JSON) keep the ids
+    assert [(n["expected"], n["actual"]) for n in needs] == [("x_twitter", ["linkedin"]),
+                                                            (["reach", "hires"], "none")]
