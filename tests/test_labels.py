@@ -1,7 +1,8 @@
 """Display labels of choice values (`labels:` on a choice or choices fact): checked as the pack
 loads, each problem at its file:line:column with a hint; layered like any other fact field; the
-one way every text for people words an answer (Fact.label_of, Fact.labels_of, explain.answer).
-The commands: tests/cli/test_labels_commands.py."""
+one way every text for people words an answer (Fact.label_of, Fact.labels_of, explain.answer);
+and read back where a respondent types an answer (interview, questionnaire, survey), by label or
+id in any case, the id stored. The commands: tests/cli/test_labels_commands.py."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ import pytest
 import maturity
 from conftest import write_pack, write_text
 from maturity.explain import answer, need_text, unmet_needs
+from maturity.interview import ReplyError, how_to_answer, parse_reply
+from maturity.model import split_named
+from maturity.organisation import Answer, value_problem
+from maturity.sheet import coerce
+from maturity.sheet import how_to_answer as sheet_how_to_answer
 
 
 @pytest.fixture(autouse=True)
@@ -198,3 +204,81 @@ def test_what_a_dot_needs_names_the_choices_by_their_labels(model):
     # the needs themselves (JSON) keep the ids
     assert [(n["expected"], n["actual"]) for n in needs] == [("x_twitter", ["linkedin"]),
                                                             (["reach", "hires"], "none")]
+
+
+# Reading typed answers -------------------------------------------------------------------------
+
+def test_a_typed_answer_names_a_value_by_its_label_or_its_id(model):
+    channels = model.fact_by_id["e.channels"]
+    assert channels.value_named("x (twitter)") == "x_twitter"
+    assert channels.value_named("  X   (Twitter) ") == "x_twitter"
+    assert channels.value_named("X_TWITTER") == "x_twitter"
+    assert channels.value_named("photos, video") == "photos_video"
+    assert channels.value_named("Twitter") is None
+    assert channels.value_like("Linkdin") == "linkedin"
+    # a label holding a separator stays whole
+    assert split_named(channels, "LinkedIn, Photos, video, tiktok", r"[,;\n]") == \
+        ["LinkedIn", "Photos, video", "tiktok"]
+    assert split_named(channels, "x (twitter) photos, video 1", r"[,\s]+") == \
+        ["x (twitter)", "photos, video", "1"]
+
+
+def test_the_interview_shows_labels_and_takes_a_label_an_id_or_a_number(model):
+    channels, measure = model.fact_by_id["e.channels"], model.fact_by_id["e.measure"]
+    assert how_to_answer(measure) == ["1 Not measured  2 Reach  3 Hires from social",
+                                      "one: its number or name"]
+    assert parse_reply(measure, "hires from social").answer == Answer("hires")
+    assert parse_reply(measure, "Not Measured +").answer == Answer("none")
+    assert parse_reply(measure, "reach").answer == Answer("reach")
+    assert parse_reply(channels, "X (Twitter), photos, video 4").answer == \
+        Answer(["x_twitter", "photos_video", "tiktok"])
+    assert parse_reply(channels, "1 x_twitter").answer == Answer(["linkedin", "x_twitter"])
+    with pytest.raises(ReplyError) as info:
+        parse_reply(channels, "LinkedIn, Twiter")
+    assert (info.value.message, info.value.hint) == ("'Twiter' is not one of the choices",
+                                                     "did you mean 'X (Twitter)'?")
+
+
+def test_a_questionnaire_shows_labels_and_reads_a_label_as_its_value(model):
+    channels, measure = model.fact_by_id["e.channels"], model.fact_by_id["e.measure"]
+    assert sheet_how_to_answer(measure) == ("Answer one of: Not measured, Reach, Hires from social; "
+                                            "or dont-know, or not-applicable.")
+    assert coerce(measure, " hires FROM social") == "hires"
+    assert coerce(channels, "LinkedIn; Photos, video, TIKTOK") == ["linkedin", "photos_video", "tiktok"]
+    assert coerce(channels, "LinkedIn, Twiter") == ["linkedin", "Twiter"]  # left for the checks
+    # which word it: by the labels for what a respondent typed, by the ids in a facts file
+    assert value_problem(channels, ["linkedin", "Twiter"], typed=True) == (
+        "'Twiter' is not an allowed answer to 'e.channels'", "did you mean 'X (Twitter)'?")
+    assert value_problem(measure, "nothing at all", typed=True) == (
+        "'nothing at all' is not an allowed answer to 'e.measure'",
+        "allowed: Not measured, Reach, Hires from social")
+    assert value_problem(measure, "Reach") == (
+        "'Reach' is not an allowed answer to 'e.measure'", "did you mean 'reach'?")
+
+
+SURVEY_MAPPING = """\
+organisation:
+  name: Company
+columns:
+  Channels:
+    fact: e.channels
+    split: ","
+  Measure:
+    fact: e.measure
+"""
+
+
+def test_a_survey_answer_may_be_a_label(model):
+    from maturity.survey import load_mapping, row_organisation, survey_tasks
+    Path("map.yaml").write_text(SURVEY_MAPPING, "utf-8")
+    Path("survey.csv").write_text('Company,Channels,Measure\nAcme,"LinkedIn, Photos, video",Hires from social\n'
+                                  'Bolt,Twiter,reach\n', "utf-8")
+    mapping = load_mapping("map.yaml", model)
+    tasks = list(survey_tasks(Path("survey.csv"), mapping))
+    acme = row_organisation(mapping, tasks[0])
+    assert acme.facts == {"e.channels": ["linkedin", "photos_video"], "e.measure": "hires"}
+    with pytest.raises(maturity.DataError) as info:
+        row_organisation(mapping, tasks[1])
+    assert info.value.format() == ("error: survey.csv:3:2: row 3, column 'Channels' (B): 'Twiter' is "
+                                   "not an allowed answer to 'e.channels'\n"
+                                   "  hint: did you mean 'X (Twitter)'?")

@@ -1,15 +1,19 @@
-"""Choice answers by their labels in what people read from the commands (assess, next, roadmap,
-report, compare, whatif), by their ids in what machines read (JSON); a pack with bad labels
-stops every command with one line per problem; the same input gives the same bytes. The pack
-format itself: tests/test_labels.py."""
+"""Choice answers by their labels in what people read from the commands (assess, next, report,
+compare, whatif, interview, questionnaires), by their ids in what machines read (JSON, facts
+files); a pack with bad labels stops every command with one line per problem; the same input
+gives the same bytes. The pack format itself: tests/test_labels.py."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import jsonschema
+import openpyxl
 import pytest
+import yaml
 
 from bundled import invoke
 from conftest import TINY_PACK_TEXT
@@ -123,6 +127,81 @@ def test_a_pack_with_bad_labels_stops_a_command_with_one_line_each(lab):
     assert not Path("r.md").exists()
     result = invoke(["rules", "check", "lab"])  # its report goes to standard output
     assert (result.exit_code, result.stdout) == (1, message + "pack lab: 1 error, 0 warnings\n")
+
+
+def test_the_interview_offers_labels_and_stores_ids(lab):
+    from click.testing import CliRunner
+
+    from maturity.cli.main import cli
+    lines = ["Acme", "", "yes", "3", "TikTok, linkedin", "hires from social"]
+    result = CliRunner().invoke(cli, ["interview", "c.yaml", "--rules", "lab"],
+                                input="".join(l + "\n" for l in lines))
+    assert result.exit_code == 0, result.output
+    assert "    1 LinkedIn  2 facebook  3 TikTok\n" in result.stdout
+    assert "    1 Not measured  2 Reach  3 Hires from social\n" in result.stdout
+    facts = yaml.safe_load(Path("c.yaml").read_text("utf-8"))["facts"]
+    assert (facts["platforms.channels"], facts["platforms.measure"]) == (["tiktok", "linkedin"], "hires")
+
+
+def test_a_yaml_template_says_what_each_id_is_shown_as(lab):
+    text = ok(invoke(["facts", "--template", "--rules", "lab"])).stdout
+    assert ("  #   answer: a list of any of linkedin, facebook, tiktok, e.g. [linkedin]\n"
+            "  #   shown as: LinkedIn, facebook, TikTok\n"
+            "  platforms.channels:\n") in text
+
+
+def _csv_rows(path: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(Path(path).read_text("utf-8"))))
+
+
+def test_a_questionnaire_filled_in_with_labels_is_read_as_the_ids(lab):
+    ok(invoke(["facts", "--template", "--rules", "lab", "-o", "c.csv"]))
+    rows = _csv_rows("c.csv")
+    answers = {"organisation.name": "Acme", "pack": "lab", "purpose.goals_written": "yes",
+               "audience.personas": "3", "platforms.channels": "linkedin, FACEBOOK",
+               "platforms.measure": "Not Measured"}
+    for row in rows:
+        if row[0] in answers:
+            row[2] = answers[row[0]]
+    measure = next(r for r in rows if r[0] == "platforms.measure")
+    assert measure[5] == "Answer one of: Not measured, Reach, Hires from social; or dont-know, or not-applicable."
+    with open("c.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    Path("c.yaml").write_text(NOW.replace("{answer: [linkedin, facebook], note: From the company pages}",
+                                          "[linkedin, facebook]"), "utf-8")
+    from_table = json.loads(ok(invoke(["assess", "c.csv", "--format", "json"])).stdout)
+    from_yaml = json.loads(ok(invoke(["assess", "c.yaml", "--format", "json"])).stdout)
+    assert from_table["elements"] == from_yaml["elements"]
+    assert from_table["findings"] == from_yaml["findings"]
+    # a typo names the labels in its hint, at its row and column
+    measure[2] = "Not mesured"
+    with open("c.csv", "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    result = invoke(["assess", "c.csv"])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: c.csv:{rows.index(measure) + 1}:3: 'Not mesured' is not an allowed "
+                             "answer to 'platforms.measure'\n  hint: did you mean 'Not measured'?\n")
+
+
+def test_workbook_drop_downs_list_the_labels_on_a_hidden_sheet_when_a_label_has_a_comma(lab):
+    ok(invoke(["facts", "--template", "--rules", "lab", "-o", "c.xlsx"]))
+    wb = openpyxl.load_workbook("c.xlsx")
+    formulas = sorted(dv.formula1 for dv in wb["Facts"].data_validations.dataValidation)
+    assert formulas == ['"Not measured,Reach,Hires from social,dont-know,not-applicable"',
+                        '"yes,no,dont-know,not-applicable"']
+    assert wb.sheetnames == ["Facts"]
+    Path("lab/pack.yaml").write_text(LABELLED.replace("hires: Hires from social", "hires: 'Hires, from social'"),
+                                     "utf-8")
+    ok(invoke(["facts", "--template", "--rules", "lab", "-o", "d.xlsx"]))
+    wb = openpyxl.load_workbook("d.xlsx")
+    assert wb.sheetnames == ["Facts", "Lists"] and wb["Lists"].sheet_state == "hidden"
+    formulas = sorted(dv.formula1 for dv in wb["Facts"].data_validations.dataValidation)
+    assert formulas == ['"yes,no,dont-know,not-applicable"', "Lists!$A$1:$A$5"]
+    assert [c.value for c in wb["Lists"]["A"]] == ["Not measured", "Reach", "Hires, from social",
+                                                   "dont-know", "not-applicable"]
+    # the same bytes every time
+    ok(invoke(["facts", "--template", "--rules", "lab", "-o", "e.xlsx"]))
+    assert Path("d.xlsx").read_bytes() == Path("e.xlsx").read_bytes()
 
 
 def test_the_same_input_gives_the_same_bytes_whatever_the_order_of_the_labels(lab):
