@@ -282,3 +282,13 @@ def test_a_survey_answer_may_be_a_label(model):
     assert info.value.format() == ("error: survey.csv:3:2: row 3, column 'Channels' (B): 'Twiter' is "
                                    "not an allowed answer to 'e.channels'\n"
                                    "  hint: did you mean 'X (Twitter)'?")
+
+
+def test_the_bundled_packs_label_every_choice_value():
+    for name in ("default", "talent_community", "levels"):
+        for fact in maturity.load_pack(name).facts:
+            if fact.values:
+                assert [v for v, _ in fact.labels] == list(fact.values), (name, fact.id)
+    default = maturity.load_pack("default").fact_by_id
+    assert default["platforms.active"].label_of("x_twitter") == "X (Twitter)"
+    assert default["audience.research_sources"].label_of("ats_source_data") == "ATS source data"
