@@ -300,8 +300,10 @@ def _newly_answered(before: Side, after: Side, model: Model | None) -> list[dict
     all recorded there)."""
     if before.facts is None or after.facts is None:
         return None
-    questions = {f.id: f.question for f in model.facts} if model else {}
-    return [{"fact": k, "question": questions.get(k, ""), "answer": answer(v)}
+    facts = model.fact_by_id if model else {}
+    # the answer as written (ids, for machines), and as people read it (labels)
+    return [{"fact": k, "question": facts[k].question if k in facts else "", "answer": answer(v),
+             "answer_label": answer(v, facts.get(k))}
             for k, v in sorted(after.facts.items()) if k not in before.facts]
 
 
@@ -366,7 +368,7 @@ def compare_text(d: dict) -> str:
             lines += ["", title] + [x for a in items for x in _item(a["action"])]
     if d["newly_answered"]:
         lines += ["", "Questions newly answered"] + [
-            f"  - {q['fact']} = {q['answer']}" for q in d["newly_answered"]]
+            f"  - {q['fact']} = {q['answer_label']}" for q in d["newly_answered"]]
     elif d["newly_answered"] is None:
         lines += ["", "Questions newly answered: not known (a saved JSON assessment does not "
                       "record every answer)"]

@@ -292,4 +292,4 @@ def _progress(d, g: dict) -> None:
         d.add_paragraph("Questions newly answered:")
         for q in g["newly_answered"]:
             para = d.add_paragraph(f"{q['question'] or q['fact']} ", style="List Bullet")
-            para.add_run(str(q["answer"])).bold = True
+            para.add_run(str(q["answer_label"])).bold = True

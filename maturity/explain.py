@@ -7,21 +7,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import All, Any_, Condition, Model, Not, Rule, Scaled, Status, Test
+from .model import All, Any_, Condition, Fact, Model, Not, Rule, Scaled, Status, Test
 
 _OPS = {"equals": "is", "not_equals": "is not", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=",
         "one_of": "is one of", "contains": "includes"}
 
 
-def answer(value: Any) -> str:
-    """An answer as a consultant reads it."""
+def answer(value: Any, fact: Fact | None = None) -> str:
+    """An answer as a consultant or client reads it: yes or no, a number, a choice as `fact`
+    labels it (Fact.label_of; without `fact`, as written), several in brackets. Every text for
+    people words an answer here; JSON keeps the values."""
     if value is None:
         return "unanswered"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return "[" + ", ".join(map(str, value)) + "]" if value else "none"
-    return str(value)
+        if not value:
+            return "none"
+        return "[" + ", ".join(fact.labels_of(value) if fact else map(str, value)) + "]"
+    return fact.label_of(value) if fact else str(value)
 
 
 def condition_text(condition: Condition, facts: dict[str, Any]) -> str:
@@ -311,23 +315,26 @@ def _need(t: Test, negate: bool, model: Model, facts: dict[str, Any]) -> dict:
             "expected": expected, "actual": actual, "met": met}
 
 
-_WORDS = {"equals": "", "not_equals": "not ", "lt": "fewer than ", "lte": "at most ",
+_WORDS = {"equals": "", "not_equals": "other than ", "lt": "fewer than ", "lte": "at most ",
           "gt": "more than ", "gte": "at least ", "one_of": "one of ", "not_one_of": "none of ",
           "contains": "includes ", "not_contains": "does not include "}
 
 
-def need_text(need: dict) -> str:
-    """A need as a client reads it: the question, the answer it needs, and the answer given;
-    and the other answers that would do instead, if any ("or instead: ...")."""
-    text = f"{need['question']} Needs {_wanted(need)} (now: {answer(need['actual'])})"
+def need_text(need: dict, model: Model | None = None) -> str:
+    """A need as a client reads it: the question, the answer it needs, and the answer given,
+    choices by their labels in `model`; and the other answers that would do instead, if any
+    ("or instead: ...")."""
+    facts = model.fact_by_id if model is not None else {}
+    fact = facts.get(need["fact"])
+    text = f"{need['question']} Needs {_wanted(need, fact)} (now: {answer(need['actual'], fact)})"
     if need.get("or"):
-        # the ways on one question together: "includes employee_stories or video"
+        # the ways on one question together: "includes Employee stories or Video"
         by_question: dict[str, list[dict]] = {}
         for other in need["or"]:
             by_question.setdefault(other["question"], []).append(other)
         ways = []
         for question, items in by_question.items():
-            wanted = [_wanted(x) for x in items]
+            wanted = [_wanted(x, facts.get(x["fact"])) for x in items]
             if question == need["question"]:
                 ways.append(" or ".join(wanted))
             else:
@@ -336,8 +343,9 @@ def need_text(need: dict) -> str:
     return text
 
 
-def _wanted(need: dict) -> str:
-    """The answer a need wants, in words: "yes", "at least 3 for an organisation of your size"."""
+def _wanted(need: dict, fact: Fact | None = None) -> str:
+    """The answer a need wants, in words: "yes", "at least 3 for an organisation of your size",
+    "includes Employee stories"."""
     test = need["test"]
     count = test.startswith("count_")
     op = test[len("count_"):] if count else test
@@ -345,7 +353,8 @@ def _wanted(need: dict) -> str:
         wanted = "an answer" if need["expected"] else "no answer"
     else:
         value = need["expected"]
-        shown = "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list) else answer(value)
+        shown = "[" + ", ".join(fact.labels_of(value) if fact else map(str, value)) + "]" \
+            if isinstance(value, list) else answer(value, fact)
         wanted = _WORDS[op] + shown + (" chosen" if count else "")
     scale = need.get("threshold")
     if scale:

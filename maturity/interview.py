@@ -18,7 +18,7 @@ import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
 from .explain import status_now
-from .model import GENERAL, Element, Fact, Model
+from .model import GENERAL, Element, Fact, Model, split_named
 from .placeholders import PLACEHOLDERS
 from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, UNSURE_WORDS, Answer,
                            Organisation, folded, value_problem)
@@ -71,7 +71,7 @@ def ordered_facts(model: Model, element: str | None = None) -> list[Fact]:
 def parse_reply(fact: Fact, text: str, review: bool = False) -> Reply:
     """What a typed line means as an answer to `fact`; ReplyError when it is none."""
     t = text.strip()
-    more = t.endswith("+")
+    more = t.endswith("+") and fact.value_named(t) is None  # not a choice named "250+"
     if more:
         t = t[:-1].strip()
     low = t.lower().replace("\u2019", "'")
@@ -83,13 +83,13 @@ def parse_reply(fact: Fact, text: str, review: bool = False) -> Reply:
         return Reply("quit")
     if low in SKIP_WORDS:
         return Reply("skip")
-    if not (fact.type in ("choice", "choices") and t in fact.values):
+    if fact.value_named(t) is None:  # a choice named "Don't know" is that choice
         if low in DONT_KNOW_WORDS:
             return Reply("answer", Answer(None, DONT_KNOW), more)
         if low in NOT_APPLICABLE_WORDS:
             return Reply("answer", Answer(None, NOT_APPLICABLE), more)
-    if low in UNKNOWN_WORDS:
-        raise ReplyError(f"'{t}' is no answer", NO_ANSWER_HINT)
+        if low in UNKNOWN_WORDS:
+            raise ReplyError(f"'{t}' is no answer", NO_ANSWER_HINT)
     value = _value(fact, t, low)
     problem = value_problem(fact, value)
     if problem:
@@ -110,27 +110,29 @@ def _value(fact: Fact, t: str, low: str) -> Any:
             raise ReplyError(f"'{t}' is not a number", "type digits, such as 3 or 2.5") from None
     if fact.type == "choice":
         return _pick(fact, t)
-    if low == "none":
+    if low == "none" and fact.value_named(t) is None:
         return []
-    return [_pick(fact, part) for part in re.split(r"[,\s]+", t) if part]
+    return [_pick(fact, part) for part in split_named(fact, t, r"[,\s]+")]
 
 
 def _pick(fact: Fact, word: str) -> str:
-    """A choice by its number in the list shown, or by name (any case)."""
+    """A choice by its number in the list shown, or by name: its label or its id, in any case."""
+    named = fact.value_named(word)
+    if named is not None:
+        return named
     if word.isdigit():
         n = int(word)
         if 1 <= n <= len(fact.values):
             return fact.values[n - 1]
         raise ReplyError(f"there is no choice {n}", f"choose 1 to {len(fact.values)}")
-    named = {v.lower(): v for v in fact.values}
-    if word.lower() in named:
-        return named[word.lower()]
+    like = fact.value_like(word)
     raise ReplyError(f"'{word}' is not one of the choices",
-                     did_you_mean(word, fact.values) or f"choose by number or name: {', '.join(fact.values)}")
+                     f"did you mean '{fact.label_of(like)}'?" if like is not None else
+                     f"choose by number or name: {', '.join(fact.labels_of(fact.values))}")
 
 
-def answer_text(given: Answer | None) -> str:
-    """An answer as the interview shows it."""
+def answer_text(given: Answer | None, fact: Fact | None = None) -> str:
+    """An answer as the interview shows it, choices by their labels (`fact`'s)."""
     if given is None:
         return "unanswered"
     if given.state != ANSWERED:
@@ -138,9 +140,10 @@ def answer_text(given: Answer | None) -> str:
     elif isinstance(given.value, bool):
         text = "yes" if given.value else "no"
     elif isinstance(given.value, list):
-        text = ", ".join(given.value) if given.value else "none"
+        shown = fact.labels_of(given.value) if fact else given.value
+        text = ", ".join(shown) if given.value else "none"
     else:
-        text = str(given.value)
+        text = fact.label_of(given.value) if fact else str(given.value)
     extra = [f"note: {given.note}"] if given.note else []
     extra += [f"evidence: {'; '.join(given.evidence)}"] if given.evidence else []
     return text + (f" ({'; '.join(extra)})" if extra else "")
@@ -155,7 +158,7 @@ def how_to_answer(fact: Fact) -> list[str]:
                  ([f"at most {fact.max:g}"] if fact.max is not None else [])
         kind = "a whole number" if fact.type == "integer" else "a number"
         return [kind + (f" ({', '.join(bounds)})" if bounds else "")]
-    numbered = "  ".join(f"{n} {v}" for n, v in enumerate(fact.values, 1))
+    numbered = "  ".join(f"{n} {fact.label_of(v)}" for n, v in enumerate(fact.values, 1))
     if fact.type == "choice":
         return [numbered, "one: its number or name"]
     return [numbered, "several: numbers or names, separated by commas or spaces; none for none"]
@@ -278,7 +281,7 @@ class Interview:
             self.say(f"    {line}")
         given = self.answers.get(fact.id)
         if self.review:
-            self.say(f"    now: {answer_text(given)}")
+            self.say(f"    now: {answer_text(given, fact)}")
         outcome.asked.append(fact.id)
         while True:
             try:

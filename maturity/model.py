@@ -7,6 +7,7 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Union
 
 import networkx as nx
@@ -91,6 +92,74 @@ class Fact:
     # (None: the fact is absent for the rules, as if unanswered). See docs/yaml-format.md.
     dont_know: Any = None
     not_applicable: Any = None
+    # (value, label) for the values of a choice or choices fact that have a display label, in
+    # the order of `values`: what people read for an answer (`labels:` in a pack).
+    labels: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def _label_by_value(self) -> dict[str, str]:
+        return dict(self.labels)
+
+    def label_of(self, value: Any) -> str:
+        """One answer value as people read it: its label, or, without one, the value as
+        written (an id is never made into words). Every output words a choice so; machine
+        formats (JSON, facts files) keep the id."""
+        if type(value) is str:
+            label = self._label_by_value.get(value)
+            if label is not None:
+                return label
+        return str(value)
+
+    def labels_of(self, values: Any) -> list[str]:
+        """A `choices` answer (a list of values) as people read it, each as `label_of` words it."""
+        return [self.label_of(v) for v in values]
+
+    @cached_property
+    def _named(self) -> dict[str, str]:
+        named = {name_key(label): value for value, label in self.labels}
+        named.update((name_key(v), v) for v in self.values)
+        return named
+
+    def value_named(self, text: str) -> str | None:
+        """The value a respondent's `text` names: its id or its label, in any case and spacing
+        (\"x (twitter)\" is x_twitter); None when it names none."""
+        return self._named.get(name_key(text)) if self.values else None
+
+    def value_like(self, text: str) -> str | None:
+        """The value whose id or label `text` comes closest to, as a typo of it; None when none
+        is close (for a "did you mean" hint)."""
+        import difflib
+        close = difflib.get_close_matches(name_key(text), sorted(self._named), n=1, cutoff=0.6)
+        return self._named[close[0]] if close else None
+
+
+def name_key(text: str) -> str:
+    """A value's id or label as typed answers are matched with it: trimmed, runs of spaces as
+    one, any case, a typographic apostrophe as a plain one."""
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
+
+
+def split_named(fact: Fact, text: str, separators: str) -> list[str]:
+    """`text`, an answer of several of `fact`'s values, split at `separators` (a regular
+    expression), except inside a run of parts that together name a value (a label may hold a
+    separator: "Photos, video" or "Job ads"); each part trimmed, empty ones left out. What each
+    part names is for the caller to find (a number, an id or a label)."""
+    pieces = re.split(f"({separators})", text)
+    parts, between = pieces[0::2], pieces[1::2]
+    if len(parts) > 1 and any(re.search(separators, label) for _, label in fact.labels):
+        merged, i = [], 0
+        while i < len(parts):
+            for j in range(len(parts) - 1, i, -1):  # the longest run that names a value
+                run = parts[i] + "".join(between[k] + parts[k + 1] for k in range(i, j))
+                if fact.value_named(run) is not None:
+                    merged.append(run)
+                    i = j + 1
+                    break
+            else:
+                merged.append(parts[i])
+                i += 1
+        parts = merged
+    return [p.strip() for p in parts if p.strip()]
 
 
 # Conditions -------------------------------------------------------------------------------

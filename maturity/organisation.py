@@ -174,8 +174,8 @@ def organisation_from(doc: yamlio.Document, model: Model, path: Path | str,
         from .sheet import coerce_facts
         coerce_facts(doc, model)
     problems = [] if template_ok else meta_problems(doc)
-    problems += _another_pack(check_facts(doc.data["facts"] or {}, model, doc, ("facts",)),
-                              doc, model)
+    problems += _another_pack(check_facts(doc.data["facts"] or {}, model, doc, ("facts",),
+                                          typed=getattr(doc, "loose", False)), doc, model)
     if problems:
         raise DataError(problems)
     meta = dict(doc.data["organisation"])
@@ -256,8 +256,10 @@ def meta_problems(doc: yamlio.Document) -> list[Problem]:
     return problems
 
 
-def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> list[Problem]:
-    """Problems with fact answers: unknown ids, wrong types, values not allowed."""
+def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple,
+                typed: bool = False) -> list[Problem]:
+    """Problems with fact answers: unknown ids, wrong types, values not allowed (`typed`: as
+    people typed them in a questionnaire, whose hints name choices by their labels)."""
     problems = []
     for fact_id, value in values.items():
         fact = model.fact_by_id.get(fact_id)
@@ -275,7 +277,7 @@ def check_facts(values: dict, model: Model, doc: yamlio.Document, at: tuple) -> 
             value, where = value["answer"], where + ("answer",)
         if value is None or isinstance(value, str) and value in MARKERS:
             continue
-        message = value_problem(fact, value)
+        message = value_problem(fact, value, typed)
         if message:
             text, hint = message
             problems.append(doc.problem(where, text, hint))
@@ -337,8 +339,10 @@ def folded(text: str) -> str:
     return " ".join(text.lower().replace("\u2019", "'").split())
 
 
-def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
-    """What is wrong with `value` as an answer to `fact`, as (message, hint), or None."""
+def value_problem(fact: Fact, value: Any, typed: bool = False) -> tuple[str, str] | None:
+    """What is wrong with `value` as an answer to `fact`, as (message, hint), or None. `typed`:
+    the answer was typed by a respondent (a questionnaire, a survey), who may name a choice by
+    its label: the hint names choices so; a facts file's hint names their ids."""
     kind = fact.type
     if isinstance(value, str) and folded(value) in UNKNOWN_WORDS \
             and not (kind in ("choice", "choices") and value in fact.values):
@@ -367,19 +371,28 @@ def value_problem(fact: Fact, value: Any) -> tuple[str, str] | None:
         return None
     if kind == "choice":
         if not isinstance(value, str) or value not in fact.values:
-            return (f"{_yaml(value)} is not an allowed answer to '{fact.id}'",
-                    did_you_mean(str(value), fact.values) or f"allowed: {', '.join(fact.values)}")
+            return f"{_yaml(value)} is not an allowed answer to '{fact.id}'", choice_hint(fact, value, typed)
         return None
     # choices
     if not isinstance(value, list):
         return f"'{fact.id}' takes a list of choices, got {_yaml(value)}", f"for example [{fact.values[0]}]"
     for item in value:
         if item not in fact.values:
-            return (f"{_yaml(item)} is not an allowed answer to '{fact.id}'",
-                    did_you_mean(str(item), fact.values) or f"allowed: {', '.join(fact.values)}")
+            return f"{_yaml(item)} is not an allowed answer to '{fact.id}'", choice_hint(fact, item, typed)
     if len(set(value)) != len(value):
         return f"'{fact.id}' lists a choice twice", ""
     return None
+
+
+def choice_hint(fact: Fact, value: Any, typed: bool = False) -> str:
+    """The hint for an answer that is none of a choice fact's values: the value it comes
+    closest to, else the allowed values; by their ids, or, for an answer a respondent `typed`
+    (who may type either), by their labels."""
+    if not typed:
+        return did_you_mean(str(value), fact.values) or f"allowed: {', '.join(fact.values)}"
+    like = fact.value_like(str(value))
+    return f"did you mean '{fact.label_of(like)}'?" if like is not None else \
+        f"allowed: {', '.join(fact.labels_of(fact.values))}"
 
 
 def _yaml(value: Any) -> str:

@@ -25,7 +25,7 @@ from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
 from .model import (FACT_TYPES, GROUP_SUBJECTS, All, Any_, Advice, Condition, Edge, Element, Fact, Finding, Group,
                     Loc, Model, Not, Rule, Stage, Status, SUBJECTS, Test, TestCase, Threshold, FACTS,
-                    STAGE, scaled)
+                    STAGE, name_key, scaled)
 
 SECTIONS = ("statuses", "elements", "stages", "facts", "rules", "tests", "groups", "thresholds")
 BUILT = tuple(s for s in SECTIONS if s != "tests")  # test cases are read when asked for (TestCases)
@@ -670,10 +670,68 @@ def _build_fact(item: Item, element_ids: set[str], problems: list[Problem]) -> F
                 problems.append(item.problem(f"'{key}' of '{d['id']}': {wrong}",
                                              "give the answer the rules should see", key=key))
                 ok = False
+    # Bad labels are reported, and the fact kept without them: rules that test it are checked.
+    labels = _labels(item, kind, values, problems)
     if not ok:
         return None
     return Fact(d["id"], element, kind, d.get("question", ""), d.get("help", ""), values,
-                d.get("min"), d.get("max"), item.loc(), d.get("dont_know"), d.get("not_applicable"))
+                d.get("min"), d.get("max"), item.loc(), d.get("dont_know"), d.get("not_applicable"),
+                labels)
+
+
+def _labels(item: Item, kind: str, values: tuple, problems: list[Problem]) -> tuple:
+    """A fact's display labels as (value, label) in the order of its values, checked: only on
+    a choice or choices fact, each for one of its values, not blank, and no two values named
+    alike (an answer typed as a label must name one value); none when there is a problem.
+    Labels a fact keeps from the pack it extends, for values its override took out, go with
+    those values."""
+    d = item.data
+    labels = d.get("labels") or {}
+    if not labels:
+        return ()
+    own = "labels" in _written(item)  # written here, not kept from the base pack's item
+    if kind not in ("choice", "choices"):
+        if not own:
+            return ()  # its 'values' are reported (they are kept from the base pack too)
+        problems.append(item.problem(f"'labels' is only for choice and choices facts, not '{kind}'",
+                                     "labels are the words shown for the values of a choice; "
+                                     "remove them", key="labels"))
+        return ()
+    before = len(problems)
+    for value, label in labels.items():
+        at = item.path + ("labels", value)
+        if value not in values:
+            if own:
+                problems.append(item.doc.problem(at, f"a label for '{value}', which is not a value of "
+                                                     f"'{d['id']}'",
+                                                 did_you_mean(str(value), values)
+                                                 or f"its values are: {', '.join(values)}", key=True))
+        elif not label.strip():
+            problems.append(item.doc.problem(at, f"the label of '{value}' is blank",
+                                             f"write the words to show for '{value}', or leave its "
+                                             "label out to show the id"))
+    named = {name_key(v): v for v in values}
+    for value in values:  # a label naming another value (its id or label), in the values' order
+        label = labels.get(value)
+        if not isinstance(label, str) or not label.strip():
+            continue
+        other = named.setdefault(name_key(label), value)
+        if other != value:
+            problems.append(item.doc.problem(
+                item.path + ("labels", value), f"the label '{label}' of '{value}' also names "
+                f"'{other}'", "give each value a label of its own: an answer typed as a label must "
+                "name one value"))
+    if len(problems) > before:
+        return ()
+    return tuple((v, labels[v]) for v in values if v in labels)
+
+
+def _written(item: Item) -> dict:
+    """The fields `item` writes in its own file: without what an override keeps from the base."""
+    data: Any = item.doc.data
+    for key in item.path:
+        data = data[key]
+    return data
 
 
 def _stand_in_problem(kind: str, values: tuple, low, high, value) -> str:

@@ -54,6 +54,8 @@ def facts_template(model: Model, pack: str | None = None) -> str:
             if fact.help:
                 lines.append(f"  #   {fact.help}")
             lines.append(f"  #   {_answer_hint(fact)}")
+            if fact.labels:  # the file holds ids; what people read for them, in the same order
+                lines.append(f"  #   shown as: {', '.join(fact.labels_of(fact.values))}")
             lines.append(f"  {fact.id}:")
     return "\n".join(lines) + "\n"
 

@@ -174,7 +174,7 @@ def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False,
     if step.needs:
         lines.append("  still missing:")
         for need in step.needs:
-            lines += _wrap(need_text(need), "      ", "    - ")
+            lines += _wrap(need_text(need, a.model), "      ", "    - ")
     pairs = [(k, v) for e in r.evidence[:1] for k, v in e.facts]
     if not explain:  # a client sees only the answers that carry a note or evidence
         pairs = [(k, v) for k, v in pairs if _backing(a, k, "")]
@@ -197,7 +197,8 @@ def _step_lines(a: Assessment, step: Step, heading: str, explain: bool = False,
 def _shown(a: Assessment, fact_id: str, value: object) -> str:
     """An answer as a consultant reads it, saying "don't know" or "not applicable" when so."""
     given = a.organisation.answers.get(fact_id)
-    return STATE_WORDS.get(given.state, answer(value)) if given else answer(value)
+    worded = answer(value, a.model.fact_by_id.get(fact_id))
+    return STATE_WORDS.get(given.state, worded) if given else worded
 
 
 def _backing(a: Assessment, fact_id: str, indent: str) -> list[str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .assess import Assessment, rule_evidence
 from .explain import (answer, disconnected_known, floor_note, foundations_text, missing_foundations, need_text,
                       unassessed)
-from .model import SEVERITIES
+from .model import SEVERITIES, Model
 from .organisation import rule_facts
 from .recommend import connection_order
 from .targets import stage_needs
@@ -44,9 +44,10 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
     number = {e: n for n, e in enumerate(order, 1)}
     org = a.organisation
     questions = {f.id: f.question for f in a.model.facts}
+    fact_by_id = a.model.fact_by_id
 
     def facts(raw: dict) -> list[dict]:
-        return [{"fact": k, "question": questions.get(k, ""), "answer": answer(v)}
+        return [{"fact": k, "question": questions.get(k, ""), "answer": answer(v, fact_by_id.get(k))}
                 for k, v in raw.items()]
 
     cover = {
@@ -78,8 +79,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "scorecard_note": floor_note(a),
         "findings": findings,
         "findings_groups": _findings_groups(a, findings),
-        "next": _step(nxt, labels, facts, number) if nxt else None,
-        "roadmap": _roadmap(road["phases"], labels, facts, number),
+        "next": _step(nxt, labels, facts, number, a.model) if nxt else None,
+        "roadmap": _roadmap(road["phases"], labels, facts, number, a.model),
         "more_advice": _more_advice(data, road["phases"], labels),
         "unanswered": _unanswered(data, labels),
         "coverage": data["coverage"],
@@ -244,40 +245,40 @@ def _score_row(e: dict, n: int, a: Assessment, nxt: dict | None) -> dict:
             "rule": e["because"][0]["rule"] if e["because"] else ""}
 
 
-def _needs(step: dict) -> list[str]:
+def _needs(step: dict, model: Model) -> list[str]:
     """The unmet conditions, in the words `dots next` uses: the question, the answer it needs
     (for a threshold, the one that applies to this organisation) and the answer given."""
-    return [need_text(n) for n in step["needs"]]
+    return [need_text(n, model) for n in step["needs"]]
 
 
-def _step(step: dict, labels: dict, facts, number: dict) -> dict:
+def _step(step: dict, labels: dict, facts, number: dict, model: Model) -> dict:
     return {"n": number.get(step["id"]), "id": step["id"], "label": step["label"],
             "status": step["status"], "disconnected": step["disconnected"],
-            "why": step["why"], "needs": _needs(step),
+            "why": step["why"], "needs": _needs(step, model),
             "waits_for": [labels[p] for p in step["waits_for"]],
             "evidence": [{"rule": e["rule"], "because": e["because"], "facts": facts(e["facts"])}
                          for e in step["evidence"]],
             "actions": step["actions"]}
 
 
-def _roadmap(phases: list[dict], labels: dict, facts, number: dict) -> list[dict]:
+def _roadmap(phases: list[dict], labels: dict, facts, number: dict, model: Model) -> list[dict]:
     """The phases; a dot whose actions all went to the quick wins says so (`in_now`)."""
     now = {x["element"] for p in phases for x in p.get("actions", [])}
-    out = [_phase(p, labels, facts, number) for p in phases]
+    out = [_phase(p, labels, facts, number, model) for p in phases]
     for p in out:
         for step in p["elements"]:
             step["in_now"] = not step["actions"] and step["id"] in now
     return out
 
 
-def _phase(p: dict, labels: dict, facts, number: dict) -> dict:
+def _phase(p: dict, labels: dict, facts, number: dict, model: Model) -> dict:
     label = p.get("label") or f"Phase {p['phase']}"
     when = " to ".join(x for x in (p.get("starts"), p.get("ends")) if x)
     return {"phase": p["phase"], "label": label, "when": when, "effort": p.get("effort"), "intro": _phase_intro(p),
             "projected_stage": p.get("projected_stage"), "quick_wins": bool(p.get("quick_wins")),
             "actions": [{**x, "element_label": labels.get(x["element"] or "", "General")}
                         for x in p.get("actions", [])],
-            "elements": [_step(s, labels, facts, number) for s in p["elements"]]}
+            "elements": [_step(s, labels, facts, number, model) for s in p["elements"]]}
 
 
 def _more_advice(data: dict, phases: list[dict], labels: dict) -> list[dict]:
@@ -343,7 +344,7 @@ def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
     rows += [{"conclusion": f"Advice ({labels.get(x['element'] or '', 'General')}): {x['action']}",
               **_ev(x, facts)} for x in data["advice"]]
     notes = data.get("answers", {})
-    answers = [{"fact": f.id, "question": f.question, "answer": answer(a.organisation.facts.get(f.id)),
+    answers = [{"fact": f.id, "question": f.question, "answer": answer(a.organisation.facts.get(f.id), f),
                 "note": notes.get(f.id, {}).get("note") or "",
                 "evidence": list(notes.get(f.id, {}).get("evidence") or [])}
                for f in a.model.facts if f.id in a.organisation.facts]

@@ -6,6 +6,7 @@ use them through the ``# yaml-language-server: $schema=`` line, and the loader u
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from functools import lru_cache
@@ -51,7 +52,30 @@ def validate(doc: Document, kind: str) -> list[Problem]:
     if conforms(doc.data, kind):
         return []
     errors = sorted(_validator(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.absolute_path)))
-    return [_to_problem(doc, _deepest(e, _schema(kind))) for e in errors]
+    return [(kind == "pack" and _labels_problem(doc, e)) or _to_problem(doc, _deepest(e, _schema(kind)))
+            for e in errors]
+
+
+LABELS_HINT = "labels map values of the fact to the words shown for them, such as {x_twitter: X (Twitter)}"
+
+
+def _labels_problem(doc: Document, error: ValidationError) -> Problem | None:
+    """A fact's `labels` that are not a mapping of value ids to text, said in their own words
+    with a hint (a pack file's only mapping that people fill with words of their own)."""
+    path = tuple(error.absolute_path)
+    if path[:1] != ("facts",) or path[2:3] != ("labels",):
+        return None
+    if len(path) == 4 and error.validator == "minLength":
+        return doc.problem(path, f"the label of '{path[3]}' is blank",
+                           f"write the words to show for '{path[3]}', or leave its label out to "
+                           "show the id")
+    problem = _to_problem(doc, error)
+    if problem.hint:
+        return problem
+    if len(path) == 4 and isinstance(error.instance, (bool, int, float)):
+        return dataclasses.replace(problem, hint="write the label in quotes, such as 'Yes' or '10': "
+                                                 "YAML reads a bare yes, no, on, off or a number as no text")
+    return dataclasses.replace(problem, hint=LABELS_HINT)
 
 
 def validation_errors(instance: Any, kind: str) -> list[ValidationError]:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .errors import DataError, Problem
-from .model import Fact, Model
+from .model import Fact, Model, split_named
 from .placeholders import PLACEHOLDERS
 from .yamlio import Document, Path_
 
@@ -51,9 +51,9 @@ def how_to_answer(fact: Fact) -> str:
         allowed = ("a whole number" if fact.type == "integer" else "a number") + \
             (f" ({', '.join(bounds)})" if bounds else "")
     elif fact.type == "choice":
-        allowed = "one of: " + ", ".join(fact.values)
+        allowed = "one of: " + ", ".join(fact.labels_of(fact.values))
     else:
-        allowed = "any of, separated by commas: " + ", ".join(fact.values) + " (or none)"
+        allowed = "any of, separated by commas: " + ", ".join(fact.labels_of(fact.values)) + " (or none)"
     text = f"Answer {allowed}; or dont-know, or not-applicable."
     return f"{fact.help} {text}" if fact.help else text
 
@@ -189,13 +189,15 @@ def coerce_facts(doc: Document, model: Model) -> None:
 
 
 def coerce(fact: Fact, value: Any) -> Any:
-    """A cell's answer as the fact's type, when it reads as one; else the value as it is."""
+    """A cell's answer as the fact's type, when it reads as one; else the value as it is. A
+    choice is read by its label or its id, in any case ("LinkedIn", "x (twitter)")."""
     if isinstance(value, str):
         text = value.strip()
         if not text:
             return None
-        if fact.type == "choice" and text in fact.values:
-            return text
+        named = fact.value_named(text)
+        if fact.type == "choice" and named is not None:
+            return named  # before the markers: a choice named "Don't know" is that choice
         marker = MARKER_WORDS.get(text.lower().replace("\u2019", "'"))
         if marker:
             return marker
@@ -206,16 +208,16 @@ def coerce(fact: Fact, value: Any) -> Any:
                 return int(text) if re.fullmatch(r"[+-]?\d+", text) else float(text)
             except ValueError:
                 return text
-        named = {v.lower(): v for v in fact.values}  # "LinkedIn" is linkedin
         if fact.type == "choices":
-            if text.lower() == "none" and "none" not in fact.values:
+            if text.lower() == "none" and named is None:
                 return []
-            return [named.get(p.strip().lower(), p.strip()) for p in re.split(r"[,;\n]", text) if p.strip()]
-        return named.get(text.lower(), text)
+            return [fact.value_named(part) or part for part in split_named(fact, text, r"[,;\n]")]
+        return text
     if isinstance(value, float) and fact.type == "integer" and value.is_integer():
         return int(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and fact.type in ("choice", "choices"):
-        text = str(value)
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+        text = fact.value_named(text) or text  # a label such as "10"
         return text if fact.type == "choice" else [text]
     return value
 

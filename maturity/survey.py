@@ -19,7 +19,7 @@ from .records import Task, content_hash
 from .spans import Span
 from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
-from .model import Fact, Model
+from .model import Fact, Model, split_named
 from .organisation import (Answer, Organisation, _yaml, check_facts, meta_problems,
                            parse_answers, value_problem)
 
@@ -521,10 +521,7 @@ def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
     it cannot be read. Whether the value fits the fact is checked with the facts file's checks."""
     if col.fact.type == "choices":
         values = []
-        for part in text.split(col.split):
-            part = part.strip()
-            if not part:
-                continue
+        for part in split_named(col.fact, text, re.escape(col.split)):  # a label may hold col.split
             value, problem = _one(col, part)
             if problem:
                 return None, problem
@@ -554,11 +551,14 @@ def _one(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
             return None, (f"'{text}' is not a number", "write a number, such as 12")
         number = float(text)
         return (int(number) if number.is_integer() and fact.type == "integer" else number), None
-    if text in fact.values:
-        return text, None
+    named = fact.value_named(text)  # its id or its label, in any case
+    if named is not None:
+        return named, None
+    like = fact.value_like(text)
     return None, (f"{_yaml(text)} is not an allowed answer to '{fact.id}'",
-                  did_you_mean(text, fact.values) or f"allowed: {', '.join(fact.values)}; or list "
-                  "the export's answers under the column's values in the mapping")
+                  f"did you mean '{fact.label_of(like)}'?" if like is not None else
+                  f"allowed: {', '.join(fact.labels_of(fact.values))}; or list the export's answers "
+                  "under the column's values in the mapping")
 
 
 def count_rows(path: Path) -> int:

@@ -81,12 +81,15 @@ def whatif_data(before: Assessment, after: Assessment, changes: dict[str, Any]) 
                 "next": nxt.result.element.id if nxt else None}
 
     old = {e.element.id: e for e in before.elements}
+    facts = before.model.fact_by_id
     return {
         "format": 1,
         "organisation": {"id": before.organisation.id, "name": before.organisation.name},
         "pack": {"id": before.model.id, "version": before.model.version},
-        "changes": [{"fact": k, "before": answer(before.organisation.facts.get(k)),
-                     "after": answer(v)} for k, v in sorted(changes.items())],
+        # each answer as written (ids, for machines) and as people read it (labels)
+        "changes": [{"fact": k, "before": answer(before.organisation.facts.get(k)), "after": answer(v),
+                     "before_label": answer(before.organisation.facts.get(k), facts.get(k)),
+                     "after_label": answer(v, facts.get(k))} for k, v in sorted(changes.items())],
         "before": side(before), "after": side(after),
         "elements": [{"id": e.element.id, "label": e.element.label,
                       "before": old[e.element.id].status.id, "after": e.status.id,
@@ -101,7 +104,7 @@ def whatif_text(d: dict) -> str:
     """The two assessments side by side, for people."""
     labels = {e["id"]: e["label"] for e in d["elements"]}
     lines = [f"{d['organisation']['name']}: what if"]
-    lines += [f"  {c['fact']}: {c['before']} -> {c['after']}" for c in d["changes"]]
+    lines += [f"  {c['fact']}: {c['before_label']} -> {c['after_label']}" for c in d["changes"]]
     b, a = d["before"], d["after"]
     rows = [("", "Before", "After"),
             ("Stage", f"{b['stage']['label']} ({b['stage']['rank']})", f"{a['stage']['label']} ({a['stage']['rank']})"),

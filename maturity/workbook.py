@@ -22,7 +22,8 @@ from .yamlio import display_path
 SHEET = "Facts"
 _WIDTHS = {0: 34, QUESTION: 60, ANSWER: 22, NOTE: 36, EVIDENCE: 36, HELP: 60}
 _FIXED_TIME = datetime(2000, 1, 1)  # no clock in the file: the same template gives the same bytes
-_MARKERS = "dont-know,not-applicable"
+_MARKERS = ["dont-know", "not-applicable"]
+LISTS = "Lists"  # a hidden sheet for drop-down lists that cannot be written in place
 
 
 def template_bytes(model: Model, pack: str) -> bytes:
@@ -32,6 +33,7 @@ def template_bytes(model: Model, pack: str) -> bytes:
     ws.title = SHEET
     bold, heading = Font(bold=True), PatternFill("solid", fgColor="DDE7F0")
     validations: dict[str, DataValidation] = {}
+    lists: dict[tuple[str, ...], str] = {}  # drop-down lists on the hidden sheet -> their cells
     for n, (cells, fact, kind) in enumerate(template_rows(model, pack), 1):
         for c, value in enumerate(cells):
             cell = ws.cell(row=n, column=c + 1, value=value if value != "" else None)
@@ -40,17 +42,22 @@ def template_bytes(model: Model, pack: str) -> bytes:
                 cell.font = bold
                 cell.fill = heading
         if fact is not None and fact.type in ("boolean", "choice"):
-            options = "yes,no" if fact.type == "boolean" else ",".join(fact.values)
-            formula = f'"{options},{_MARKERS}"'
-            if len(formula) <= 257:  # Excel's limit on a list written in place
-                dv = validations.get(formula)
-                if dv is None:
-                    dv = validations[formula] = DataValidation(
-                        type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
-                        errorTitle="Not an answer", error=f"Choose one of: {options.replace(',', ', ')}, "
-                                                          "dont-know or not-applicable.")
-                    ws.add_data_validation(dv)
-                dv.add(f"{column_name(ANSWER)}{n}")
+            # A choice by its label: what the respondent reads, and reads back (sheet.coerce).
+            options = ["yes", "no"] if fact.type == "boolean" else fact.labels_of(fact.values)
+            formula = '"' + ",".join(options + _MARKERS) + '"'
+            if len(formula) > 257 or any("," in o or '"' in o for o in options):
+                # Excel's limit on a list written in place, which cannot hold a comma or a quote:
+                # the list goes in a column of a hidden sheet, and the drop-down names its cells.
+                formula = _listed(wb, lists, options + _MARKERS)
+            dv = validations.get(formula)
+            if dv is None:
+                error = f"Choose one of: {', '.join(options)}, {' or '.join(_MARKERS)}."
+                dv = validations[formula] = DataValidation(
+                    type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                    errorTitle="Not an answer", error=error if len(error) <= 255 else
+                    "Choose one of the answers in the list.")
+                ws.add_data_validation(dv)
+            dv.add(f"{column_name(ANSWER)}{n}")
     for c, width in _WIDTHS.items():
         ws.column_dimensions[column_name(c)].width = width
     ws.freeze_panes = "C2"
@@ -59,6 +66,20 @@ def template_bytes(model: Model, pack: str) -> bytes:
     raw = io.BytesIO()
     wb.save(raw)
     return _without_clock(raw.getvalue())
+
+
+def _listed(wb: openpyxl.Workbook, lists: dict[tuple[str, ...], str], options: list[str]) -> str:
+    """The cells of `options`, one a row in a column of the hidden sheet (added on first use; a
+    list used again is written once), as a drop-down's formula."""
+    key = tuple(options)
+    if key not in lists:
+        sheet = wb[LISTS] if LISTS in wb.sheetnames else wb.create_sheet(LISTS)
+        sheet.sheet_state = "hidden"
+        column = column_name(len(lists))
+        for row, option in enumerate(options, 1):
+            sheet[f"{column}{row}"] = option
+        lists[key] = f"{LISTS}!${column}$1:${column}${len(options)}"
+    return lists[key]
 
 
 def _without_clock(data: bytes) -> bytes:

@@ -253,10 +253,10 @@ def test_size_band_referrals_and_paid_social_are_questions_for_a_client():
                     "platforms.paid_social"):
         fact = MODEL.fact_by_id[fact_id]
         assert fact.question.endswith("?") and fact.help, fact_id
-    # The size band's help gives the head-count of each band.
-    assert all(band in MODEL.fact_by_id["employer.size_band"].help
-               for band in ("micro: fewer than 10", "small: 10 to 49", "medium: 50 to 249",
-                            "large: 250 to 4,999", "enterprise: 5,000 or more"))
+    # The size band's labels give the head-count of each band, wherever the answer is shown.
+    size = MODEL.fact_by_id["employer.size_band"]
+    assert size.labels_of(size.values) == ["Micro (fewer than 10)", "Small (10 to 49)", "Medium (50 to 249)",
+                                           "Large (250 to 4,999)", "Enterprise (5,000 or more)"]
 
 
 def test_a_disconnected_dot_finding_claims_nothing_its_done_foundations_contradict():

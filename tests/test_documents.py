@@ -127,8 +127,11 @@ def test_appendix_names_rules_and_facts(broadcasting):
     questions = broadcasting.model.fact_by_id
     assert ap["conclusions"][0] == {
         "conclusion": "Stage: Broadcasting", "rule": why.rule, "because": why.because,
-        "facts": [{"fact": k, "question": questions[k].question, "answer": maturity.explain.answer(v)}
-                  for k, v in why.facts]}
+        "facts": [{"fact": k, "question": questions[k].question,
+                   "answer": maturity.explain.answer(v, questions[k])} for k, v in why.facts]}
+    # an answer by its labels: [Facebook, LinkedIn], not [facebook, linkedin]
+    assert {"fact": "platforms.active", "question": questions["platforms.active"].question,
+            "answer": "[Facebook, LinkedIn]"} in ap["conclusions"][0]["facts"]
     assert ap["rules_fired"] == len(broadcasting.fired)
     assert len(ap["answers"]) == len(broadcasting.organisation.facts)
 

@@ -91,7 +91,7 @@ def test_bad_rows_name_row_and_column(files, model):
     rows = dict(_read(model, measure, files / "map.yaml"))
     assert "row 4, column 'Measure' (G): 'reech' is not an allowed answer to " \
            "'engagement.measurement'" in rows[4]
-    assert "did you mean 'reach'?" in rows[4]
+    assert "did you mean 'Reach'?" in rows[4]  # a respondent's answer: the label
 
 
 CHECKED_MAPPING = """\

@@ -416,7 +416,8 @@ def test_whatif_json_matches_assessing_the_changed_file(workdir):
     facts = copy(BEFORE, workdir)
     result = invoke(["whatif", facts, "--set", "purpose.tied_to_hiring_plan=true", "--format", "json"])
     data = json.loads(result.stdout)
-    assert data["changes"] == [{"fact": "purpose.tied_to_hiring_plan", "before": "no", "after": "yes"}]
+    assert data["changes"] == [{"fact": "purpose.tied_to_hiring_plan", "before": "no", "after": "yes",
+                                "before_label": "no", "after_label": "yes"}]
     text = (workdir / facts).read_text("utf-8").replace("purpose.tied_to_hiring_plan: false",
                                                         "purpose.tied_to_hiring_plan: true")
     (workdir / "changed.yaml").write_text(text, "utf-8")
@@ -429,7 +430,8 @@ def test_whatif_json_matches_assessing_the_changed_file(workdir):
 def test_whatif_unanswers_with_an_empty_value(workdir):
     facts = copy(BEFORE, workdir)
     data = json.loads(invoke(["whatif", facts, "--set", "purpose.goals_written=", "--format", "json"]).stdout)
-    assert data["changes"] == [{"fact": "purpose.goals_written", "before": "yes", "after": "unanswered"}]
+    assert data["changes"] == [{"fact": "purpose.goals_written", "before": "yes", "after": "unanswered",
+                                "before_label": "yes", "after_label": "unanswered"}]
 
 
 @pytest.mark.parametrize("setting, message, hint", [

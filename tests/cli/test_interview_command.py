@@ -59,7 +59,7 @@ def test_review_shows_each_answer_and_enter_keeps_it(workdir):
     before = Path("mid.yaml").read_text("utf-8")
     result = run(["mid.yaml", "--review", "--element", "purpose"], [""] * 6)
     assert result.exit_code == 0, result.output
-    assert "    now: apply, refer, join_talent_community\n" in result.stdout
+    assert "    now: Apply, Refer someone, Join the talent community\n" in result.stdout
     assert Path("mid.yaml").read_text("utf-8") == before  # nothing changed, nothing rewritten
     result = run(["mid.yaml", "--review", "--element", "purpose"], ["", "skip", "", "3 +", "Board pack", ""])
     assert result.exit_code == 0, result.output

@@ -113,7 +113,8 @@ def test_the_workbook_has_drop_downs_help_and_element_groups(workdir):
     assert any(f == '"yes,no,dont-know,not-applicable"' for f in lists.values())
     measurement = column_a.index("engagement.measurement") + 1
     [formula] = [f for ref, f in lists.items() if f"C{measurement}" in ref.split()]
-    assert formula.startswith('"none,') and formula.endswith(',dont-know,not-applicable"')
+    # the choices by their labels, as the respondent reads them
+    assert formula == '"Not measured,Reach,Engagement,Applicants,Hires,dont-know,not-applicable"'
     assert "Answer yes or no" in ws.cell(row=purpose_row, column=6).value
 
 
@@ -150,9 +151,9 @@ def _named_template(form: str) -> None:
      "'purpose.success_metrics' is a number, got 'lots'\n  hint: write a number without quotes"),
     ("purpose.success_metrics", 99, "'purpose.success_metrics' is 99, above its maximum 50"),
     ("engagement.measurement", "likes",
-     "'likes' is not an allowed answer to 'engagement.measurement'\n  hint: did you mean 'hires'?"),
+     "'likes' is not an allowed answer to 'engagement.measurement'\n  hint: did you mean 'Hires'?"),
     ("platforms.active", "linkedin, tiktokk",
-     "'tiktokk' is not an allowed answer to 'platforms.active'\n  hint: did you mean 'tiktok'?"),
+     "'tiktokk' is not an allowed answer to 'platforms.active'\n  hint: did you mean 'TikTok'?"),
 ])
 def test_a_bad_answer_in_a_workbook_names_the_cell(workdir, fact, answer, message):
     _named_template("xlsx")

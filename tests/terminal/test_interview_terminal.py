@@ -118,7 +118,7 @@ def test_a_wrong_answer_is_said_at_once_and_asked_again(tmp_path, replies):
     child.sendline("1, 9")
     child.expect_exact("error: there is no choice 9\r\n  hint: choose 1 to 5" + PROMPT)
     child.sendline("apply, refr")
-    child.expect_exact("error: 'refr' is not one of the choices\r\n  hint: did you mean 'refer'?" + PROMPT)
+    child.expect_exact("error: 'refr' is not one of the choices\r\n  hint: did you mean 'Refer someone'?" + PROMPT)
     child.sendline("apply refer")
     child.expect_exact("(purpose.success_metrics)")
     child.expect_exact(PROMPT)
