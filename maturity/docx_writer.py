@@ -73,8 +73,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
         for x in r["priorities"]:
             p = d.add_paragraph(style="List Number")
             p.add_run(f"{x['element_label']}: ").bold = True
-            extra = ", ".join(v for v in (x.get("effort"), x.get("timeframe")) if v)
-            p.add_run(x["action"] + (f" ({extra})" if extra else ""))
+            p.add_run(x["action"] + (f" ({x['when']})" if x["when"] else ""))
     else:
         d.add_paragraph("No advice of the model applies to these answers yet: the next dot, below, "
                         "says where to go on." if r["next"] else

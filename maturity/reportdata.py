@@ -217,7 +217,17 @@ def _strengths(data: dict, labels: dict) -> list[dict]:
 
 
 def _priorities(data: dict, labels: dict) -> list[dict]:
-    return [{**p, "element_label": labels.get(p["element"] or "", "General")} for p in data["priorities"]]
+    return [{**p, "element_label": labels.get(p["element"] or "", "General"), "when": _when(p, True)}
+            for p in data["priorities"]]
+
+
+def _when(x: dict, priority: bool = False) -> str:
+    """An advice item's priority (when `priority`), effort and timeframe in words, as the text
+    output says them: "high priority, medium effort, this quarter"."""
+    words = [f"{x['priority']} priority"] if priority and x.get("priority") else []
+    words += [f"{x['effort']} effort"] if x.get("effort") else []
+    words += [TIMEFRAME_WORDS[x["timeframe"]]] if x.get("timeframe") else []
+    return ", ".join(words)
 
 
 def _reason(e: dict, a: Assessment) -> str:
@@ -292,7 +302,7 @@ def _more_advice(data: dict, phases: list[dict], labels: dict) -> list[dict]:
             by.setdefault(x["element"] or "", []).append(
                 {"action": x["action"], "priority": x.get("priority"), "effort": x.get("effort"),
                  "timeframe": x.get("timeframe"),
-                 "when": f"{x['effort']} effort, {TIMEFRAME_WORDS[x['timeframe']]}" if x.get("effort") else ""})
+                 "when": _when(x)})
     return [{"element": e or None, "element_label": labels.get(e, "General"), "actions": items}
             for e, items in by.items()]
 

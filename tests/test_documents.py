@@ -14,6 +14,7 @@ import pytest
 
 import maturity
 from maturity import documents
+from maturity.advice import priorities
 from maturity.reportdata import SECTIONS, report_data
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,18 +89,18 @@ def test_sections_from_the_advice_work_are_used_when_present(broadcasting, monke
 
     def with_advice(a):
         return {**real(a), "strengths": [{"element": None, "text": "A named owner.", "rule": "r1"}],
-                "priorities": [{"id": "p", "element": "purpose", "action": "Do it", "priority": 1,
-                                "effort": "S", "timeframe": "now", "rule": "r2"}],
+                "priorities": [{"id": "p", "element": "purpose", "action": "Do it", "priority": "high",
+                                "effort": "small", "timeframe": "now", "rule": "r2"}],
                 "unanswered": [{"fact": "audience.months_since_refresh", "element": "audience",
                                 "question": "When?", "could_change": True}]}
     monkeypatch.setattr(reportdata, "assessment_data", with_advice)
     r = report_data(broadcasting)
     assert r["strengths"] == [{"element": None, "text": "A named owner.", "rule": "r1",
                                "element_label": "General"}]
-    assert r["priorities"][0]["effort"] == "S" and r["priorities"][0]["element_label"] == "Purpose"
+    assert r["priorities"][0]["effort"] == "small" and r["priorities"][0]["element_label"] == "Purpose"
     assert r["unanswered"][0]["could_change"] is True
     html = documents.render_template(r, "html")
-    assert "A named owner." in html and "(S, now)" in html and "could change the result" in html
+    assert "A named owner." in html and "(high priority, small effort, start now)" in html and "could change the result" in html
 
 
 def test_priorities_are_the_assessments(broadcasting):
@@ -665,6 +666,21 @@ def test_every_piece_of_advice_is_in_the_report_without_its_appendix():
     for fmt in ("html", "md"):
         body = documents.render_template(r, fmt).replace("&#39;", "'")
         assert all(x in body for x in more), fmt
+
+
+def test_priorities_say_priority_effort_and_timeframe_in_words_in_every_format():
+    # the report's priorities showed the ids "(medium, quarter)", where the text says them
+    a = assessed("mid-size")
+    r = report_data(a)
+    first = r["priorities"][0]
+    assert first["when"] == "high priority, medium effort, this quarter"
+    assert [p["when"].split(", ")[0] for p in r["priorities"]] == [
+        f"{x.advice.priority} priority" for x in priorities(a)]
+    for fmt in ("html", "md"):
+        body = documents.render_template(r, fmt).replace("&#39;", "'")
+        assert f"({first['when']})" in body and "(medium, quarter)" not in body, fmt
+    text = _docx_text(documents.render_document(r, "docx"))
+    assert f"{first['action']} ({first['when']})" in text
 
 
 def test_the_appendix_has_a_row_for_every_rule_that_fired():
