@@ -45,7 +45,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     s = r["summary"]
     d.add_heading("Summary", 1)
     d.add_paragraph(s["text"])
-    d.add_paragraph(f"{r['coverage']['answered']} of {r['coverage']['total']} questions answered.")
+    d.add_paragraph(r["coverage"]["text"])
     d.add_paragraph("Stage ladder:")
     for step in reversed(s["ladder"]):
         p = d.add_paragraph()
@@ -173,7 +173,10 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                [[u["element_label"], u["question"] + (" (could change the result)" if u.get("could_change") else ""),
                  u["fact"]] for u in r["unanswered"]], [3, 8, 4])
     else:
-        d.add_paragraph("Every question was answered.")
+        d.add_paragraph("No question is left open." if r["not_needed"] else "Every question was answered.")
+    if r["not_needed"]:
+        d.add_paragraph("Not needed, given the answers (no answer to these could change this assessment): "
+                        + " ".join(u["question"] or u["fact"] for u in r["not_needed"]))
 
     if r["benchmark"]:
         d.add_heading("Against peers", 1)

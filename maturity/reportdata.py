@@ -1,6 +1,7 @@
 """The client report's content, built once as a plain structure from an assessment: cover,
 summary with the stage ladder, strengths, priorities, picture, scorecard, findings, next dot,
-roadmap, unanswered questions, progress since a previous assessment, and an appendix.
+roadmap, unanswered questions (those still open, and apart those no answer to which could
+change anything), progress since a previous assessment, and an appendix.
 
 Every document format (HTML, Markdown, DOCX, PDF) renders this one structure and computes
 nothing of its own: strengths, priorities, coverage, unanswered questions, needs and the
@@ -18,7 +19,8 @@ from .model import SEVERITIES
 from .organisation import rule_facts
 from .recommend import connection_order
 from .targets import stage_needs
-from .report import TIMEFRAME_WORDS, assessment_data, evidence_data, done_heading, roadmap_data, top_groups
+from .report import (TIMEFRAME_WORDS, assessment_data, coverage_sentence, evidence_data, done_heading,
+                     roadmap_data, top_groups)
 
 REPORT_FORMAT = 1
 # A model of hundreds of elements is read by its groups: the summary names the dots done or
@@ -82,7 +84,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "roadmap": _roadmap(road["phases"], labels, facts, number),
         "more_advice": _more_advice(data, road["phases"], labels),
         "unanswered": _unanswered(data, labels),
-        "coverage": data["coverage"],
+        "not_needed": _not_needed(data, labels),
+        "coverage": {**data["coverage"], "text": coverage_sentence(data["coverage"])},
         "benchmark": _benchmark(benchmark if benchmark is not None else data.get("benchmark")),
         "appendix": _appendix(a, data, labels, facts) if appendix else None,
     }
@@ -307,7 +310,18 @@ def _phase_intro(p: dict) -> str:
 
 
 def _unanswered(data: dict, labels: dict) -> list[dict]:
-    return [{**u, "element_label": labels.get(u["element"] or "", "General")} for u in data["unanswered"]]
+    """The questions not answered that are still open: some answer to one could make a rule fire
+    (set a status, give a finding or advice; `could_change`: change the stage or the next dot)."""
+    return [{**u, "element_label": labels.get(u["element"] or "", "General")}
+            for u in data["unanswered"] if not u.get("settled")]
+
+
+def _not_needed(data: dict, labels: dict) -> list[dict]:
+    """The questions not answered that are settled: no answer to one could change anything in
+    the assessment, given the answers (relevance.settled). Not questions to put to the client."""
+    return [{"fact": u["fact"], "element": u["element"], "question": u["question"],
+             "element_label": labels.get(u["element"] or "", "General")}
+            for u in data["unanswered"] if u.get("settled")]
 
 
 def _benchmark(b: dict | None) -> dict | None:
