@@ -181,7 +181,11 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     if r["benchmark"]:
         d.add_heading("Against peers", 1)
         d.add_paragraph(r["benchmark"]["text"])
-        if r["benchmark"]["rows"]:
+        if r["benchmark"]["rows"] and r["benchmark"].get("could_be_higher"):
+            _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind", "Could be higher"],
+                   [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"],
+                     e["could_be_higher"]] for e in r["benchmark"]["rows"]], [3.5, 2.5, 2, 2, 2, 2.5])
+        elif r["benchmark"]["rows"]:
             _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind"],
                    [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"]]
                     for e in r["benchmark"]["rows"]], [4, 3, 2.5, 2.5, 2.5])

@@ -336,14 +336,23 @@ def _benchmark(b: dict | None) -> dict | None:
                         f"{b['min_group']}: too few to compare with.", "rows": []}
     where = f" in {b['segment']['by']} {b['segment']['value']}" if b.get("segment") else ""
     text = (f"Among {peers}{where} assessed with pack {pack}, the stage "
-            f"{b['stage']['label']} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
+            f"{b['stage']['label']}{' or higher' if b['stage'].get('known') is False else ''} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
             f"{b['stage_level_with_pct']:g}% and behind {b['stage_behind_pct']:g}%.")
+    higher = b.get("stage_could_be_higher_pct")
+    if higher:
+        text += f" Questions not answered could put {higher:g}% of them at a higher stage."
     rows = [{"label": e["label"], "status_label": e["status_label"],
              **({"ahead_of": "not compared", "level_with": "", "behind": ""}
                 if e["ahead_of_pct"] is None else  # a dot not answered: no level to compare
                 {"ahead_of": f"{e['ahead_of_pct']:g}%", "level_with": f"{e['level_with_pct']:g}%",
-                 "behind": f"{e['behind_pct']:g}%"})} for e in b.get("elements", [])]
-    return {"text": text, "rows": rows}
+                 "behind": f"{e['behind_pct']:g}%"}),
+             "could_be_higher": f"{e['could_be_higher_pct']:g}%"
+             if e.get("could_be_higher_pct") and e["ahead_of_pct"] is not None else ""}
+            for e in b.get("elements", [])]
+    if any(r["could_be_higher"] for r in rows):
+        text += (" Levels are compared as far as the answers show; the last column gives the share "
+                 "of peers whose status questions they left open could raise.")
+    return {"text": text, "rows": rows, "could_be_higher": any(r["could_be_higher"] for r in rows)}
 
 
 def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:
