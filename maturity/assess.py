@@ -24,7 +24,7 @@ from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
 from .explain import disconnected_known
 from .model import (GROUP_SUBJECTS, SEVERITIES, Advice, All, Condition, Element, Finding, Model, Rule, Stage,
-                    Status, Test, asked_in, tests_in)
+                    Status, Test, status_questions, tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 from .relevance import kleene, three_valued
@@ -246,13 +246,6 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
-    # What a dot's status rules ask about: not the size band a threshold's number depends on,
-    # nor any question about the organisation as a whole (a fact of no element, such as its
-    # size), which says what counts, not whether any work is done.
-    status_questions = {e: frozenset(t.ref for r in found for t in asked_in(r.when)
-                                     if t.subject in ("fact", "count")
-                                     and model.fact_by_id[t.ref].element is not None)
-                        for e, found in setting.items()}
     done_rules = {e: tuple((evidence_facts[r.id], *_split(r.when))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
@@ -275,12 +268,12 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
-        status_questions=status_questions, done_rules=done_rules)
+        status_questions=status_questions(model), done_rules=done_rules)
 
 
 def asked_about(model: Model) -> dict[str, frozenset[str]]:
-    """Each element's status questions: the facts its status rules ask about (`asked_in`), of
-    which at least one must be answered for its status to rest on an answer (_unassessed)."""
+    """Each element's status questions (model.status_questions), of which at least one must be
+    answered for its status to rest on an answer (_unassessed)."""
     return _plan_for(model).status_questions
 
 

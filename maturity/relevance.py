@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from .model import All, Any_, Condition, Model, Not, Rule, Test, tests_in
+from .model import All, Any_, Condition, Model, Not, Rule, Test, status_questions, tests_in
 from .organisation import Organisation, rule_facts
 
 
@@ -59,10 +59,9 @@ def _rules_testing(model: Model) -> dict[str, tuple[Rule, ...]]:
 def _waking(model: Model, organisation: Organisation) -> frozenset[str]:
     """The status questions of the dots none of whose status questions has an answer (not even
     "don't know"): answering one makes such a dot known to the rules."""
-    from .assess import asked_about  # assess imports this module
     answers = organisation.answers
     waking: set[str] = set()
-    for asked in asked_about(model).values():
+    for asked in status_questions(model).values():
         if asked.isdisjoint(answers):
             waking |= asked
     return frozenset(waking)
