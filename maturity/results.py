@@ -342,7 +342,7 @@ _FOREIGN_HINT = "give the file that 'dots batch -o' wrote (.sqlite, .csv or .jso
 
 def read_flat(path: Path, kind: str) -> list[tuple[int, dict]]:
     """The rows of a CSV or JSONL results file, each with the line it starts on, as `flat_row`
-    makes them (a CSV row's elements hold id, status and disconnected only). DataError at the
+    makes them (a CSV row's elements hold id, status, disconnected, answered and status_known only). DataError at the
     line and column of the first thing that is not dots results."""
     shown = display_path(path)
     try:
