@@ -126,7 +126,9 @@ def portfolio_command(results: str, by: str | None, min_group: int, pack: str | 
     """Statistics over batch results (the .sqlite, .csv or .jsonl file 'dots batch' wrote): the
     share at each stage with n and a 95% confidence interval (Wilson), the share with a
     disconnected dot (the "just do it" signature, at any stage), the most common next dot and each element's status distribution, for
-    all organisations and (--by) each segment."""
+    all organisations and (--by) each segment. A stage or status that questions not answered
+    could raise is counted as the answers show it, and said to be one: how many of those at
+    it could be higher, and "Not known" at the lowest status."""
     def work() -> None:
         from maturity.portfolio import portfolio_data, portfolio_text
         inputs = {"RESULTS": results, "the rule pack": rules}

@@ -1,7 +1,8 @@
 """What a consultant hands over besides the diagnosis: a short ranked list of priorities, the
 organisation's strengths, how much of the questionnaire was answered, and which unanswered
-questions could change the stage or the next dot. Built from an assessment; the report renders
-it (docs/engine.md, "Advice a client reads")."""
+questions could change the stage or the next dot, and which cannot change anything, given the
+answers (relevance.settled). Built from an assessment; the report renders it (docs/engine.md,
+"Advice a client reads")."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import networkx as nx
 
 from .assess import GAP, AdviceResult, Assessment, asked_about, resolve
 from .explain import foundations_text, status_said
-from .model import PRIORITIES, EFFORTS, Model, Rule, Test, candidates, tests_in
+from .model import PRIORITIES, EFFORTS, Fact, Model, Rule, Test, candidates, tests_in
 from .organisation import rule_facts
 from .recommend import next_dot, next_dot_id
-from .relevance import three_valued
+from .relevance import settled, three_valued
 
 PRIORITY_MIN, PRIORITY_MAX = 5, 7
 
@@ -96,29 +97,46 @@ def strengths(a: Assessment) -> list[Strength]:
     return out
 
 
+def not_answered(a: Assessment) -> tuple[list[Fact], frozenset[str]]:
+    """The questions without an answer (not even "don't know" or "not applicable"), in pack
+    order, and the ids of those that are settled: no answer to one can make any rule fire,
+    given the answers (relevance.settled, the decision `dots interview --skip-settled` makes)."""
+    org = a.organisation
+    facts = [f for f in a.model.facts if f.id not in org.facts and f.id not in org.answers]
+    return facts, settled(a.model, org, [f.id for f in facts])
+
+
 def coverage(a: Assessment) -> dict:
-    """How many questions have an answer, overall and per element (interface b)."""
+    """How many questions have an answer, overall and per element (interface b); how many have
+    none (`unanswered`), and of those how many are settled (`not_needed`: no answer to one could
+    change anything, given the answers)."""
     model, given = a.model, a.organisation.facts
     asked: dict[str | None, list[str]] = {}  # element -> its facts (one pass, not one per element)
+    answered = 0
     for f in model.facts:
         asked.setdefault(f.element, []).append(f.id)
+        answered += f.id in given
     by_element = []
     for element in model.elements:
         facts = asked.get(element.id, [])
         by_element.append({"id": element.id, "label": element.label,
                            "answered": sum(1 for f in facts if f in given), "total": len(facts)})
-    return {"answered": sum(1 for f in model.facts if f.id in given), "total": len(model.facts),
-            "by_element": by_element}
+    blank, needless = not_answered(a)
+    return {"answered": answered, "total": len(model.facts), "unanswered": len(blank),
+            "not_needed": len(needless), "by_element": by_element}
 
 
 def unanswered(a: Assessment) -> list[dict]:
     """The questions without an answer, in pack order, each saying whether some answer to it
-    alone would change the stage or the next dot: worked out by resolving the statuses and the
-    stage with that answer, for each answer that makes some of the rules deciding them (those
-    setting a status or the stage) come out differently (`outcomes`). Each what-if is resolved
-    with the whole model, by the process's engine: it differs from the assessment before it in
-    an answer or two, so the engine works out only what those reach (docs/engine.md, "What an
-    engine reuses"), where a pack of the deciding rules alone would be compiled and run anew."""
+    alone would change the stage or the next dot (`could_change`), and whether it is settled
+    (`settled`: no answer to it can make any rule fire, given the answers; relevance.settled).
+    Whether it could change the stage or the next dot is worked out by resolving the statuses
+    and the stage with that answer, for each answer that makes some of the rules deciding them
+    (those setting a status or the stage) come out differently (`outcomes`); a settled
+    question cannot, and is not tried. Each what-if is resolved with the whole model, by the
+    process's engine: it differs from the assessment before it in an answer or two, so the
+    engine works out only what those reach (docs/engine.md, "What an engine reuses"), where a
+    pack of the deciding rules alone would be compiled and run anew."""
     model, org = a.model, a.organisation
     now = next_dot_id(a)
     statuses = {e.element.id: e.status for e in a.elements}
@@ -130,12 +148,11 @@ def unanswered(a: Assessment) -> list[dict]:
     seen = rule_facts(model, org)
     questions = asked_about(model)  # the status questions of the dots not answered
     waking = frozenset().union(*(questions[e] for e in a.unassessed))
+    blank, needless = not_answered(a)
     out = []
-    for fact in model.facts:
-        if fact.id in org.facts or fact.id in getattr(org, "answers", {}):
-            continue
+    for fact in blank:
         changes = False
-        rules = testing.get(fact.id, [])
+        rules = testing.get(fact.id, []) if fact.id not in needless else []
         # An answer whose every deciding rule comes out as with no answer, or as with an answer
         # already tried, resolves to what that did: only one answer of each kind is tried. But
         # any answer to a question about a dot not answered makes that dot known to the rules
@@ -158,7 +175,7 @@ def unanswered(a: Assessment) -> list[dict]:
                 changes = True
                 break
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
-                    "could_change": changes})
+                    "could_change": changes, "settled": fact.id in needless})
     return out
 
 

@@ -24,7 +24,7 @@ from .compiler import CompiledPack, compile_pack, kept_compiled
 from .engine import Engine, default_engine
 from .explain import disconnected_known
 from .model import (GROUP_SUBJECTS, SEVERITIES, Advice, All, Condition, Element, Finding, Model, Rule, Stage,
-                    Status, Test, asked_in, tests_in)
+                    Status, Test, status_questions, tests_in)
 from .organisation import Organisation, rule_facts
 from .questions import SUFFIX
 from .relevance import kleene, three_valued
@@ -246,13 +246,6 @@ def _make_plan(model: Model) -> _Plan:
     for rule in rules:
         refs = {t.ref for t in tests_in(rule.when) if t.subject in ("fact", "count")}
         evidence_facts[rule.id] = tuple(sorted(refs))
-    # What a dot's status rules ask about: not the size band a threshold's number depends on,
-    # nor any question about the organisation as a whole (a fact of no element, such as its
-    # size), which says what counts, not whether any work is done.
-    status_questions = {e: frozenset(t.ref for r in found for t in asked_in(r.when)
-                                     if t.subject in ("fact", "count")
-                                     and model.fact_by_id[t.ref].element is not None)
-                        for e, found in setting.items()}
     done_rules = {e: tuple((evidence_facts[r.id], *_split(r.when))
                            for r in found if model.status_by_id[dict(r.status)[e]].done)
                   for e, found in setting.items()}
@@ -275,12 +268,12 @@ def _make_plan(model: Model) -> _Plan:
         {r.id: r.because for r in rules},
         twins=frozenset(r for r in compiled.rule_names.values() if r.endswith(SUFFIX)),
         worded=frozenset(r.id for r in rules if "{threshold:" in r.because),
-        status_questions=status_questions, done_rules=done_rules)
+        status_questions=status_questions(model), done_rules=done_rules)
 
 
 def asked_about(model: Model) -> dict[str, frozenset[str]]:
-    """Each element's status questions: the facts its status rules ask about (`asked_in`), of
-    which at least one must be answered for its status to rest on an answer (_unassessed)."""
+    """Each element's status questions (model.status_questions), of which at least one must be
+    answered for its status to rest on an answer (_unassessed)."""
     return _plan_for(model).status_questions
 
 
@@ -317,6 +310,25 @@ class Resolved:
     def elements(self) -> list[ElementResult]:
         """Each element's result, without evidence (made on first use)."""
         return list(self._results().values())
+
+    @property
+    def status_open(self) -> frozenset[str]:
+        """The answered dots whose status is a floor, as Assessment.status_open (the same
+        `_floors`), worked out on first use: a batch stores it, a what-if never asks."""
+        kept = self.__dict__.get("_status_open")
+        if kept is None:
+            ranks = {e: status.rank for e, status in self.statuses.items()}
+            kept = self.__dict__["_status_open"] = _floors(self.model, ranks, self.seen, self.unassessed)
+        return kept
+
+    @property
+    def stage_open(self) -> bool:
+        """Whether the stage is a floor, as Assessment.stage_open (the same
+        `_stage_could_rise`), worked out on first use."""
+        kept = self.__dict__.get("_stage_open")
+        if kept is None:
+            kept = self.__dict__["_stage_open"] = _stage_could_rise(self)
+        return kept
 
     def element(self, element_id: str) -> ElementResult:
         # What comes next asks for elements thousands of times in a large model: one look-up.
@@ -624,68 +636,144 @@ def _floors(model: Model, ranks: dict[str, int], seen: dict[str, Any],
     fired rule sets) but asks about a question with no answer (or "don't know") and could still
     hold (_could_hold), as for done in _open. Status rules test facts only, so three-valued
     logic on the answers is exact for them."""
-    plan = _plan_for(model)
-    levels, asks, rules, get = plan.levels, plan.evidence_facts, model.rule_by_id, seen.get
+    get = seen.get
     found = []
-    for element_id, setting in plan.setters.items():
-        if element_id in unassessed:
-            continue
+    for element_id, (asked, raising) in _raising(_plan_for(model)).items():
+        if element_id in unassessed or None not in map(get, asked):
+            continue  # (every question its status rules ask answered: none can hold now)
         rank = ranks[element_id]
-        for rule_id in setting:  # highest level first
-            if max(r for e, r in levels[rule_id] if e == element_id) <= rank:
+        for level, asks, plain, others in raising:  # highest level first
+            if level <= rank:
                 break
-            if None in map(get, asks[rule_id]) and _could_hold(*_split(rules[rule_id].when), seen):
+            if None in map(get, asks) and _could_hold(plain, others, seen):
                 found.append(element_id)
                 break
     return frozenset(found)
 
 
-def _stage_could_rise(a: Assessment) -> bool:
+def _raising(plan: _Plan) -> dict[str, tuple[tuple[str, ...], tuple[tuple[int, tuple[str, ...],
+                                                   tuple[_PlainTest, ...], tuple[Condition, ...]], ...]]]:
+    """Each element's status rules as `_floors` reads them: every fact they ask about, and each
+    rule, highest level first, as the level it sets the element at, the facts it asks about
+    and its condition split (_split); made once per plan (a batch asks for every organisation)."""
+    kept = plan.__dict__.get("_raising")
+    if kept is None:
+        rules = plan.model.rule_by_id
+        kept = plan.__dict__["_raising"] = {
+            element_id: (tuple(sorted({f for rule_id in setting for f in plan.evidence_facts[rule_id]})),
+                         tuple((max(r for e, r in plan.levels[rule_id] if e == element_id),
+                                plan.evidence_facts[rule_id], *_split(rules[rule_id].when))
+                               for rule_id in setting))
+            for element_id, setting in plan.setters.items()}
+    return kept
+
+
+def _stage_could_rise(a: Assessment | Resolved) -> bool:
     """Whether a rule setting a stage above `a`'s did not fire but could hold once the questions
     not answered are, through its facts or what rests on them (Assessment.stage_open). Each
     test reads what the answers show: a fact's answer; a status, unknown where it is a floor or
     not answered; done and disconnected, unknown where the answers cannot tell; a group,
     unknown where a member is."""
     model = a.model
-    seen = rule_facts(model, a.organisation)
+    plan = _plan_for(model)
+    rules, reads_disconnected = _stage_split(plan)
+    if not rules or rules[0][0] <= a.stage.rank:
+        return False  # no stage above, or none a rule sets
+    seen = a.seen if isinstance(a, Resolved) else rule_facts(model, a.organisation)
+    get = seen.get
     floors = a.status_open | a.unassessed
-    rank = {s.id: s.rank for s in model.statuses}
-    results = {e.element.id: e for e in a.elements}
-
-    def by_rank(t: Test, level: int) -> bool:  # a test of a status id, on a status's rank
-        want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
-        return Test(t.subject, t.ref, t.op, want).passes(level)
+    done_unknown, element = a.done_unknown, a.element
+    # The elements the answers leave open: a rule above that reads none of them, nor a question
+    # not answered, reads only what is known, so is false (it did not fire) and is not read.
+    open_ = floors | done_unknown
+    if reads_disconnected:
+        open_ |= {e.element.id for e in a.elements if not disconnected_known(a, e)}
+    waiting = [(plain, others) for rank, plain, others, facts, refs in rules if rank > a.stage.rank
+               and not (open_.isdisjoint(refs) and None not in map(get, facts))]
+    if not waiting:
+        return False
+    by_rank = _rank_tests(plan)  # a test of a status id, as a test of its rank
 
     def known(t: Test, negated: bool) -> bool | None:
         if t.subject in ("fact", "count"):
-            answer = seen.get(t.ref)
+            answer = get(t.ref)
             return None if answer is None else t.passes(answer)
         if t.subject == "status":
-            return None if t.ref in floors else by_rank(t, results[t.ref].status.rank)
+            return None if t.ref in floors else by_rank(t).passes(element(t.ref).status.rank)
         if t.subject == "done":
-            return None if t.ref in a.done_unknown else t.passes(results[t.ref].done)
+            return None if t.ref in done_unknown else t.passes(element(t.ref).done)
         if t.subject == "disconnected":
-            result = results[t.ref]
+            result = element(t.ref)
             return t.passes(result.disconnected) if disconnected_known(a, result) else None
         if t.subject in GROUP_SUBJECTS:
             members = model.members[t.ref]
-            if any(m in a.done_unknown or m in floors for m in members):
+            if any(m in done_unknown or m in floors for m in members):
                 return None
             if t.subject == "all_done":
-                return t.passes(all(results[m].done for m in members))
+                return t.passes(all(element(m).done for m in members))
             if t.subject == "done_count":
-                return t.passes(sum(results[m].done for m in members))
-            return by_rank(t, min(results[m].status.rank for m in members))
+                return t.passes(sum(element(m).done for m in members))
+            return by_rank(t).passes(min(element(m).status.rank for m in members))
         return None  # the stage: stage rules do not test it
 
-    plan = _plan_for(model)
-    for rule in plan.stage_rules:  # highest stage first
-        if model.stage_by_id[rule.stage].rank <= a.stage.rank:
-            break
-        # it did not fire: false on what is known, or unknown on what is open
-        if three_valued(rule.when, known) is None:
-            return True
+    for plain, others in waiting:  # highest stage first
+        # It did not fire: false on what is known, or unknown on what is open. Its plain tests
+        # of facts are read first, an answer that fails one deciding (as three_valued would).
+        unknown = False
+        for ref, passes in plain:
+            answer = get(ref)
+            if answer is None:
+                unknown = True
+            elif not passes(answer):
+                break
+        else:
+            for item in others:  # a single test read directly, the rest in three values
+                value = known(item, False) if type(item) is Test else three_valued(item, known)
+                if value is False:
+                    break
+                unknown = unknown or value is None
+            else:
+                if unknown:
+                    return True
     return False
+
+
+def _stage_split(plan: _Plan) -> tuple[tuple[tuple[int, tuple[_PlainTest, ...], tuple[Condition, ...],
+                                                   tuple[str, ...], frozenset[str]], ...], bool]:
+    """The stage rules, highest stage first, each as the rank of the stage it sets, its
+    condition split (_split), the facts it tests and the elements whose status, done or
+    connection it reads (a group's, its members'); and whether any reads a connection. Made
+    once per plan."""
+    kept = plan.__dict__.get("_stage_split")
+    if kept is None:
+        model, rules = plan.model, []
+        for r in plan.stage_rules:
+            tests = tests_in(r.when)
+            refs = {t.ref for t in tests if t.subject in ("status", "done", "disconnected")}
+            refs.update(m for t in tests if t.subject in GROUP_SUBJECTS for m in model.members[t.ref])
+            rules.append((plan.stage_ranks[r.id], *_split(r.when),
+                          tuple(dict.fromkeys(t.ref for t in tests if t.subject in ("fact", "count"))),
+                          frozenset(refs)))
+        kept = plan.__dict__["_stage_split"] = (
+            tuple(rules), any(t.subject == "disconnected" for r in plan.stage_rules for t in tests_in(r.when)))
+    return kept
+
+
+def _rank_tests(plan: _Plan) -> Callable[[Test], Test]:
+    """A test of a status (or a group's lowest status) by id, as the same test of the status's
+    rank, made once per test and plan."""
+    made = plan.__dict__.get("_rank_tests")
+    if made is None:
+        made = plan.__dict__["_rank_tests"] = ({s.id: s.rank for s in plan.model.statuses}, {})
+    rank, kept = made
+
+    def by_rank(t: Test) -> Test:
+        found = kept.get(id(t))
+        if found is None or found[0] is not t:
+            want = [rank[v] for v in t.value] if t.op == "one_of" else rank[t.value]
+            found = kept[id(t)] = (t, Test(t.subject, t.ref, t.op, want))
+        return found[1]
+    return by_rank
 
 
 _PlainTest = tuple[str, Callable[[Any], bool]]  # a fact and its test

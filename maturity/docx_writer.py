@@ -45,7 +45,7 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
     s = r["summary"]
     d.add_heading("Summary", 1)
     d.add_paragraph(s["text"])
-    d.add_paragraph(f"{r['coverage']['answered']} of {r['coverage']['total']} questions answered.")
+    d.add_paragraph(r["coverage"]["text"])
     d.add_paragraph("Stage ladder:")
     for step in reversed(s["ladder"]):
         p = d.add_paragraph()
@@ -172,12 +172,19 @@ def write_docx(r: dict, reference: Path | None, picture_png: bytes | None, when:
                [[u["element_label"], u["question"] + (" (could change the result)" if u.get("could_change") else ""),
                  u["fact"]] for u in r["unanswered"]], [3, 8, 4])
     else:
-        d.add_paragraph("Every question was answered.")
+        d.add_paragraph("No question is left open." if r["not_needed"] else "Every question was answered.")
+    if r["not_needed"]:
+        d.add_paragraph("Not needed, given the answers (no answer to these could change this assessment): "
+                        + " ".join(u["question"] or u["fact"] for u in r["not_needed"]))
 
     if r["benchmark"]:
         d.add_heading("Against peers", 1)
         d.add_paragraph(r["benchmark"]["text"])
-        if r["benchmark"]["rows"]:
+        if r["benchmark"]["rows"] and r["benchmark"].get("could_be_higher"):
+            _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind", "Could be higher"],
+                   [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"],
+                     e["could_be_higher"]] for e in r["benchmark"]["rows"]], [3.5, 2.5, 2, 2, 2, 2.5])
+        elif r["benchmark"]["rows"]:
             _table(d, ["Element", "Status", "Ahead of", "Level with", "Behind"],
                    [[e["label"], e["status_label"], e["ahead_of"], e["level_with"], e["behind"]]
                     for e in r["benchmark"]["rows"]], [4, 3, 2.5, 2.5, 2.5])

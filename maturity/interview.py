@@ -333,12 +333,17 @@ def coverage(model: Model, organisation: Organisation) -> dict[str, int]:
 
 def summary_lines(model: Model, organisation: Organisation, assessment: Any, next_step: Any,
                   report_command: str) -> list[str]:
-    """The end of an interview: coverage, stage, next dot, and how to write the report."""
+    """The end of an interview: coverage (with how many of the questions not answered are
+    settled, as the report counts them: advice.not_answered), stage, next dot, and how to write
+    the report."""
+    from .advice import not_answered
     c = coverage(model, organisation)
     given = c["total"] - c["unanswered"]
+    needless = len(not_answered(assessment)[1])
     lines = [f"Coverage: {given} of {c['total']} questions have an answer ({c['answered']} answered, "
              f"{c['dont_know']} don't know, {c['not_applicable']} not applicable); "
-             f"{c['unanswered']} unanswered"]
+             f"{c['unanswered']} unanswered" + (f", {needless} of them not needed, given the answers"
+                                                if needless else "")]
     stage = assessment.stage
     lines.append(f"Stage: {stage.label} ({stage.rank + 1} of {len(model.stages)})")
     if next_step is None:

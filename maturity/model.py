@@ -364,6 +364,24 @@ def asked_in(condition: Condition) -> list[Test]:
     return [t for item in condition.items for t in asked_in(item)]
 
 
+def status_questions(model: "Model") -> dict[str, frozenset[str]]:
+    """Each element's status questions: the facts the rules setting its status ask about
+    (`asked_in`), leaving out the size band a threshold's number depends on and any question
+    about the organisation as a whole (a fact of no element, such as its size), which say what
+    counts, not whether any work is done. At least one of them must be answered for a dot's
+    status to rest on an answer (assess._unassessed); made once per model."""
+    kept = model.__dict__.get("_status_questions")
+    if kept is None:
+        found: dict[str, set[str]] = {e.id: set() for e in model.elements}
+        for rule in model.rules:
+            asked = {t.ref for t in asked_in(rule.when) if t.subject in ("fact", "count")
+                     and model.fact_by_id[t.ref].element is not None}
+            for element_id in dict.fromkeys(x for x, _ in rule.status):
+                found[element_id] |= asked
+        kept = model.__dict__["_status_questions"] = {e: frozenset(f) for e, f in found.items()}
+    return kept
+
+
 # Conclusions and rules --------------------------------------------------------------------
 
 SEVERITIES = ("high", "medium", "low", "info")

@@ -3,7 +3,12 @@ segment, with small groups suppressed; the most common next dot; each element's 
 distribution; the "just do it" share (the article's 47%: organisations with a disconnected
 dot); and a client's
 place among its peers (`benchmark`). Built once as plain data; text, JSON and pictures render
-it. Each pack in a results file is counted apart: two packs never meet in one statistic."""
+it. Each pack in a results file is counted apart: two packs never meet in one statistic.
+
+A stage or a status stored as a floor (questions not answered could raise it: Assessment's
+stage_open and status_open) is counted at the level the answers show, and said to be one, as
+the single organisation's outputs say it: how many at each stage or status "could be higher",
+and a floor at the lowest status as "Not known", not as that status."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem
-from .explain import NOT_ANSWERED
+from .explain import NOT_ANSWERED, NOT_KNOWN, shown_status, status_known
 from .yamlio import display_path
 
 Z95 = 1.959963984540054
@@ -59,9 +64,17 @@ def _share(count: int, n: int) -> dict:
 
 
 def group_stats(orgs: list[dict], pack) -> dict:
-    """Everything counted over one group of organisations of one pack."""
+    """Everything counted over one group of organisations of one pack. An organisation whose
+    stage or a status is a floor is counted at the level its answers show, and among those
+    that "could be higher" there; at the lowest status, as "not_known" instead."""
     n = len(orgs)
     stages = Counter(o["stage"] for o in orgs)
+    higher = Counter(o["stage"] for o in orgs if o.get("stage_known") is False)
+    lowest = pack.statuses[0]["id"] if pack.statuses else None
+
+    def at(e: str, s: str) -> list[dict]:  # at status s as the answers show it; the lowest if known
+        return [o for o in orgs if o["statuses"].get(e) == s and not (s == lowest and e in o.get("floors", ()))]
+
     nexts = Counter(o["next_dot"] for o in orgs)
     element_order = [e["id"] for e in pack.elements]
     next_list = [{"id": e["id"], "label": e["label"], **_share(nexts[e["id"]], n)}
@@ -71,18 +84,22 @@ def group_stats(orgs: list[dict], pack) -> dict:
     next_list.sort(key=lambda x: (-x["count"], element_order.index(x["id"]) if x["id"] else len(element_order)))
     return {
         "n": n,
-        "stages": [{"id": s["id"], "label": s["label"], **_share(stages[s["id"]], n)} for s in pack.stages],
+        "stages": [{"id": s["id"], "label": s["label"], **_share(stages[s["id"]], n),
+                    "could_be_higher": higher[s["id"]]} for s in pack.stages],
         # The article's "just do it" figure, from the domain's own signature of it: work started
         # on a dot whose foundations are missing (a disconnected dot), whatever the pack's stages.
         "disconnected": _share(sum(1 for o in orgs if o["disconnected"]), n),
         "next_dot": next_list,
         "most_common_next": next_list[0] if next_list else None,
         # A dot an organisation was not asked about is at none of the statuses: it is counted
-        # apart (read_results leaves it out of "statuses").
+        # apart (read_results leaves it out of "statuses"), as is one at the lowest status that
+        # questions not answered could raise (not known: no answer shows work on it yet).
         "elements": [{"id": e["id"], "label": e["label"],
-                      "statuses": [{"id": s["id"], "label": s["label"],
-                                    **_share(sum(1 for o in orgs if o["statuses"].get(e["id"]) == s["id"]), n)}
-                                   for s in pack.statuses],
+                      "statuses": [{"id": s["id"], "label": s["label"], **_share(len(found), n),
+                                    "could_be_higher": sum(1 for o in found if e["id"] in o.get("floors", ()))}
+                                   for s in pack.statuses for found in [at(e["id"], s["id"])]],
+                      "not_known": _share(sum(1 for o in orgs if o["statuses"].get(e["id"]) == lowest
+                                              and e["id"] in o.get("floors", ())), n),
                       "not_answered": _share(sum(1 for o in orgs if e["id"] in o["not_answered"]), n)}
                      for e in pack.elements],
     }
@@ -118,6 +135,8 @@ def portfolio_data(results_path: Path | str, by: str | None = None, min_group: i
         out["packs"].append({
             "pack": {"id": p.pack_id, "version": p.pack_version, "label": p.label, "hash": p.pack_hash},
             "assessed": len(p.organisations), "errors": p.errors,
+            # stored by a dots that did not record whether a stage or status could be higher
+            "not_recorded": sum(1 for o in p.organisations if o.get("stage_known") is None),
             "stage_labels": [s["label"] for s in p.stages],
             "status_labels": [s["label"] for s in p.statuses],
             "done_status_labels": [s["label"] for s in p.statuses if s.get("done")],
@@ -157,6 +176,9 @@ def _ci(item: dict) -> str:
     return f"{lo * 100:.1f}-{hi * 100:.1f}%"
 
 
+HIGHER = "could be higher"
+
+
 def portfolio_text(data: dict) -> str:
     lines = [f"Portfolio: {data['results']}"]
     if not data["packs"]:
@@ -166,6 +188,10 @@ def portfolio_text(data: dict) -> str:
         lines += ["", f"Pack {pk['id']}" + (f" {pk['version']}" if pk["version"] else "")
                   + f" ({pk['label']}): {p['assessed']:,} organisation{'s' if p['assessed'] != 1 else ''} "
                   f"assessed" + (f", {p['errors']:,} with errors (not counted)" if p["errors"] else "")]
+        if p.get("not_recorded"):
+            lines += _wrap_note(f"{p['not_recorded']:,} of them {'was' if p['not_recorded'] == 1 else 'were'} "
+                                "stored by an earlier dots, which did not record whether a stage or a "
+                                "status could be higher: they are counted as stored.", "")
         for g in p["groups"]:
             lines += [""] + _group_lines(g, data["by"])
         if p["suppressed"]:
@@ -174,13 +200,23 @@ def portfolio_text(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _wrap_note(text: str, indent: str) -> list[str]:
+    import textwrap
+    return textwrap.wrap(text, 88, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False)
+
+
 def _group_lines(g: dict, by: str | None) -> list[str]:
     title = "All organisations" if g["segment"] == "all" else f"{by.capitalize()}: {g['segment']}"
     lines = [f"{title} (n = {g['n']:,})"]
     width = max(len(s["label"]) for s in g["stages"])
-    lines.append(f"  {'Stage':<{width}}  {'share':>6}  {'95% CI':>12}  {'n':>6}")
+    floors = any(s.get("could_be_higher") for s in g["stages"])  # a column only when needed
+    lines.append(f"  {'Stage':<{width}}  {'share':>6}  {'95% CI':>12}  {'n':>6}" + (f"  {HIGHER}" if floors else ""))
     for s in g["stages"]:
-        lines.append(f"  {s['label']:<{width}}  {_pct(s['share']):>6}  {_ci(s):>12}  {s['count']:>6,}")
+        lines.append(f"  {s['label']:<{width}}  {_pct(s['share']):>6}  {_ci(s):>12}  {s['count']:>6,}"
+                     + (f"  {s['could_be_higher']:>{len(HIGHER)},}" if floors else ""))
+    if floors:
+        lines += _wrap_note(f"'{HIGHER}': of those at the stage, how many questions not answered yet "
+                            "could put at a higher stage.", "  ")
     f = g["disconnected"]
     lines.append(f"  With a disconnected dot (the \"just do it\" signature, at any stage): {_pct(f['share'])} "
                  f"(95% CI {_ci(f)}), "
@@ -190,15 +226,30 @@ def _group_lines(g: dict, by: str | None) -> list[str]:
         lines.append(f"  Most common next dot: {m['label']}, for {_pct(m['share'])} "
                      f"({m['count']:,} of {g['n']:,})")
     labels = [s["label"] for s in g["elements"][0]["statuses"]] if g["elements"] else []
-    unasked = any(e["not_answered"]["count"] for e in g["elements"])  # a column only when needed
-    labels += [NOT_ANSWERED] if unasked else []
-    ewidth = max([len("Element")] + [len(e["label"]) for e in g["elements"]])
+    # Columns only when needed: a dot not known (at the lowest status, which questions not
+    # answered could raise), and one not answered.
+    unknown = any(e.get("not_known", {}).get("count") for e in g["elements"])
+    unasked = any(e["not_answered"]["count"] for e in g["elements"])
+    labels += ([NOT_KNOWN] if unknown else []) + ([NOT_ANSWERED] if unasked else [])
+    higher = any(s.get("could_be_higher") for e in g["elements"] for s in e["statuses"])  # a line under
+    ewidth = max([len("Element")] + ([len(f"  {HIGHER}")] if higher else []) + [len(e["label"]) for e in g["elements"]])
     cols = [max(len(label), 6) for label in labels]
     lines.append("  " + f"{'Element':<{ewidth}}" + "".join(f"  {label:>{w}}" for label, w in zip(labels, cols)))
     for e in g["elements"]:
-        shares = e["statuses"] + ([e["not_answered"]] if unasked else [])
+        shares = e["statuses"] + ([e["not_known"]] if unknown else []) + ([e["not_answered"]] if unasked else [])
         lines.append("  " + f"{e['label']:<{ewidth}}" + "".join(
             f"  {_pct(s['share']):>{w}}" for s, w in zip(shares, cols)))
+        if any(s.get("could_be_higher") for s in e["statuses"]):
+            n = g["n"] or 1  # the share of all the group at each status that could be higher
+            lines.append("  " + f"{'  ' + HIGHER:<{ewidth}}" + "".join(
+                f"  {_pct(s['could_be_higher'] / n) if s.get('could_be_higher') else '':>{w}}"
+                for s, w in zip(e["statuses"], cols)).rstrip())
+    notes = ([f"'{HIGHER}': part of the share above it, of organisations that questions not "
+              "answered yet could show at a higher status."] if higher else []) \
+        + ([f"'{NOT_KNOWN}': no answer shows work on it yet, and questions not answered yet could."]
+           if unknown else [])
+    if notes:
+        lines += _wrap_note(" ".join(notes), "  ")
     return lines
 
 
@@ -238,25 +289,37 @@ def benchmark(results_path: Path | str, assessment, by: str = "sector", min_grou
     }
     if out["suppressed"]:  # the figures are there, empty, so that readers need not test for them
         out.update({"stage": None, "stage_ahead_of_pct": None, "stage_level_with_pct": None,
-                    "stage_behind_pct": None, "elements": []})
+                    "stage_behind_pct": None, "stage_could_be_higher_pct": None, "elements": []})
         return out
     stage_rank = {s["id"]: n for n, s in enumerate(p.stages)}
     status_rank = {s["id"]: n for n, s in enumerate(p.statuses)}
-    out.update({"stage": {"id": assessment.stage.id, "label": assessment.stage.label},
-                **_standing([stage_rank[o["stage"]] for o in peers], assessment.stage.rank, "stage_")})
+    # Levels compare as far as the answers show: the client's own floors are said as its
+    # outputs say them, and how many peers' stages and statuses could be higher is given.
+    out.update({"stage": {"id": assessment.stage.id, "label": assessment.stage.label,
+                          "known": not assessment.stage_open},
+                **_standing([stage_rank[o["stage"]] for o in peers], assessment.stage.rank, "stage_"),
+                "stage_could_be_higher_pct": _pct_of(sum(o.get("stage_known") is False for o in peers),
+                                                     len(peers))})
     out["elements"] = []
     for e in assessment.elements:
-        ranks = [status_rank[o["statuses"][e.element.id]] for o in peers
-                 if o["statuses"].get(e.element.id) in status_rank]
+        compared = [o for o in peers if o["statuses"].get(e.element.id) in status_rank]
+        ranks = [status_rank[o["statuses"][e.element.id]] for o in compared]
+        higher = _pct_of(sum(e.element.id in o.get("floors", ()) for o in compared), len(compared))
         if e.element.id in assessment.unassessed:  # no level of its own to compare
             out["elements"].append({"id": e.element.id, "label": e.element.label, "status": e.status.id,
-                                    "status_label": NOT_ANSWERED, "peers": len(ranks),
-                                    "ahead_of_pct": None, "level_with_pct": None, "behind_pct": None})
+                                    "status_label": NOT_ANSWERED, "status_known": False, "peers": len(ranks),
+                                    "ahead_of_pct": None, "level_with_pct": None, "behind_pct": None,
+                                    "could_be_higher_pct": higher})
             continue
         out["elements"].append({"id": e.element.id, "label": e.element.label, "status": e.status.id,
-                                "status_label": e.status.label, "peers": len(ranks),
-                                **_standing(ranks, e.status.rank, "")})
+                                "status_label": shown_status(assessment, e),
+                                "status_known": status_known(assessment, e), "peers": len(ranks),
+                                **_standing(ranks, e.status.rank, ""), "could_be_higher_pct": higher})
     return out
+
+
+def _pct_of(count: int, n: int) -> float:
+    return round(100 * count / n, 1) if n else 0.0
 
 
 def _standing(ranks: list[int], mine: int, prefix: str) -> dict:
@@ -282,13 +345,33 @@ def benchmark_text(b: dict) -> str:
                 f"in {b['results']} {'was' if b['peers'] == 1 else 'were'} assessed with pack {pack}; "
                 f"fewer than {b['min_group']}, so none is shown\n")
     lines = [f"Benchmark: among {_peers_phrase(b)} assessed with pack {pack} ({b['results']})",
-             f"  Stage {b['stage']['label']}: ahead of {b['stage_ahead_of_pct']:g}% of them, level "
-             f"with {b['stage_level_with_pct']:g}%, behind {b['stage_behind_pct']:g}%"]
+             f"  Stage {stage_words(b['stage'])}: ahead of {b['stage_ahead_of_pct']:g}% of them, level "
+             f"with {b['stage_level_with_pct']:g}%, behind {b['stage_behind_pct']:g}%"
+             + _higher(b.get("stage_could_be_higher_pct"))]
     width = max(len(e["label"]) for e in b["elements"])
     swidth = max(len(e["status_label"]) for e in b["elements"])
     for e in b["elements"]:
         lines.append(f"  {e['label']:<{width}}  {e['status_label']:<{swidth}}  " + (
             "not compared" if e["ahead_of_pct"] is None else
             f"ahead of {e['ahead_of_pct']:g}%, level with {e['level_with_pct']:g}%, behind "
-            f"{e['behind_pct']:g}%"))
+            f"{e['behind_pct']:g}%" + _higher(e.get("could_be_higher_pct"))))
+    if _compared_as_shown(b):
+        lines.append(f"  Compared as far as the answers show: '{HIGHER}' counts the peers whose level "
+                     "questions they left open could raise.")
     return "\n".join(lines) + "\n"
+
+
+def stage_words(stage: dict) -> str:
+    """A benchmarked client's stage: its label, and "or higher" where it is a floor."""
+    return stage["label"] + (" or higher" if stage.get("known") is False else "")
+
+
+def _higher(pct: float | None) -> str:
+    return f"; {pct:g}% of them {HIGHER}" if pct else ""
+
+
+def _compared_as_shown(b: dict) -> bool:
+    """Whether a benchmark compares a level that is a floor, the client's or a peer's."""
+    return bool(b.get("stage_could_be_higher_pct") or (b.get("stage") or {}).get("known") is False
+                or any(e.get("could_be_higher_pct") or (e.get("status_known") is False and e["ahead_of_pct"] is not None)
+                       for e in b.get("elements", [])))

@@ -37,22 +37,37 @@ def picture_bytes(pack: dict, by: str | None, min_group: int, fmt: str) -> bytes
     colours = [cmap(0.1 + 0.8 * i / max(1, len(stages) - 1)) for i in range(len(stages))]
     y = list(range(rows))[::-1]
     lefts = [0.0] * rows
+    floors = any(s.get("could_be_higher") for g in groups for s in g["stages"])
     for i, stage in enumerate(stages):
         widths = [g["stages"][i]["share"] * 100 for g in groups]
         left.barh(y, widths, left=lefts, color=colours[i], edgecolor="white", label=stage["label"])
+        # Those at the stage that questions not answered could put higher: hatched, on the
+        # right of the stage's part of the bar.
+        higher = [g["stages"][i].get("could_be_higher", 0) / g["n"] * 100 if g["n"] else 0 for g in groups]
+        if any(higher):
+            left.barh(y, higher, left=[x0 + w - h for x0, w, h in zip(lefts, widths, higher)],
+                      color="none", edgecolor="#444444", hatch="///", linewidth=0)
         for yy, x0, w in zip(y, lefts, widths):
             if w >= 6:
                 left.text(x0 + w / 2, yy, f"{w:.0f}%", ha="center", va="center", fontsize=8)
         lefts = [a + b for a, b in zip(lefts, widths)]
     left.set_yticks(y, [f"{name} (n={g['n']:,})" for name, g in zip(names, groups)])
     left.set_xlim(0, 100)
-    left.set_xlabel("share of organisations at each stage (%)")
+    left.set_xlabel("share of organisations at each stage, as far as the answers show (%)"
+                    if floors else "share of organisations at each stage (%)")
     left.set_title("Stage distribution")
-    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 if rows > 2 else -0.3),
-                ncol=min(len(stages), 5), fontsize=8, frameon=False)
+    handles, _ = left.get_legend_handles_labels()
+    if floors:
+        from matplotlib.patches import Patch
+        handles.append(Patch(facecolor="none", edgecolor="#444444", hatch="///", label="could be higher"))
+    left.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.18 if rows > 2 else -0.3),
+                ncol=min(len(handles), 5), fontsize=8, frameon=False)
     # Heatmap: share of each group with each element at a done status.
     elements = groups[0]["elements"]
     done_labels = pack.get("done_status_labels", [])
+    # statuses questions not answered could raise (a floor, or not known at the lowest)
+    open_ = any(s.get("could_be_higher") for g in groups for e in g["elements"] for s in e["statuses"]) \
+        or any(e.get("not_known", {}).get("count") for g in groups for e in g["elements"])
     matrix = [[sum(s["share"] for s in e["statuses"] if s["label"] in done_labels) * 100
                for e in g["elements"]] for g in groups]
     image = right.imshow(matrix, cmap="Greens", vmin=0, vmax=100, aspect="auto")
@@ -64,7 +79,7 @@ def picture_bytes(pack: dict, by: str | None, min_group: int, fmt: str) -> bytes
             right.text(c, r, f"{value:.0f}%", ha="center", va="center", fontsize=8,
                        color="white" if value > 60 else "black")
     right.set_title("Elements done (" + " or ".join(done_labels) + "), share by "
-                    + (by or "group"))
+                    + (by or "group") + (", as far as the answers show" if open_ else ""))
     fig.colorbar(image, ax=right, fraction=0.04, label="%")
     pk = pack["pack"]
     fig.suptitle(f"{pk['label']} (pack {pk['id']} {pk['version']}): {pack['assessed']:,} organisations"

@@ -53,10 +53,14 @@ class Record:
     stage: str | None = None
     stage_rank: int | None = None
     next_dot: str | None = None
-    # (element id, status id, status rank, done, disconnected, answered: 1 or 0), in model order;
-    # answered is 0 for a dot none of whose questions has an answer (its status is the lowest
-    # for want of answers: explain.unassessed)
-    elements: tuple[tuple[str, str, int, int, int, int], ...] = ()
+    # (element id, status id, status rank, done, disconnected, answered, known: 1 or 0), in model
+    # order; answered is 0 for a dot none of whose questions has an answer (its status is the
+    # lowest for want of answers: explain.unassessed), known is 0 for such a dot and for one whose
+    # status is a floor, which questions not answered could raise (explain.status_known)
+    elements: tuple[tuple[str, str, int, int, int, int, int], ...] = ()
+    # whether the stage is known: False when questions not answered could raise it
+    # (Assessment.stage_open); None for an error
+    stage_known: bool | None = None
     error_kind: str | None = None   # "data", "engine", "crash" or "timeout"
     error: str | None = None
     attempts: int = 1
@@ -89,8 +93,7 @@ def pack_hash(model: Model) -> str:
 def result_row(r: Record, pack_hash: str, model: Model) -> tuple:
     """A record as it is stored: the row of the results' `organisations` table (the layout is in
     docs/portfolio.md), its elements as JSON lists (id, status, rank, done, disconnected,
-    answered). What
-    workers send the parent, ready to insert."""
+    answered, known). What workers send the parent, ready to insert."""
     memo = model.__dict__.setdefault("_json_memo", {})
     elements = memo.get(r.elements)
     if elements is None:
@@ -99,13 +102,14 @@ def result_row(r: Record, pack_hash: str, model: Model) -> tuple:
             memo[r.elements] = elements
     return (pack_hash, r.key, model.id, model.version or "", r.source, r.row, r.org_id, r.name,
             r.sector, r.size, json.dumps(r.meta, sort_keys=True) if r.meta else "{}", r.stage,
-            r.stage_rank, r.next_dot, r.error_kind, r.error, r.attempts, elements)
+            r.stage_rank, None if r.stage_known is None else int(r.stage_known), r.next_dot,
+            r.error_kind, r.error, r.attempts, elements)
 
 
 def row_error(row: tuple) -> tuple[str, int, str | None]:
     """Where a stored row (`result_row`) comes from (source, row or 0) and its error message,
     None when it was assessed."""
-    return row[4], row[5] or 0, row[15]
+    return row[4], row[5] or 0, row[16]  # the layout above: source, row, ..., error
 
 
 # The per-organisation function -----------------------------------------------------------
@@ -139,7 +143,7 @@ def assess_task(model: Model, engine: Engine, task: Task, mapping=None) -> Recor
         record.error_kind = "internal"
         record.error = f"error: {task.source}: internal error: {type(exc).__name__}: {exc}"
         return record
-    record.stage, record.stage_rank = a.stage.id, a.stage.rank
+    record.stage, record.stage_rank, record.stage_known = a.stage.id, a.stage.rank, not a.stage_open
     record.elements, record.next_dot = _flat(model, a)
     return record
 
@@ -152,9 +156,10 @@ def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     explanation). Both follow from the stage, the elements' statuses, which dots are not
     answered and which answered ones have their done open (done, disconnected and missing
     prerequisites are worked out from those: a dot on one not answered is not known
-    disconnected), and a portfolio repeats the same few thousand
-    combinations, so each is worked out once (tests/test_records.py checks them against
-    assessing alone)."""
+    disconnected); whether each status is known follows from which are floors. A portfolio
+    repeats the same few thousand combinations of the first, so each is worked out once; the
+    floors, which depend on the answers themselves, are marked on it for each organisation
+    (tests/test_records.py checks them against assessing alone)."""
     memo = model.__dict__.get("_flat_memo")
     if memo is None:
         memo = model.__dict__["_flat_memo"] = {}
@@ -164,11 +169,15 @@ def _flat(model: Model, a: Resolved) -> tuple[tuple, str | None]:
     found = memo.get(key)
     if found is None:
         unknown = a.unassessed
-        found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected),
-                        int(e.element.id not in unknown)) for e in a.elements), next_dot_id(a))
+        answered = tuple(int(e.element.id not in unknown) for e in a.elements)
+        found = (tuple((e.element.id, e.status.id, e.status.rank, int(e.done), int(e.disconnected), n, n)
+                       for e, n in zip(a.elements, answered)), next_dot_id(a))
         if len(memo) < MEMO:
             memo[key] = found
-    return found
+    floors = a.status_open
+    if not floors:  # every answered status known
+        return found
+    return tuple((*e[:6], 0) if e[0] in floors else e for e in found[0]), found[1]
 
 
 def _load_file(model: Model, source: str) -> Organisation:

@@ -240,7 +240,7 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
     lines += _wrap(f"Coverage: {data_coverage['answered']} of {data_coverage['total']} questions "
                    "answered (" + ", ".join(f"{label} {answered}/{total}"
                                             for label, answered, total in _coverage_parts(a, data_coverage))
-                   + ")", "  ", "")
+                   + ")" + "".join(f"; {part}" for part in not_answered_parts(data_coverage)), "  ", "")
     lines += ["", "Elements"]
     nxt = next_dot(a)
     width = max(len(e.element.label) for e in a.elements)
@@ -309,6 +309,25 @@ def assessment_text(a: Assessment, explain: bool = False) -> str:
 
 
 TIMEFRAME_WORDS = {"now": "start now", "quarter": "this quarter", "year": "this year"}
+NOT_NEEDED = "not needed, given the answers"
+
+
+def not_answered_parts(coverage: dict) -> list[str]:
+    """What a coverage (advice.coverage) says of the questions without a value, each part only
+    when there are some: recorded as don't know or not applicable; still open (the questions
+    listed as not answered); settled, so not needed."""
+    recorded = coverage["total"] - coverage["answered"] - coverage["unanswered"]
+    still = coverage["unanswered"] - coverage["not_needed"]
+    return ([f"{recorded} recorded as don't know or not applicable"] if recorded else []) \
+        + ([f"{still} still open"] if still else []) \
+        + ([f"{coverage['not_needed']} {NOT_NEEDED}"] if coverage["not_needed"] else [])
+
+
+def coverage_sentence(coverage: dict) -> str:
+    """The coverage in one sentence, the parts as `not_answered_parts` gives them: "12 of 39
+    questions answered; 19 still open; 8 not needed, given the answers"."""
+    return f"{coverage['answered']} of {coverage['total']} questions answered" \
+        + "".join(f"; {part}" for part in not_answered_parts(coverage)) + "."
 
 
 def top_groups(model) -> dict[str, str]:

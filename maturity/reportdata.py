@@ -1,6 +1,7 @@
 """The client report's content, built once as a plain structure from an assessment: cover,
 summary with the stage ladder, strengths, priorities, picture, scorecard, findings, next dot,
-roadmap, unanswered questions, progress since a previous assessment, and an appendix.
+roadmap, unanswered questions (those still open, and apart those no answer to which could
+change anything), progress since a previous assessment, and an appendix.
 
 Every document format (HTML, Markdown, DOCX, PDF) renders this one structure and computes
 nothing of its own: strengths, priorities, coverage, unanswered questions, needs and the
@@ -18,7 +19,8 @@ from .model import SEVERITIES, Model
 from .organisation import rule_facts
 from .recommend import connection_order
 from .targets import stage_needs
-from .report import TIMEFRAME_WORDS, assessment_data, evidence_data, done_heading, roadmap_data, top_groups
+from .report import (TIMEFRAME_WORDS, assessment_data, coverage_sentence, evidence_data, done_heading,
+                     roadmap_data, top_groups)
 
 REPORT_FORMAT = 1
 # A model of hundreds of elements is read by its groups: the summary names the dots done or
@@ -83,7 +85,8 @@ def report_data(a: Assessment, *, appendix: bool = True, picture_svg: str | None
         "roadmap": _roadmap(road["phases"], labels, facts, number, a.model),
         "more_advice": _more_advice(data, road["phases"], labels),
         "unanswered": _unanswered(data, labels),
-        "coverage": data["coverage"],
+        "not_needed": _not_needed(data, labels),
+        "coverage": {**data["coverage"], "text": coverage_sentence(data["coverage"])},
         "benchmark": _benchmark(benchmark if benchmark is not None else data.get("benchmark")),
         "appendix": _appendix(a, data, labels, facts) if appendix else None,
     }
@@ -318,7 +321,18 @@ def _phase_intro(p: dict) -> str:
 
 
 def _unanswered(data: dict, labels: dict) -> list[dict]:
-    return [{**u, "element_label": labels.get(u["element"] or "", "General")} for u in data["unanswered"]]
+    """The questions not answered that are still open: some answer to one could make a rule fire
+    (set a status, give a finding or advice; `could_change`: change the stage or the next dot)."""
+    return [{**u, "element_label": labels.get(u["element"] or "", "General")}
+            for u in data["unanswered"] if not u.get("settled")]
+
+
+def _not_needed(data: dict, labels: dict) -> list[dict]:
+    """The questions not answered that are settled: no answer to one could change anything in
+    the assessment, given the answers (relevance.settled). Not questions to put to the client."""
+    return [{"fact": u["fact"], "element": u["element"], "question": u["question"],
+             "element_label": labels.get(u["element"] or "", "General")}
+            for u in data["unanswered"] if u.get("settled")]
 
 
 def _benchmark(b: dict | None) -> dict | None:
@@ -333,14 +347,23 @@ def _benchmark(b: dict | None) -> dict | None:
                         f"{b['min_group']}: too few to compare with.", "rows": []}
     where = f" in {b['segment']['by']} {b['segment']['value']}" if b.get("segment") else ""
     text = (f"Among {peers}{where} assessed with pack {pack}, the stage "
-            f"{b['stage']['label']} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
+            f"{b['stage']['label']}{' or higher' if b['stage'].get('known') is False else ''} is ahead of {b['stage_ahead_of_pct']:g}% of them, level with "
             f"{b['stage_level_with_pct']:g}% and behind {b['stage_behind_pct']:g}%.")
+    higher = b.get("stage_could_be_higher_pct")
+    if higher:
+        text += f" Questions not answered could put {higher:g}% of them at a higher stage."
     rows = [{"label": e["label"], "status_label": e["status_label"],
              **({"ahead_of": "not compared", "level_with": "", "behind": ""}
                 if e["ahead_of_pct"] is None else  # a dot not answered: no level to compare
                 {"ahead_of": f"{e['ahead_of_pct']:g}%", "level_with": f"{e['level_with_pct']:g}%",
-                 "behind": f"{e['behind_pct']:g}%"})} for e in b.get("elements", [])]
-    return {"text": text, "rows": rows}
+                 "behind": f"{e['behind_pct']:g}%"}),
+             "could_be_higher": f"{e['could_be_higher_pct']:g}%"
+             if e.get("could_be_higher_pct") and e["ahead_of_pct"] is not None else ""}
+            for e in b.get("elements", [])]
+    if any(r["could_be_higher"] for r in rows):
+        text += (" Levels are compared as far as the answers show; the last column gives the share "
+                 "of peers whose status questions they left open could raise.")
+    return {"text": text, "rows": rows, "could_be_higher": any(r["could_be_higher"] for r in rows)}
 
 
 def _appendix(a: Assessment, data: dict, labels: dict, facts) -> dict:

@@ -26,13 +26,15 @@ from .model import Model
 from .files import write_atomic
 from .yamlio import display_path
 
-FORMAT = "2"
-READS = ("1", "2")                     # formats `dots portfolio` reads; a batch adds to FORMAT only
+FORMAT = "3"
+READS = ("1", "2", "3")                # formats `dots portfolio` reads; a batch adds to FORMAT only
 RETRIED_KINDS = ("crash", "timeout")   # errors that a later run tries again
 
 # Format 2 keeps each organisation's elements in its own row (`element_rows`, JSON), one write
 # per organisation, and offers them as the `elements` view, one row per organisation and
-# element, with the columns format 1's `elements` table had.
+# element, with the columns format 1's `elements` table had. Format 3 adds whether the stage is
+# known (`stage_known`: 0 when questions not answered could raise it) and each status
+# (`element_rows`' seventh item, the view's `status_known`).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dots_results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS packs (
@@ -58,6 +60,7 @@ CREATE TABLE IF NOT EXISTS organisations (
     meta         TEXT NOT NULL,
     stage        TEXT,
     stage_rank   INTEGER,
+    stage_known  INTEGER,
     next_dot     TEXT,
     error_kind   TEXT,
     error        TEXT,
@@ -70,7 +73,7 @@ SELECT o.pack_hash AS pack_hash, o.content_hash AS content_hash,
        json_extract(e.value, '$[0]') AS element, e.key AS position,
        json_extract(e.value, '$[1]') AS status, json_extract(e.value, '$[2]') AS status_rank,
        json_extract(e.value, '$[3]') AS done, json_extract(e.value, '$[4]') AS disconnected,
-       json_extract(e.value, '$[5]') AS answered
+       json_extract(e.value, '$[5]') AS answered, json_extract(e.value, '$[6]') AS status_known
 FROM organisations AS o, json_each(o.element_rows) AS e;
 """
 
@@ -229,7 +232,7 @@ class SqliteStore(Store):
         db.execute("BEGIN")
         try:
             db.executemany("INSERT OR REPLACE INTO organisations VALUES "
-                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                           "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -255,8 +258,11 @@ class FileStore(Store):
                 self.rows[(row["pack_hash"], row["content_hash"])] = row
 
     def resume(self) -> tuple | None:
+        # A row written before dots recorded whether the stage and statuses are known is
+        # assessed again, so that the file says it for every organisation.
         done = {k: row["error"] or "" for (h, k), row in self.rows.items()
-                if h == self.pack_hash and row["error_kind"] not in RETRIED_KINDS}
+                if h == self.pack_hash and row["error_kind"] not in RETRIED_KINDS
+                and (row["error_kind"] is not None or row.get("stage_known") is not None)}
         return ("keys", done) if done else None
 
     def add_rows(self, rows: list[tuple]) -> None:
@@ -278,22 +284,29 @@ def flat_row(row: tuple) -> dict:
     """A result row (`records.result_row`) as one line of a JSONL results file (the CSV file is
     made from the same)."""
     (h, key, pid, version, source, line, org_id, name, sector, size, meta, stage, stage_rank,
-     next_dot, error_kind, error, attempts, elements) = row
+     stage_known, next_dot, error_kind, error, attempts, elements) = row
     return {"source": source, "row": line, "content_hash": key, "pack_id": pid,
             "pack_version": version, "pack_hash": h, "org_id": org_id, "name": name,
             "sector": sector, "size": size, "stage": stage, "stage_rank": stage_rank,
+            "stage_known": None if stage_known is None else bool(stage_known),
             "next_dot": next_dot, "error_kind": error_kind, "error": error, "attempts": attempts,
             "meta": json.loads(meta),
             "elements": [{"id": e[0], "status": e[1], "rank": e[2], "done": bool(e[3]),
-                          "disconnected": bool(e[4]), "answered": bool(e[5]) if len(e) > 5 else True}
+                          "disconnected": bool(e[4]), "answered": bool(e[5]) if len(e) > 5 else True,
+                          "status_known": bool(e[6]) if len(e) > 6 else True}
                          for e in json.loads(elements)]}
 
 
 # The CSV table: COLUMNS, then "disconnected" (the ids of the disconnected elements, ';' between
 # them), "not_answered" (likewise, the elements none of whose questions has an answer; not in
-# files written before it), then a "status.<element>" column per element.
+# files written before it), "stage_known" (1, 0, empty for an error) and "status_not_known"
+# (the elements whose status the answers do not show: those not answered and those whose
+# status questions not answered could raise; neither in files written before them), then a
+# "status.<element>" column per element.
 DISCONNECTED = "disconnected"
 NOT_ANSWERED_COLUMN = "not_answered"
+STAGE_KNOWN_COLUMN = "stage_known"
+NOT_KNOWN_COLUMN = "status_not_known"
 STATUS_PREFIX = "status."
 
 
@@ -305,14 +318,17 @@ def _csv_text(rows: list[dict]) -> str:
                 elements.append(e["id"])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(list(COLUMNS) + [DISCONNECTED, NOT_ANSWERED_COLUMN]
+    writer.writerow(list(COLUMNS) + [DISCONNECTED, NOT_ANSWERED_COLUMN, STAGE_KNOWN_COLUMN, NOT_KNOWN_COLUMN]
                     + [STATUS_PREFIX + e for e in elements])
     for row in rows:
         statuses = {e["id"]: e["status"] for e in row["elements"]}
+        known = row.get("stage_known")  # None: an error, or a row written before it was recorded
         writer.writerow([json.dumps(row["meta"], sort_keys=True) if k == "meta" else
                          ("" if row[k] is None else row[k]) for k in COLUMNS]
                         + [";".join(e["id"] for e in row["elements"] if e.get("disconnected")),
-                           ";".join(e["id"] for e in row["elements"] if not e.get("answered", True))]
+                           ";".join(e["id"] for e in row["elements"] if not e.get("answered", True)),
+                           "" if known is None else int(known),
+                           ";".join(e["id"] for e in row["elements"] if not e.get("status_known", True))]
                         + [statuses.get(e, "") for e in elements])
     return out.getvalue()
 
@@ -329,7 +345,7 @@ _FOREIGN_HINT = "give the file that 'dots batch -o' wrote (.sqlite, .csv or .jso
 
 def read_flat(path: Path, kind: str) -> list[tuple[int, dict]]:
     """The rows of a CSV or JSONL results file, each with the line it starts on, as `flat_row`
-    makes them (a CSV row's elements hold id, status and disconnected only). DataError at the
+    makes them (a CSV row's elements hold id, status, disconnected, answered and status_known only). DataError at the
     line and column of the first thing that is not dots results."""
     shown = display_path(path)
     try:
@@ -366,10 +382,13 @@ def _check_row(row: Any, fail) -> dict:
             fail(key, f"'{key}' must be a whole number")
     if not isinstance(row["meta"], dict):
         fail("meta", "'meta' must be an object")
+    if row.get("stage_known") is not None and not isinstance(row["stage_known"], bool):
+        fail("stage_known", "'stage_known' must be true, false or null")
     if not isinstance(row["elements"], list) or not all(
             isinstance(e, dict) and isinstance(e.get("id"), str) and isinstance(e.get("status"), str)
             and isinstance(e.get("disconnected", False), bool)
-            and isinstance(e.get("answered", True), bool) for e in row["elements"]):
+            and isinstance(e.get("answered", True), bool)
+            and isinstance(e.get("status_known", True), bool) for e in row["elements"]):
         fail("elements", "'elements' must be a list of {id, status, ...}")
     if (row["error_kind"] is None) != (row["stage"] is not None):
         fail("stage", "a row has a stage or an error, one of them")
@@ -402,6 +421,8 @@ def _read_csv(text: str, shown: str) -> list[tuple[int, dict]]:
         fixed = list(COLUMNS) + [DISCONNECTED]
         if len(header) > len(fixed) and header[len(fixed)] == NOT_ANSWERED_COLUMN:
             fixed.append(NOT_ANSWERED_COLUMN)  # written since dots marks the dots not answered
+            if len(header) > len(fixed) and header[len(fixed)] == STAGE_KNOWN_COLUMN:
+                fixed += [STAGE_KNOWN_COLUMN, NOT_KNOWN_COLUMN]  # since it marks floors
         for n, name in enumerate(fixed):
             if n >= len(header) or header[n] != name:
                 raise _bad(shown, 1, n + 1, f"column {n + 1} of the header is "
@@ -444,10 +465,15 @@ def _csv_row(cells: dict, header: list[str], elements: list[str], shown: str, nu
         row["meta"] = json.loads(cells["meta"])
     except ValueError:
         fail("meta", "'meta' must be a JSON object")
+    known = cells.get(STAGE_KNOWN_COLUMN, "")
+    if known not in ("", "0", "1"):
+        fail(STAGE_KNOWN_COLUMN, f"'{STAGE_KNOWN_COLUMN}' must be 1, 0 or empty, not {known!r}")
+    row["stage_known"] = None if known == "" else known == "1"
     off = set(cells[DISCONNECTED].split(";")) if cells[DISCONNECTED] else set()
     blank = set(cells[NOT_ANSWERED_COLUMN].split(";")) if cells.get(NOT_ANSWERED_COLUMN) else set()
+    unknown = set(cells[NOT_KNOWN_COLUMN].split(";")) if cells.get(NOT_KNOWN_COLUMN) else set()
     row["elements"] = [{"id": e, "status": cells[STATUS_PREFIX + e], "disconnected": e in off,
-                        "answered": e not in blank}
+                        "answered": e not in blank, "status_known": e not in unknown}
                        for e in elements if cells[STATUS_PREFIX + e]]
     return _check_row(row, fail)
 
@@ -466,7 +492,10 @@ class PackResults:
     statuses: list[dict]
     elements: list[dict]
     organisations: list[dict]   # assessed organisations: the columns, "statuses": {element: status}
-                                # of the dots answered, "not_answered" (a set of element ids) and
+                                # of the dots answered, "not_answered" (a set of element ids),
+                                # "floors" (the answered dots whose status questions not answered
+                                # could raise), "stage_known" (False when they could raise the
+                                # stage; None in rows written before it was recorded) and
                                 # "disconnected" (whether any element is)
     errors: int
 
@@ -488,12 +517,15 @@ def read_results(path: Path, models: Iterable[Model] = (), keep=None) -> list[Pa
     try:
         written = db.execute("SELECT value FROM dots_results WHERE key='format'").fetchone()[0]
         # Format 2's element rows say whether each dot was answered (rows written before that
-        # do not, nor does format 1's elements table: answered, as then assumed).
+        # do not, nor does format 1's elements table: answered, as then assumed); format 3's
+        # whether its status is known, and its rows whether the stage is (NULL before: not
+        # recorded).
         element_query = (
             "SELECT o.content_hash, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), "
-            "json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]') FROM organisations AS o, "
-            "json_each(o.element_rows) AS e WHERE o.pack_hash=?" if written != "1" else
-            "SELECT content_hash, element, status, disconnected, NULL FROM elements WHERE pack_hash=?")
+            "json_extract(e.value, '$[4]'), json_extract(e.value, '$[5]'), json_extract(e.value, '$[6]') "
+            "FROM organisations AS o, json_each(o.element_rows) AS e WHERE o.pack_hash=?" if written != "1" else
+            "SELECT content_hash, element, status, disconnected, NULL, NULL FROM elements WHERE pack_hash=?")
+        stage_known = "stage_known" if written not in ("1", "2") else "NULL"
         packs = []
         for h, pid, version, label, stages, statuses, elements in db.execute(
                 "SELECT * FROM packs ORDER BY pack_id, pack_version, pack_hash"):
@@ -502,18 +534,21 @@ def read_results(path: Path, models: Iterable[Model] = (), keep=None) -> list[Pa
                 continue
             orgs = {}
             for row in db.execute("SELECT content_hash, org_id, name, sector, size, stage, next_dot, "
-                                  "source, row FROM organisations WHERE pack_hash=? AND error_kind "
-                                  "IS NULL ORDER BY source, row, content_hash", (h,)):
+                                  f"source, row, {stage_known} FROM organisations WHERE pack_hash=? AND "
+                                  "error_kind IS NULL ORDER BY source, row, content_hash", (h,)):
                 orgs[row[0]] = {"content_hash": row[0], "org_id": row[1], "name": row[2],
                                 "sector": row[3], "size": row[4], "stage": row[5], "next_dot": row[6],
                                 "source": row[7], "row": row[8], "statuses": {}, "not_answered": set(),
+                                "floors": set(), "stage_known": None if row[9] is None else bool(row[9]),
                                 "disconnected": False}
-            for key, element, status, disconnected, answered in db.execute(element_query, (h,)):
+            for key, element, status, disconnected, answered, known in db.execute(element_query, (h,)):
                 if key in orgs:
                     if answered == 0:
                         orgs[key]["not_answered"].add(element)
                     else:
                         orgs[key]["statuses"][element] = status
+                        if known == 0:
+                            orgs[key]["floors"].add(element)
                     orgs[key]["disconnected"] |= bool(disconnected)
             errors = db.execute("SELECT COUNT(*) FROM organisations WHERE pack_hash=? AND "
                                 "error_kind IS NOT NULL", (h,)).fetchone()[0]
@@ -562,6 +597,9 @@ def _flat_results(rows: list[tuple[int, dict]], shown: str, models: list[Model],
                          "row": row["row"],
                          "statuses": {e["id"]: e["status"] for e in row["elements"] if e.get("answered", True)},
                          "not_answered": {e["id"] for e in row["elements"] if not e.get("answered", True)},
+                         "floors": {e["id"] for e in row["elements"] if e.get("answered", True)
+                                    and not e.get("status_known", True)} if row.get("stage_known") is not None else set(),
+                         "stage_known": row.get("stage_known"),
                          "disconnected": any(e.get("disconnected") for e in row["elements"])})
         packs.append(PackResults(h, pid, version, label, json.loads(stages), json.loads(statuses),
                                  json.loads(elements), orgs, errors))

@@ -118,6 +118,7 @@ def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
     from maturity.advice import fact_tests
     from maturity.model import candidates
     from maturity.recommend import next_dot
+    from maturity.relevance import settled
     model, org = a.model, a.organisation
     nxt = next_dot(a)
     now = (a.stage.id, nxt.result.element.id if nxt else None)
@@ -135,8 +136,10 @@ def unanswered_with_every_rule(a: maturity.Assessment) -> list[dict]:
                 if (other.stage.id, step.result.element.id if step else None) != now:
                     changes = True
                     break
+        # Whether it is settled is relevance's decision (what `could_change` is checked
+        # against here holds only if that is sound: a settled question is not tried).
         out.append({"fact": fact.id, "element": fact.element, "question": fact.question,
-                    "could_change": changes})
+                    "could_change": changes, "settled": bool(settled(model, org, [fact.id]))})
     return out
 
 

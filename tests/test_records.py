@@ -11,6 +11,7 @@ from pathlib import Path
 
 import maturity
 from maturity.engine import Engine
+from maturity.explain import status_known
 from maturity.records import assess_task, pack_hash, result_row
 from maturity.survey import load_mapping, survey_tasks
 
@@ -29,7 +30,7 @@ def test_the_batch_function_equals_assessing_each_alone(tmp_path):
     export, mapping = _generator().write_survey(model, tmp_path, 800, 20261128)
     m = load_mapping(mapping, model)
     engine, h = Engine(), pack_hash(model)
-    every_dot_done = 0
+    every_dot_done = floors = stage_floors = 0
     for task in survey_tasks(export, m):
         record = assess_task(model, engine, task, m)
         a = maturity.assess(model, m.read_row(task))
@@ -37,12 +38,19 @@ def test_the_batch_function_equals_assessing_each_alone(tmp_path):
         assert (record.stage, record.next_dot) == (a.stage.id, nxt.result.element.id if nxt else None)
         assert [(e[0], e[1], e[3], e[4]) for e in record.elements] == \
             [(e.element.id, e.status.id, int(e.done), int(e.disconnected)) for e in a.elements]
+        # Whether each status and the stage is known (not a floor), as `dots assess` says it.
+        assert [(e[5], e[6]) for e in record.elements] == \
+            [(int(e.element.id not in a.unassessed), int(status_known(a, e))) for e in a.elements]
+        assert record.stage_known is (not a.stage_open)
+        floors += len(a.status_open)
+        stage_floors += a.stage_open
         every_dot_done += all(e.done for e in a.elements) and nxt is not None
         row = result_row(record, h, model)
         assert json.loads(row[-1]) == [list(e) for e in record.elements]
     # Among them, organisations whose every dot is done and whose next dot is one a stage
-    # above needs raised (the case a batch once got wrong).
-    assert every_dot_done > 0
+    # above needs raised (the case a batch once got wrong), and statuses and stages that are
+    # floors.
+    assert every_dot_done > 0 and floors > 0 and stage_floors > 0
 
 
 def test_organisations_alike_but_for_a_dot_not_answered_are_stored_apart():

@@ -357,6 +357,59 @@ def test_a_dot_not_answered_is_stored_so_and_counted_apart(work):
     assert csv_header[csv_header.index("disconnected") + 1] == "not_answered"
 
 
+SPARSE = {"employer.size_band": "medium", "purpose.goals_written": False, "audience.personas": 0,
+          "platforms.active": ["linkedin", "facebook"], "content.posts_per_week": 3,
+          "engagement.referral_programme": False}
+
+
+def test_a_stage_or_status_that_could_be_higher_is_stored_so_and_counted_so(work):
+    # Two sparse organisations: their stage and some statuses are floors (questions not
+    # answered could raise them). Stored as `dots assess` says it (SQLite, CSV and JSONL alike),
+    # and the portfolio says how many could be higher rather than counting them as known.
+    for n in (1, 2):
+        doc = {"organisation": {"id": f"sparse-{n}", "name": f"Sparse {n}", "sector": "Retail"},
+               "facts": SPARSE}
+        (work / "orgs" / f"sparse-{n}.yaml").write_text(yaml.safe_dump(doc), "utf-8")
+    alone = {}
+    for path in sorted((work / "orgs").glob("*.yaml")):
+        alone[f"orgs/{path.name}"] = json.loads(dots("assess", f"orgs/{path.name}", "--format", "json").stdout)
+    assert alone["orgs/sparse-1.yaml"]["stage"]["known"] is False
+    outputs = []
+    for suffix in ("sqlite", "csv", "jsonl"):
+        assert dots("batch", "orgs", "-o", f"results.{suffix}").exit_code == 0
+        js = json.loads(dots("portfolio", f"results.{suffix}", "--min-group", "1", "--format", "json").stdout)
+        (group,) = js["packs"][0]["groups"]
+        stages = {s["id"]: s for s in group["stages"]}
+        assert stages["just_do_it"]["count"] == sum(a["stage"]["id"] == "just_do_it" for a in alone.values())
+        assert stages["just_do_it"]["could_be_higher"] == 2
+        purpose = next(e for e in group["elements"] if e["id"] == "purpose")
+        # Purpose answered "no" with its other questions open: Not known, not Missing.
+        assert purpose["not_known"]["count"] == 2
+        assert {s["id"]: s["count"] for s in purpose["statuses"]}["missing"] == \
+            sum(e["id"] == "purpose" and e["status"] == "missing" and e["status_known"]
+                for a in alone.values() for e in a["elements"])
+        outputs.append(dots("portfolio", f"results.{suffix}", "--min-group", "1").stdout
+                       .replace(f"results.{suffix}", "RESULTS"))
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+    assert "could be higher" in outputs[0] and "Not known" in outputs[0]
+    db = work / "results.sqlite"
+    for source, a in alone.items():
+        (known,) = rows(db, "SELECT stage_known FROM organisations WHERE source=?", source)
+        assert known == (int(a["stage"]["known"]),)
+        statuses = rows(db, "SELECT e.element, e.answered, e.status_known FROM elements e JOIN organisations o "
+                        "USING (pack_hash, content_hash) WHERE o.source=? ORDER BY e.position", source)
+        assert statuses == [(e["id"], int(e["status_label"] != "Not answered"), int(e["status_known"]))
+                            for e in a["elements"]]
+    jsonl = [json.loads(line) for line in (work / "results.jsonl").read_text("utf-8").splitlines()]
+    sparse = next(r for r in jsonl if r["org_id"] == "sparse-1")
+    assert sparse["stage_known"] is False
+    assert [e["status_known"] for e in sparse["elements"]] == \
+        [e["status_known"] for e in alone["orgs/sparse-1.yaml"]["elements"]]
+    header = (work / "results.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert header[header.index("not_answered") + 1:header.index("not_answered") + 3] == \
+        ["stage_known", "status_not_known"]
+
+
 def test_a_foreign_csv_as_output_is_an_error_and_left_as_it_is(work):
     (work / "people.csv").write_text("name,email\nAda,ada@example.org\n", "utf-8")
     r = dots("batch", "orgs", "-o", "people.csv")

@@ -101,10 +101,13 @@ def test_json_golden_has_documented_keys(example, command):
                                   "kind", "rule"]
         for item in data["advice"]:
             assert {"priority", "effort", "timeframe", "about", "kind"} <= set(item)
-        assert list(data["coverage"]) == ["answered", "total", "by_element"]
+        assert list(data["coverage"]) == ["answered", "total", "unanswered", "not_needed", "by_element"]
         assert data["coverage"]["total"] == len(model.facts)
+        assert data["coverage"]["unanswered"] == len(data["unanswered"])
+        assert data["coverage"]["not_needed"] == sum(u["settled"] for u in data["unanswered"])
         for item in data["unanswered"]:
-            assert list(item) == ["fact", "element", "question", "could_change"]
+            assert list(item) == ["fact", "element", "question", "could_change", "settled"]
+            assert not (item["could_change"] and item["settled"])
         for item in data["strengths"]:
             assert list(item) == ["element", "text", "rule"]
         ids = [e["id"] for e in data["elements"]]
