@@ -156,7 +156,7 @@ def test_a_csv_or_jsonl_row_stored_before_floors_were_recorded_is_assessed_again
                                                    record(model, 1, "just_do_it", stage_known=None)])
     assert portfolio_data(path, min_group=1)["packs"][0]["not_recorded"] == 1
     resume = FileStore(path, model, pack_hash(model), suffix).resume()
-    assert resume == ("keys", frozenset({"k0000"}))  # k0001 is assessed again, and replaced
+    assert resume == ("keys", {"k0000": ""})  # k0001 is assessed again, and replaced
 
 
 def test_the_picture_marks_stages_that_could_be_higher(tmp_path, model):
