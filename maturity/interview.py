@@ -18,10 +18,10 @@ import networkx as nx
 
 from .errors import DataError, Problem, did_you_mean
 from .explain import status_now
-from .model import GENERAL, Element, Fact, Model, split_named
+from .model import GENERAL, Element, Fact, Model, name_key, split_named
 from .placeholders import PLACEHOLDERS
 from .organisation import (ANSWERED, DONT_KNOW, NOT_APPLICABLE, UNKNOWN_WORDS, UNSURE_WORDS, Answer,
-                           Organisation, folded, value_problem)
+                           Organisation, value_problem)
 
 SKIP_WORDS = {"skip"}
 DONT_KNOW_WORDS = {"?", "dk", "dont-know", "don't know", "dont know"}
@@ -101,7 +101,7 @@ def _value(fact: Fact, t: str, low: str) -> Any:
     if fact.type == "boolean":
         if low not in YES:
             raise ReplyError(f"'{t}' is not yes or no", "answer yes or no (y, n)" + (
-                f"; {NO_ANSWER_HINT}" if folded(t) in UNSURE_WORDS else ""))
+                f"; {NO_ANSWER_HINT}" if name_key(t) in UNSURE_WORDS else ""))
         return YES[low]
     if fact.type in ("integer", "number"):
         try:

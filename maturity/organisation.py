@@ -18,7 +18,7 @@ from typing import Any
 
 from . import numbers, schema, yamlio
 from .errors import DataError, Problem, did_you_mean
-from .model import Fact, Model
+from .model import Fact, Model, name_key
 from .placeholders import PLACEHOLDERS
 
 ANSWERED, DONT_KNOW, NOT_APPLICABLE = "answered", "dont_know", "not_applicable"
@@ -334,22 +334,17 @@ def _valid_extras(value: dict) -> bool:
         or isinstance(evidence, list) and all(isinstance(e, str) for e in evidence))
 
 
-def folded(text: str) -> str:
-    """Free text as it is compared with the word lists: trimmed, lower case, plain apostrophes."""
-    return " ".join(text.lower().replace("\u2019", "'").split())
-
-
 def value_problem(fact: Fact, value: Any, typed: bool = False) -> tuple[str, str] | None:
     """What is wrong with `value` as an answer to `fact`, as (message, hint), or None. `typed`:
     the answer was typed by a respondent (a questionnaire, a survey), who may name a choice by
     its label: the hint names choices so; a facts file's hint names their ids."""
     kind = fact.type
-    if isinstance(value, str) and folded(value) in UNKNOWN_WORDS \
+    if isinstance(value, str) and name_key(value) in UNKNOWN_WORDS \
             and not (kind in ("choice", "choices") and value in fact.values):
         return f"'{fact.id}' is answered {_yaml(value)}, which is no answer", UNKNOWN_HINT
     if kind == "boolean":
         if not isinstance(value, bool):
-            unsure = isinstance(value, str) and folded(value) in UNSURE_WORDS
+            unsure = isinstance(value, str) and name_key(value) in UNSURE_WORDS
             return f"'{fact.id}' is yes/no, got {_yaml(value)}", \
                 "answer true or false" + (f"; or {UNKNOWN_HINT}" if unsure else "")
         return None

@@ -19,7 +19,7 @@ from .records import Task, content_hash
 from .spans import Span
 from .sheet import column_name
 from .errors import DataError, Problem, did_you_mean
-from .model import Fact, Model, split_named
+from .model import Fact, Model, name_key, split_named
 from .organisation import (Answer, Organisation, _yaml, check_facts, meta_problems,
                            parse_answers, value_problem)
 
@@ -36,7 +36,7 @@ MEMO = 512  # answer texts remembered per column, with what they read as
 class Column:
     header: str
     fact: Fact
-    values: dict[str, Any] | None      # answer text (folded) -> value; None: read by the fact's type
+    values: dict[str, Any] | None      # answer text (model.name_key) -> value; None: read by the fact's type
     split: str
     where: tuple[str, int, int]       # the mapping's file, line and column for this column
     memo: dict = field(default_factory=dict, compare=False, repr=False)  # text -> _convert's answer
@@ -56,10 +56,6 @@ class Mapping:
     def read_row(self, task: Task) -> Organisation:
         """The organisation in a survey row's task (see `row_organisation`)."""
         return row_organisation(self, task)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def load_mapping(path: Path | str, model: Model) -> Mapping:
@@ -99,7 +95,7 @@ def load_mapping(path: Path | str, model: Model) -> Mapping:
                     if bad:
                         problems.append(doc.problem(at + ("values", answer), bad[0], bad[1]))
                         continue
-                values[_fold(str(answer))] = value
+                values[name_key(str(answer))] = value
         if "split" in spec and fact.type != "choices":
             problems.append(doc.problem(at + ("split",), f"'split' is for facts that take a list of "
                                         f"choices; '{fact.id}' is {fact.type}", "remove it"))
@@ -534,7 +530,7 @@ def _convert(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
 def _one(col: Column, text: str) -> tuple[Any, tuple[str, str] | None]:
     fact = col.fact
     if col.values is not None:
-        folded = _fold(text)
+        folded = name_key(text)
         if folded in col.values:
             return col.values[folded], None
         listed = ", ".join(f"'{k}'" for k in col.values) or "none"
